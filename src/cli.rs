@@ -1,0 +1,215 @@
+//! The command line: commands, shared options and the help that teaches.
+
+use std::ffi::OsString;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::term::ColorChoice;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success; for validate, every room is valid (warnings allowed unless --deny-warnings)
+  1  the input was read but is not valid: not JSON, or not a valid Room
+  2  usage error, or an input could not be read (missing file, directory, permission)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "room-inspector",
+    version = crate::time::VERSION_WITH_TZDB,
+    about = "Validate Livepeer Room JSON, list its participants, read its timestamps",
+    long_about = "Reads Livepeer Room JSON (what the Livepeer Studio API returns for GET /room/{id}): \
+one room, an array of rooms, or a stream of rooms (NDJSON or concatenated), from files or \
+standard input.",
+    after_help = concat!("Examples:
+  room-inspector validate room.json
+  curl -s \"$API/room/$ID\" | room-inspector participants
+  room-inspector timestamps --tz Europe/Berlin room.json
+
+", "Exit codes:
+  0  success; for validate, every room is valid (warnings allowed unless --deny-warnings)
+  1  the input was read but is not valid: not JSON, or not a valid Room
+  2  usage error, or an input could not be read (missing file, directory, permission)"),
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check rooms and report every problem with file:line:col, a JSON Pointer and a rule code
+    #[command(after_help = concat!("Examples:
+  room-inspector validate room.json
+  room-inspector validate --strict --deny-warnings rooms/*.json
+  room-inspector validate --format github room.json     # annotations in GitHub Actions
+  room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
+
+Rules (severity): syntax, no-room, type, missing-field, duplicate-key, timestamp-range,
+unknown-field (errors); seconds-not-ms, left-before-joined, updated-before-created,
+key-identity-mismatch, timestamp-in-future, precision-loss (warnings).
+
+", "Exit codes:
+  0  every room is valid (warnings allowed unless --deny-warnings)
+  1  an input is not JSON, or holds a room that is not valid
+  2  usage error, or an input could not be read (missing file, directory, permission)"))]
+    Validate(ValidateArgs),
+    /// Show who was in each room: identity, name, joined, left, duration, status
+    Participants(ParticipantsArgs),
+    /// Show every millisecond timestamp in each room as a readable time
+    Timestamps(TimestampsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Room JSON files; `-` or nothing reads standard input
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// The time that "now" means, as RFC 3339 or Unix ms (default: the clock)
+    #[arg(long, value_name = "RFC3339|MS", value_parser = crate::time::parse_now)]
+    pub now: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Unknown fields (admin-view ones included) are errors
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Warnings fail the run (exit 1)
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Print nothing; the exit code is the answer
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// file:line:col: severity[rule]: /pointer: message
+    Human,
+    /// JSON Lines: one object per diagnostic and per file, then a summary
+    Json,
+    /// GitHub Actions workflow commands (::error file=…,line=…,col=…::…)
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct TimeArgs {
+    /// Time zone: an IANA name (Europe/Berlin) or `local`
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+
+    /// rfc3339, rfc2822, iso-date, relative, unix-seconds, or +FORMAT (strftime)
+    #[arg(long, value_name = "STYLE", default_value = "rfc3339")]
+    pub time_style: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ParticipantsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub time: TimeArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Output format [default: table on a terminal, plain when piped]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ParticipantsFormat>,
+
+    /// Order of the rows
+    #[arg(long, value_enum, default_value_t = SortKey::Joined, value_name = "KEY")]
+    pub sort: SortKey,
+
+    /// Reverse the order
+    #[arg(long)]
+    pub reverse: bool,
+
+    /// Only participants still in the room (no leftAt)
+    #[arg(long, conflicts_with = "left")]
+    pub active: bool,
+
+    /// Only participants who left
+    #[arg(long)]
+    pub left: bool,
+
+    /// Leave out the header row (plain, csv, tsv)
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParticipantsFormat {
+    /// A bordered table fitted to the terminal
+    Table,
+    /// Aligned columns without borders or colour
+    Plain,
+    /// An array of objects with raw ms values and rendered strings
+    Json,
+    /// One JSON object per participant per line
+    Ndjson,
+    Csv,
+    Tsv,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    Identity,
+    Name,
+    Joined,
+    Left,
+    Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct TimestampsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub time: TimeArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Output format [default: table on a terminal, plain when piped]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TimestampsFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimestampsFormat {
+    /// One row per timestamp: pointer, raw value, time, relative time
+    Table,
+    /// The same rows, aligned, without borders or colour
+    Plain,
+    /// The room itself with every timestamp replaced by its rendered time
+    Json,
+    /// Like json, one room per line
+    Ndjson,
+}
+
+pub const _EXIT_CODES: &str = EXIT_CODES;

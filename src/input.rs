@@ -1,0 +1,489 @@
+//! Inputs (paths and standard input) and the split of one input into rooms:
+//! a single room, an array of rooms, or a stream (NDJSON or concatenated).
+//!
+//! A regular file is read whole, so a huge room is scanned once. Pipes and
+//! very large files are read in windows: a room that runs past the window
+//! is scanned again once more input is in, and consumed rooms are dropped,
+//! so memory follows the largest room, not the length of the stream.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
+use crate::json::lines::{LineStart, Locator};
+use crate::json::scan::{Stop, describe_byte};
+use crate::room::{Options, RoomScan, scan_room};
+
+/// Files up to this size are read in one piece.
+const WHOLE_FILE_LIMIT: u64 = 512 << 20;
+/// Reads from a pipe or a larger file come in windows of this size.
+const WINDOW: usize = 4 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    pub fn from_arg(arg: &std::ffi::OsStr) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// The name used in diagnostics.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_string(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Why an input could not be read; these end in exit code 2.
+#[derive(Debug)]
+pub struct InputError {
+    pub name: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.message)
+    }
+}
+
+fn read_error(name: &str, e: &io::Error) -> InputError {
+    let message = match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory; give a JSON file".to_string(),
+        _ => format!("cannot read: {e}"),
+    };
+    InputError {
+        name: name.to_string(),
+        message,
+    }
+}
+
+/// Where a room came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Origin {
+    pub file: String,
+    /// 0-based position of the room in its input.
+    pub index: usize,
+    /// Line of the room's first byte.
+    pub line: usize,
+}
+
+use serde::Serialize;
+
+/// One room of an input, handed to the command while its text is in memory.
+pub struct RoomReport<'a> {
+    pub origin: Origin,
+    /// `None` when the input could not be read as JSON from here on, or held
+    /// no room; `diagnostics` then says why.
+    pub scan: Option<RoomScan<'a>>,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The window that holds the room and the offset of its first byte.
+    pub window: &'a [u8],
+    pub window_base: usize,
+    /// Absolute byte span of the room.
+    pub span: (usize, usize),
+}
+
+impl RoomReport<'_> {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+    /// The room's text as written.
+    pub fn text(&self) -> &[u8] {
+        let (start, end) = self.span;
+        &self.window[start - self.window_base..end - self.window_base]
+    }
+}
+
+/// The bytes of one input, read as they are needed.
+struct Window {
+    reader: Box<dyn Read>,
+    buf: Vec<u8>,
+    /// Absolute offset of `buf[0]`.
+    base: usize,
+    eof: bool,
+    /// Position of `buf[0]` in lines.
+    start: LineStart,
+    /// `buf[..utf8_checked]` is known to be UTF-8.
+    utf8_checked: usize,
+    /// Absolute offset of the first byte that is not UTF-8.
+    bad_utf8: Option<usize>,
+    whole: bool,
+}
+
+impl Window {
+    /// Reads more; `grow` asks for a window larger than the current one.
+    fn fill(&mut self, grow: bool) -> io::Result<()> {
+        if self.eof {
+            return Ok(());
+        }
+        let target = if self.whole {
+            usize::MAX
+        } else if grow {
+            (self.buf.len() * 2).max(WINDOW)
+        } else {
+            self.buf.len() + WINDOW
+        };
+        let limit = target.saturating_sub(self.buf.len());
+        let n = (&mut self.reader)
+            .take(limit as u64)
+            .read_to_end(&mut self.buf)?;
+        if n == 0 || self.whole {
+            self.eof = true;
+        }
+        self.check_utf8();
+        Ok(())
+    }
+
+    fn check_utf8(&mut self) {
+        if self.bad_utf8.is_some() {
+            return;
+        }
+        let rest = &self.buf[self.utf8_checked..];
+        match simdutf8::basic::from_utf8(rest) {
+            Ok(_) => self.utf8_checked = self.buf.len(),
+            Err(_) => {
+                let e = match simdutf8::compat::from_utf8(rest) {
+                    Ok(_) => return,
+                    Err(e) => e,
+                };
+                if e.error_len().is_none() && !self.eof {
+                    // A character split by the window edge.
+                    self.utf8_checked += e.valid_up_to();
+                } else {
+                    self.bad_utf8 = Some(self.base + self.utf8_checked + e.valid_up_to());
+                }
+            }
+        }
+    }
+
+    /// Drops bytes before `pos` (relative), keeping track of lines.
+    fn consume(&mut self, pos: usize) {
+        if self.whole || pos == 0 {
+            return;
+        }
+        let mut loc = Locator::new(&self.buf, self.start);
+        loc.locate(pos, self.start);
+        self.start = loc.line_start();
+        self.buf.drain(..pos);
+        self.base += pos;
+        self.utf8_checked = self.utf8_checked.saturating_sub(pos);
+    }
+}
+
+enum Top {
+    Start,
+    ArrayFirst,
+    /// After a comma: a room must follow.
+    ArrayElem,
+    ArrayNext,
+    ArrayDone,
+    Stream,
+}
+
+/// Reads one input and hands each room to `sink`. An input that cannot be
+/// read is an `InputError`; a failed write from the sink is returned as is.
+pub fn for_each_room(
+    source: &Source,
+    opts: &Options,
+    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
+) -> Result<io::Result<()>, InputError> {
+    let name = source.name();
+    let (reader, whole): (Box<dyn Read>, bool) = match source {
+        Source::Stdin => (Box::new(io::stdin().lock()), false),
+        Source::Path(path) => {
+            let meta = std::fs::metadata(path).map_err(|e| read_error(&name, &e))?;
+            if meta.is_dir() {
+                return Err(read_error(
+                    &name,
+                    &io::Error::from(io::ErrorKind::IsADirectory),
+                ));
+            }
+            let file = File::open(path).map_err(|e| read_error(&name, &e))?;
+            let whole = meta.is_file() && meta.len() <= WHOLE_FILE_LIMIT;
+            (Box::new(file), whole)
+        }
+    };
+    let mut w = Window {
+        reader,
+        buf: Vec::new(),
+        base: 0,
+        eof: false,
+        start: LineStart::default(),
+        utf8_checked: 0,
+        bad_utf8: None,
+        whole,
+    };
+    w.fill(false).map_err(|e| read_error(&name, &e))?;
+    let mut pos = 0;
+    if w.buf.starts_with(b"\xEF\xBB\xBF") {
+        pos = 3;
+    }
+    let mut top = Top::Start;
+    let mut index = 0;
+    loop {
+        let buf = &w.buf[..];
+        let mut at = pos;
+        while at < buf.len() && matches!(buf[at], b' ' | b'\t' | b'\n' | b'\r') {
+            at += 1;
+        }
+        if at == buf.len() && !w.eof {
+            w.consume(at);
+            pos = 0;
+            w.fill(false).map_err(|e| read_error(&name, &e))?;
+            continue;
+        }
+        let next = buf.get(at).copied();
+        let room_at = match top {
+            Top::Start => match next {
+                Some(b'[') => {
+                    pos = at + 1;
+                    top = Top::ArrayFirst;
+                    continue;
+                }
+                _ => {
+                    top = Top::Stream;
+                    continue;
+                }
+            },
+            Top::ArrayFirst if next == Some(b']') => {
+                pos = at + 1;
+                top = Top::ArrayDone;
+                continue;
+            }
+            Top::ArrayFirst => Some(at),
+            Top::ArrayElem if next == Some(b']') => {
+                return Ok(emit_stop(
+                    &w,
+                    &name,
+                    index,
+                    at,
+                    "expected a room after ',', found ']'".to_string(),
+                    sink,
+                ));
+            }
+            Top::ArrayElem => Some(at),
+            Top::ArrayNext => match next {
+                Some(b',') => {
+                    pos = at + 1;
+                    top = Top::ArrayElem;
+                    continue;
+                }
+                Some(b']') => {
+                    pos = at + 1;
+                    top = Top::ArrayDone;
+                    continue;
+                }
+                _ => {
+                    let found = describe_byte(&buf[at..]);
+                    return Ok(emit_stop(
+                        &w,
+                        &name,
+                        index,
+                        at,
+                        format!("expected ',' or ']' after a room in the array, found {found}"),
+                        sink,
+                    ));
+                }
+            },
+            Top::ArrayDone | Top::Stream if next.is_none() => None,
+            Top::ArrayDone => {
+                let found = describe_byte(&buf[at..]);
+                return Ok(emit_stop(
+                    &w,
+                    &name,
+                    index,
+                    at,
+                    format!("trailing characters after the array of rooms: {found}"),
+                    sink,
+                ));
+            }
+            Top::Stream => Some(at),
+        };
+        let Some(room_at) = room_at else {
+            if index == 0 {
+                let report = RoomReport {
+                    origin: Origin {
+                        file: name.clone(),
+                        index,
+                        line: 1,
+                    },
+                    scan: None,
+                    diagnostics: vec![Diagnostic {
+                        severity: Severity::Error,
+                        rule: Rule::NoRoom,
+                        line: 1,
+                        column: 1,
+                        pointer: String::new(),
+                        message: "no room found: expected a room object, an array of rooms or a stream of rooms".to_string(),
+                    }],
+                    window: &w.buf,
+                    window_base: w.base,
+                    span: (w.base, w.base),
+                };
+                return Ok(sink(report));
+            }
+            return Ok(Ok(()));
+        };
+        let in_array = matches!(top, Top::ArrayFirst | Top::ArrayElem).then_some(index);
+        match scan_room(&w.buf, room_at, w.eof, w.base, in_array, opts) {
+            Err(Stop::Incomplete) => {
+                let grow = room_at == 0;
+                w.consume(room_at);
+                pos = 0;
+                w.fill(grow).map_err(|e| read_error(&name, &e))?;
+            }
+            Err(Stop::Syntax { at, message }) => {
+                return Ok(emit_stop(&w, &name, index, at, message, sink));
+            }
+            Ok((scan, end)) => {
+                if let Some(bad) = w.bad_utf8.filter(|&b| b < w.base + end) {
+                    return Ok(emit_stop(
+                        &w,
+                        &name,
+                        index,
+                        bad - w.base,
+                        invalid_utf8(&w, bad),
+                        sink,
+                    ));
+                }
+                let report = located(&w, &name, index, room_at, end, scan);
+                if let Err(e) = sink(report) {
+                    return Ok(Err(e));
+                }
+                index += 1;
+                pos = end;
+                if in_array.is_some() {
+                    top = Top::ArrayNext;
+                }
+            }
+        }
+    }
+}
+
+fn invalid_utf8(w: &Window, bad: usize) -> String {
+    let byte = w.buf.get(bad - w.base).copied().unwrap_or(0);
+    format!("invalid UTF-8 (byte 0x{byte:02x}); JSON text must be UTF-8")
+}
+
+/// Reports a syntax error that ends this input.
+fn emit_stop(
+    w: &Window,
+    name: &str,
+    index: usize,
+    at: usize,
+    message: String,
+    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (at, message) = match w.bad_utf8 {
+        Some(bad) if bad <= w.base + at => (bad - w.base, invalid_utf8(w, bad)),
+        _ => (at, message),
+    };
+    let mut loc = Locator::new(&w.buf, w.start);
+    let place = loc.locate(at, w.start);
+    sink(RoomReport {
+        origin: Origin {
+            file: name.to_string(),
+            index,
+            line: place.line,
+        },
+        scan: None,
+        diagnostics: vec![Diagnostic {
+            severity: Severity::Error,
+            rule: Rule::Syntax,
+            line: place.line,
+            column: place.column,
+            pointer: String::new(),
+            message,
+        }],
+        window: &w.buf,
+        window_base: w.base,
+        span: (w.base + at, w.base + at),
+    })
+}
+
+/// Places a room's findings in the text, in order.
+fn located<'a>(
+    w: &'a Window,
+    name: &str,
+    index: usize,
+    start: usize,
+    end: usize,
+    mut scan: RoomScan<'a>,
+) -> RoomReport<'a> {
+    let findings: Vec<Finding> = std::mem::take(&mut scan.findings);
+    // Every offset, duplicates' first occurrences included, placed in one
+    // forward pass, so a thousand findings in a huge room stay linear.
+    let mut offsets: Vec<(usize, usize)> = Vec::with_capacity(findings.len() + 1);
+    offsets.push((w.base + start, usize::MAX));
+    for (i, f) in findings.iter().enumerate() {
+        offsets.push((f.at, i * 2));
+        if let Some(first) = f.first_at {
+            offsets.push((first, i * 2 + 1));
+        }
+    }
+    offsets.sort_unstable();
+    let mut places = vec![LineCol { line: 0, column: 0 }; findings.len() * 2];
+    let mut origin_line = 1;
+    let mut loc = Locator::new(&w.buf, w.start);
+    for (offset, slot) in offsets {
+        let place = loc.locate(offset - w.base, w.start);
+        if slot == usize::MAX {
+            origin_line = place.line;
+        } else {
+            places[slot] = place;
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = findings
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let place = places[i * 2];
+            let mut message = f.message;
+            if f.first_at.is_some() {
+                let first = places[i * 2 + 1];
+                message.push_str(&format!(" (first at {}:{})", first.line, first.column));
+            }
+            Diagnostic {
+                severity: f.severity,
+                rule: f.rule,
+                line: place.line,
+                column: place.column,
+                pointer: f.pointer,
+                message,
+            }
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    RoomReport {
+        origin: Origin {
+            file: name.to_string(),
+            index,
+            line: origin_line,
+        },
+        scan: Some(scan),
+        diagnostics,
+        window: &w.buf,
+        window_base: w.base,
+        span: (w.base + start, w.base + end),
+    }
+}

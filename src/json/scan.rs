@@ -1,0 +1,608 @@
+//! A pull scanner over one byte buffer that keeps byte offsets for every
+//! value. It exists because positions for every value, duplicate keys and
+//! "keep going after a type error" are more than a DOM parser gives, and
+//! because the valid path must run at parse speed: strings are borrowed and
+//! only decoded when a key has escapes or text is shown to a person.
+//!
+//! The buffer may be a window of a longer stream: running off its end before
+//! `eof` is `Incomplete`, and the caller refills and starts the room again.
+
+use std::borrow::Cow;
+
+/// Why scanning stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// The buffer ended before the value did, and more input may follow.
+    Incomplete,
+    /// The text is not JSON; `at` is an offset into the buffer.
+    Syntax { at: usize, message: String },
+}
+
+pub type Scan<T> = Result<T, Stop>;
+
+/// A JSON string as it sits in the buffer, quotes excluded.
+#[derive(Debug, Clone, Copy)]
+pub struct JStr<'a> {
+    pub raw: &'a [u8],
+    /// Offset of the opening quote.
+    pub at: usize,
+    pub escaped: bool,
+}
+
+impl<'a> JStr<'a> {
+    /// The string's value. Borrowed unless it has escapes; the buffer was
+    /// checked as UTF-8 before anything is shown, so a failure here can only
+    /// come from a window that the caller rejects anyway.
+    pub fn decode(&self) -> Cow<'a, str> {
+        if !self.escaped {
+            return String::from_utf8_lossy(self.raw);
+        }
+        Cow::Owned(unescape(self.raw))
+    }
+
+    /// Compares decoded values without allocating in the common case.
+    pub fn same_text(&self, other: &JStr<'_>) -> bool {
+        if !self.escaped && !other.escaped {
+            return self.raw == other.raw;
+        }
+        self.decode() == other.decode()
+    }
+}
+
+/// The decoded value of string contents already checked by the scanner.
+fn unescape(raw: &[u8]) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let e = raw.get(i + 1).copied().unwrap_or(b'\\');
+        i += 2;
+        let c = match e {
+            b'n' => '\n',
+            b't' => '\t',
+            b'r' => '\r',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'u' => {
+                let hi = hex4(raw, i).unwrap_or(0xFFFD);
+                i += 4;
+                if (0xD800..0xDC00).contains(&hi) {
+                    let lo = if raw.get(i) == Some(&b'\\') && raw.get(i + 1) == Some(&b'u') {
+                        hex4(raw, i + 2)
+                    } else {
+                        None
+                    };
+                    match lo {
+                        Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                            i += 6;
+                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                .unwrap_or('\u{FFFD}')
+                        }
+                        _ => '\u{FFFD}',
+                    }
+                } else {
+                    char::from_u32(hi).unwrap_or('\u{FFFD}')
+                }
+            }
+            other => other as char,
+        };
+        let mut tmp = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn hex4(raw: &[u8], at: usize) -> Option<u32> {
+    let digits = raw.get(at..at + 4)?;
+    let mut v = 0u32;
+    for &d in digits {
+        v = v * 16 + (d as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// A JSON number as written, with what the scanner could read from it.
+#[derive(Debug, Clone, Copy)]
+pub struct JNum<'a> {
+    pub raw: &'a [u8],
+    pub at: usize,
+    pub value: NumValue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumValue {
+    /// No fraction, no exponent, fits in i64.
+    Int(i64),
+    /// No fraction, no exponent, too large for i64.
+    BigInt { negative: bool },
+    /// Has a fraction or an exponent; may be infinite (`1e400`).
+    Float(f64),
+}
+
+impl JNum<'_> {
+    pub fn text(&self) -> &str {
+        // Number syntax is ASCII by construction.
+        std::str::from_utf8(self.raw).unwrap_or("?")
+    }
+}
+
+/// What the next value is, judged from its first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+impl Kind {
+    pub fn article_name(self) -> &'static str {
+        match self {
+            Kind::Object => "an object",
+            Kind::Array => "an array",
+            Kind::String => "a string",
+            Kind::Number => "a number",
+            Kind::Bool => "a boolean",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// Deeper nesting than this is refused rather than risking the stack; real
+/// rooms are five levels deep.
+pub const MAX_DEPTH: usize = 256;
+
+pub struct Scanner<'a> {
+    pub buf: &'a [u8],
+    pub pos: usize,
+    /// True when nothing follows the buffer.
+    pub eof: bool,
+}
+
+/// Bytes that end the fast run inside a string: quote, backslash, controls.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+impl<'a> Scanner<'a> {
+    pub fn new(buf: &'a [u8], pos: usize, eof: bool) -> Self {
+        Scanner { buf, pos, eof }
+    }
+
+    pub fn syntax<T>(&self, at: usize, message: impl Into<String>) -> Scan<T> {
+        Err(Stop::Syntax {
+            at,
+            message: message.into(),
+        })
+    }
+
+    /// The end of the buffer: a syntax error at the end of input, otherwise
+    /// a request for more.
+    fn ran_out<T>(&self, what: &str) -> Scan<T> {
+        if self.eof {
+            let message = if what.starts_with("in") {
+                format!("unexpected end of input {what}")
+            } else {
+                format!("unexpected end of input; expected {what}")
+            };
+            self.syntax(self.buf.len(), message)
+        } else {
+            Err(Stop::Incomplete)
+        }
+    }
+
+    #[inline]
+    pub fn skip_ws(&mut self) {
+        while let Some(&b) = self.buf.get(self.pos) {
+            if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next significant byte, or `None` at the end of the buffer.
+    #[inline]
+    pub fn peek_byte(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.buf.get(self.pos).copied()
+    }
+
+    /// The kind of the next value.
+    pub fn peek_kind(&mut self, what: &str) -> Scan<Kind> {
+        let Some(b) = self.peek_byte() else {
+            return self.ran_out(what);
+        };
+        Ok(match b {
+            b'{' => Kind::Object,
+            b'[' => Kind::Array,
+            b'"' => Kind::String,
+            b'-' | b'0'..=b'9' => Kind::Number,
+            b't' | b'f' => Kind::Bool,
+            b'n' => Kind::Null,
+            _ => return self.unexpected(what),
+        })
+    }
+
+    pub fn unexpected<T>(&self, what: &str) -> Scan<T> {
+        match self.buf.get(self.pos) {
+            None => self.ran_out(what),
+            Some(&b) => {
+                let shown = describe_byte(&self.buf[self.pos..]);
+                let _ = b;
+                self.syntax(self.pos, format!("expected {what}, found {shown}"))
+            }
+        }
+    }
+
+    /// Consumes `byte` if it is next.
+    #[inline]
+    pub fn eat(&mut self, byte: u8) -> bool {
+        if self.peek_byte() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// After the opening `{` or a `,`: the next key, or `None` at `}`.
+    /// `first` says whether a member has been read already.
+    pub fn next_key(&mut self, first: bool) -> Scan<Option<JStr<'a>>> {
+        match self.peek_byte() {
+            Some(b'}') => {
+                if first {
+                    self.pos += 1;
+                    return Ok(None);
+                }
+                return self.unexpected("a key after ','");
+            }
+            Some(b'"') => {}
+            _ => return self.unexpected("a key (a string) or '}'"),
+        }
+        let key = self.string()?;
+        if !self.eat(b':') {
+            return self.unexpected("':' after the key");
+        }
+        Ok(Some(key))
+    }
+
+    /// After a member's value: true if another member follows.
+    pub fn more_members(&mut self) -> Scan<bool> {
+        match self.peek_byte() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => self.unexpected("',' or '}' after an object member"),
+        }
+    }
+
+    /// After `[` or an element: true if an element follows.
+    pub fn more_elements(&mut self, first: bool) -> Scan<bool> {
+        match self.peek_byte() {
+            Some(b']') if first => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b']') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ if first => Ok(true),
+            _ => self.unexpected("',' or ']' after an array element"),
+        }
+    }
+
+    /// A string; the scanner is at its opening quote.
+    pub fn string(&mut self) -> Scan<JStr<'a>> {
+        let at = self.pos;
+        let mut i = at + 1;
+        let buf = self.buf;
+        let mut escaped = false;
+        loop {
+            while let Some(&b) = buf.get(i) {
+                if STRING_STOP[b as usize] {
+                    break;
+                }
+                i += 1;
+            }
+            let Some(&b) = buf.get(i) else {
+                return self.ran_out("inside a string");
+            };
+            match b {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(JStr {
+                        raw: &buf[at + 1..i],
+                        at,
+                        escaped,
+                    });
+                }
+                b'\\' => {
+                    escaped = true;
+                    i = self.escape(i)?;
+                }
+                _ => {
+                    return self.syntax(
+                        i,
+                        format!(
+                            "control character {} inside a string; write it as an escape",
+                            describe_byte(&buf[i..])
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks the escape at `i` (a backslash); returns the offset after it.
+    fn escape(&self, i: usize) -> Scan<usize> {
+        let Some(&e) = self.buf.get(i + 1) else {
+            return self.ran_out("inside a string");
+        };
+        match e {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Ok(i + 2),
+            b'u' => {
+                let cp = self.hex_escape(i)?;
+                if (0xDC00..0xE000).contains(&cp) {
+                    return self.syntax(i, "lone trailing surrogate in a \\u escape");
+                }
+                if (0xD800..0xDC00).contains(&cp) {
+                    match (self.buf.get(i + 6), self.buf.get(i + 7)) {
+                        (Some(b'\\'), Some(b'u')) => {}
+                        (None, _) | (Some(b'\\'), None) => {
+                            return self.ran_out("inside a string");
+                        }
+                        _ => return self.syntax(i, "lone leading surrogate in a \\u escape"),
+                    }
+                    let lo = self.hex_escape(i + 6)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return self.syntax(i, "lone leading surrogate in a \\u escape");
+                    }
+                    return Ok(i + 12);
+                }
+                Ok(i + 6)
+            }
+            _ => self.syntax(
+                i,
+                format!(
+                    "invalid escape {}; JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                    describe_byte(&self.buf[i + 1..])
+                ),
+            ),
+        }
+    }
+
+    fn hex_escape(&self, i: usize) -> Scan<u32> {
+        let mut v = 0u32;
+        for k in 0..4 {
+            let Some(&d) = self.buf.get(i + 2 + k) else {
+                return self.ran_out("inside a string");
+            };
+            let Some(h) = (d as char).to_digit(16) else {
+                return self.syntax(i + 2 + k, "expected 4 hex digits after \\u");
+            };
+            v = v * 16 + h;
+        }
+        Ok(v)
+    }
+
+    /// A number; the scanner is at its first byte.
+    pub fn number(&mut self) -> Scan<JNum<'a>> {
+        let buf = self.buf;
+        let at = self.pos;
+        let mut i = at;
+        let negative = buf.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let int_start = i;
+        match buf.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(b'0'..=b'9') = buf.get(i) {
+                    i += 1;
+                }
+            }
+            Some(_) => return self.syntax(i, "expected a digit in a number"),
+            None => return self.ran_out("in a number"),
+        }
+        let int_end = i;
+        let mut float = false;
+        if buf.get(i) == Some(&b'.') {
+            float = true;
+            i += 1;
+            let digits = i;
+            while let Some(b'0'..=b'9') = buf.get(i) {
+                i += 1;
+            }
+            if i == digits {
+                return self.digit_expected(i, "after the decimal point");
+            }
+        }
+        if let Some(b'e' | b'E') = buf.get(i) {
+            float = true;
+            i += 1;
+            if let Some(b'+' | b'-') = buf.get(i) {
+                i += 1;
+            }
+            let digits = i;
+            while let Some(b'0'..=b'9') = buf.get(i) {
+                i += 1;
+            }
+            if i == digits {
+                return self.digit_expected(i, "in the exponent");
+            }
+        }
+        if i == buf.len() && !self.eof {
+            // The number may go on in the next window.
+            return Err(Stop::Incomplete);
+        }
+        if let Some(b'0'..=b'9') = buf.get(i) {
+            return self.syntax(i, "invalid number: leading zeros are not allowed");
+        }
+        let raw = &buf[at..i];
+        self.pos = i;
+        let value = if float {
+            let text = std::str::from_utf8(raw).unwrap_or("0");
+            NumValue::Float(text.parse::<f64>().unwrap_or(f64::NAN))
+        } else {
+            int_value(&buf[int_start..int_end], negative)
+        };
+        Ok(JNum { raw, at, value })
+    }
+
+    fn digit_expected<T>(&self, i: usize, place: &str) -> Scan<T> {
+        if i == self.buf.len() {
+            return self.ran_out("in a number");
+        }
+        self.syntax(i, format!("expected a digit {place}"))
+    }
+
+    /// `true`, `false` or `null`.
+    pub fn literal(&mut self) -> Scan<Kind> {
+        let rest = &self.buf[self.pos..];
+        let (word, kind): (&[u8], Kind) = match rest.first() {
+            Some(b't') => (b"true", Kind::Bool),
+            Some(b'f') => (b"false", Kind::Bool),
+            _ => (b"null", Kind::Null),
+        };
+        let n = word.len().min(rest.len());
+        if rest[..n] != word[..n] {
+            return self.unexpected("a value");
+        }
+        if n < word.len() {
+            return self.ran_out("in a literal");
+        }
+        self.pos += word.len();
+        Ok(kind)
+    }
+
+    pub fn literal_is_true(&self, at: usize) -> bool {
+        self.buf.get(at) == Some(&b't')
+    }
+}
+
+fn int_value(digits: &[u8], negative: bool) -> NumValue {
+    if digits.len() <= 18 {
+        let mut v: i64 = 0;
+        for &d in digits {
+            v = v * 10 + i64::from(d - b'0');
+        }
+        return NumValue::Int(if negative { -v } else { v });
+    }
+    let mut v: i128 = 0;
+    for &d in digits {
+        v = v.saturating_mul(10).saturating_add(i128::from(d - b'0'));
+    }
+    if negative {
+        v = -v;
+    }
+    match i64::try_from(v) {
+        Ok(v) => NumValue::Int(v),
+        Err(_) => NumValue::BigInt { negative },
+    }
+}
+
+/// A byte as a person would want it named in an error.
+pub fn describe_byte(rest: &[u8]) -> String {
+    match rest.first() {
+        None => "end of input".to_string(),
+        Some(&b) if b.is_ascii_graphic() => format!("'{}'", b as char),
+        Some(&b) if b < 0x80 => format!("byte 0x{b:02x}"),
+        Some(_) => {
+            let n = rest.len().min(4);
+            match std::str::from_utf8(&rest[..n])
+                .ok()
+                .or_else(|| {
+                    simdutf8::compat::from_utf8(&rest[..n])
+                        .err()
+                        .and_then(|e| std::str::from_utf8(&rest[..e.valid_up_to()]).ok())
+                })
+                .and_then(|s| s.chars().next())
+            {
+                Some(c) => format!("'{}' (U+{:04X})", c.escape_default(), c as u32),
+                None => format!("byte 0x{:02x}", rest[0]),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str) -> Scan<NumValue> {
+        let mut s = Scanner::new(text.as_bytes(), 0, true);
+        s.number().map(|n| n.value)
+    }
+
+    #[test]
+    fn numbers_keep_integers_exact_and_flag_big_ones() {
+        assert_eq!(num("1587667174725"), Ok(NumValue::Int(1587667174725)));
+        assert_eq!(num("-5"), Ok(NumValue::Int(-5)));
+        assert_eq!(num("9223372036854775807"), Ok(NumValue::Int(i64::MAX)));
+        assert_eq!(
+            num("123456789012345678901234567890"),
+            Ok(NumValue::BigInt { negative: false })
+        );
+        assert_eq!(num("1.5"), Ok(NumValue::Float(1.5)));
+        assert_eq!(num("1e400"), Ok(NumValue::Float(f64::INFINITY)));
+    }
+
+    #[test]
+    fn malformed_numbers_are_syntax_errors() {
+        for bad in ["01", "-", "1.", "1e", "1e+", "-a"] {
+            assert!(matches!(num(bad), Err(Stop::Syntax { .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_number_at_the_end_of_a_window_asks_for_more() {
+        let mut s = Scanner::new(b"12", 0, false);
+        assert_eq!(s.number().map(|n| n.value), Err(Stop::Incomplete));
+    }
+
+    #[test]
+    fn strings_decode_escapes_and_surrogate_pairs() {
+        let mut s = Scanner::new(br#""a\n\u00e9\ud83d\ude00\"""#, 0, true);
+        let j = s.string().ok();
+        assert_eq!(
+            j.map(|j| j.decode().into_owned()),
+            Some("a\né😀\"".to_string())
+        );
+    }
+
+    #[test]
+    fn raw_control_characters_and_lone_surrogates_are_rejected() {
+        for bad in ["\"a\u{1}\"", r#""\ud800x""#, r#""\udc00""#, r#""\q""#] {
+            let mut s = Scanner::new(bad.as_bytes(), 0, true);
+            assert!(matches!(s.string(), Err(Stop::Syntax { .. })), "{bad}");
+        }
+    }
+}

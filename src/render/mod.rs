@@ -1,0 +1,4 @@
+//! Renderers: each writes to an injected writer, so each is testable into a
+//! `Vec<u8>`.
+
+pub mod report;

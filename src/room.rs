@@ -1,0 +1,868 @@
+//! One pass over one room: builds what the commands need, records where each
+//! value sits, notices duplicate keys at every level and keeps going after a
+//! type error, so `validate` can report every problem in one run.
+
+use crate::diag::{Finding, Rule, Severity};
+use crate::json::scan::{JNum, JStr, Kind, MAX_DEPTH, NumValue, Scan, Scanner};
+use crate::term::quoted;
+use crate::time;
+
+/// The largest millisecond timestamp before year 10000.
+pub const MAX_MS: i64 = 253_402_300_799_999;
+/// Values in this range read as ms fall before 1973 but read as seconds
+/// fall between 1973 and 5138: the media server's seconds (SPEC.md).
+const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
+/// JavaScript clients lose integer precision beyond this.
+const JS_SAFE_INT: i64 = (1 << 53) - 1;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Collect {
+    pub participants: bool,
+    pub timestamps: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub strict: bool,
+    pub now_ms: i64,
+    pub collect: Collect,
+}
+
+/// A timestamp field's value as far as a reader can use it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TsValue<'a> {
+    /// Milliseconds in range (0 ..= year 9999).
+    Ms(i64),
+    /// Anything else: wrong type, negative, beyond 9999, not integral where
+    /// that is required. Holds the text as written.
+    Invalid { raw: &'a [u8], why: &'static str },
+}
+
+/// Where a timestamp sits, kept cheap and turned into a pointer on demand.
+#[derive(Debug, Clone, Copy)]
+pub enum TsLoc<'a> {
+    Room(&'static str),
+    Event(usize),
+    Participant(JStr<'a>, &'static str),
+    Track(JStr<'a>, JStr<'a>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp<'a> {
+    pub loc: TsLoc<'a>,
+    /// Byte span of the value in the input.
+    pub at: usize,
+    pub len: usize,
+    pub value: TsValue<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Participant<'a> {
+    pub key: JStr<'a>,
+    pub identity: Option<JStr<'a>>,
+    pub name: Option<JStr<'a>>,
+    pub joined: Option<TsValue<'a>>,
+    pub left: Option<TsValue<'a>>,
+}
+
+/// What one pass over one room found.
+#[derive(Debug, Default)]
+pub struct RoomScan<'a> {
+    /// The room's pointer prefix: `/3` for the fourth room of an array.
+    pub index_in_array: Option<usize>,
+    pub is_object: bool,
+    pub id: Option<JStr<'a>>,
+    pub participants_seen: bool,
+    pub participants: Vec<Participant<'a>>,
+    pub timestamps: Vec<Timestamp<'a>>,
+    pub findings: Vec<Finding>,
+}
+
+impl RoomScan<'_> {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Seg<'a> {
+    Key(JStr<'a>),
+    Index(usize),
+}
+
+#[derive(Clone, Copy)]
+struct KeyEntry<'a> {
+    hash: u64,
+    key: JStr<'a>,
+}
+
+pub struct Walker<'a, 'o> {
+    pub sc: Scanner<'a>,
+    /// Absolute offset of `sc.buf[0]` in the input.
+    base: usize,
+    opts: &'o Options,
+    path: Vec<Seg<'a>>,
+    keysets: Vec<Vec<KeyEntry<'a>>>,
+    out: RoomScan<'a>,
+}
+
+const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
+const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
+
+/// Scans the room value at `pos`. On `Incomplete` nothing of the attempt is
+/// kept and the caller retries with more input.
+pub fn scan_room<'a>(
+    buf: &'a [u8],
+    pos: usize,
+    eof: bool,
+    base: usize,
+    index_in_array: Option<usize>,
+    opts: &Options,
+) -> Scan<(RoomScan<'a>, usize)> {
+    let mut w = Walker {
+        sc: Scanner::new(buf, pos, eof),
+        base,
+        opts,
+        path: Vec::with_capacity(8),
+        keysets: Vec::new(),
+        out: RoomScan {
+            index_in_array,
+            ..RoomScan::default()
+        },
+    };
+    if let Some(i) = index_in_array {
+        w.path.push(Seg::Index(i));
+    }
+    w.room()?;
+    let end = w.sc.pos;
+    Ok((w.out, end))
+}
+
+impl<'a> Walker<'a, '_> {
+    fn pointer(&self) -> String {
+        let mut p = String::new();
+        for seg in &self.path {
+            p.push('/');
+            match seg {
+                Seg::Key(k) => push_pointer_token(&mut p, &k.decode()),
+                Seg::Index(i) => p.push_str(&i.to_string()),
+            }
+        }
+        p
+    }
+
+    fn find(&mut self, severity: Severity, rule: Rule, at: usize, message: String) {
+        let pointer = self.pointer();
+        self.out.findings.push(Finding {
+            severity,
+            rule,
+            at: self.base + at,
+            pointer,
+            message,
+            first_at: None,
+        });
+    }
+
+    /// A finding about `field` of the current object, which the path does
+    /// not hold yet.
+    fn find_field(
+        &mut self,
+        field: &'static str,
+        severity: Severity,
+        rule: Rule,
+        at: usize,
+        message: String,
+    ) {
+        self.path.push(Seg::Key(JStr {
+            raw: field.as_bytes(),
+            at,
+            escaped: false,
+        }));
+        self.find(severity, rule, at, message);
+        self.path.pop();
+    }
+
+    fn error(&mut self, rule: Rule, at: usize, message: String) {
+        self.find(Severity::Error, rule, at, message);
+    }
+
+    fn warn(&mut self, rule: Rule, at: usize, message: String) {
+        self.find(Severity::Warning, rule, at, message);
+    }
+
+    fn room(&mut self) -> Scan<()> {
+        let kind = self.sc.peek_kind("a room (a JSON object)")?;
+        let at = self.sc.pos;
+        if kind != Kind::Object {
+            let found = self.any_value()?;
+            self.error(
+                Rule::Type,
+                at,
+                format!("expected a room (a JSON object), found {found}"),
+            );
+            return Ok(());
+        }
+        self.out.is_object = true;
+        let mut has_id = false;
+        let mut created: Option<(i64, usize)> = None;
+        let mut updated: Option<(i64, usize)> = None;
+        let level = self.open_object();
+        let mut first = true;
+        while let Some(key) = self.sc.next_key(first)? {
+            first = false;
+            self.note_key(level, key);
+            self.path.push(Seg::Key(key));
+            match key.raw {
+                b"id" => {
+                    has_id = true;
+                    self.out.id = self.string_field("a string (the room ID)")?;
+                }
+                b"createdAt" => {
+                    created = self.room_ts("createdAt")?;
+                }
+                b"updatedAt" => {
+                    updated = self.room_ts("updatedAt")?;
+                }
+                b"egressId" => {
+                    self.string_field("a string (the egress ID)")?;
+                }
+                b"participants" => {
+                    self.out.participants_seen = true;
+                    if self.sc.peek_kind("a value")? == Kind::Object {
+                        self.participants()?;
+                    } else {
+                        self.type_error("an object mapping identity to participant")?;
+                    }
+                }
+                b"userId" | b"deleted" | b"deletedAt" | b"events" => {
+                    self.admin_field(key, "room")?;
+                    match key.raw {
+                        b"userId" => {
+                            self.string_field("a string (the owner's user ID)")?;
+                        }
+                        b"deleted" => self.bool_field()?,
+                        b"deletedAt" => {
+                            self.room_ts("deletedAt")?;
+                        }
+                        _ => self.events()?,
+                    }
+                }
+                _ => {
+                    self.unknown_field(key, ROOM_FIELDS)?;
+                    self.any_value()?;
+                }
+            }
+            self.path.pop();
+            if !self.sc.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        for (present, field, what) in [
+            (has_id, "id", "a string, the room ID"),
+            (
+                self.out.participants_seen,
+                "participants",
+                "an object mapping identity to participant; may be {}",
+            ),
+        ] {
+            if !present {
+                self.find_field(
+                    field,
+                    Severity::Error,
+                    Rule::MissingField,
+                    at,
+                    format!("missing required field \"{field}\" ({what})"),
+                );
+            }
+        }
+        if let (Some((c, _)), Some((u, at))) = (created, updated)
+            && u < c
+        {
+            self.find_field(
+                "updatedAt",
+                Severity::Warning,
+                Rule::UpdatedBeforeCreated,
+                at,
+                format!(
+                    "updatedAt {} is before createdAt {}",
+                    time::utc_ms(u),
+                    time::utc_ms(c)
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn participants(&mut self) -> Scan<()> {
+        let level = self.open_object();
+        let mut first = true;
+        while let Some(key) = self.sc.next_key(first)? {
+            first = false;
+            self.note_key(level, key);
+            self.path.push(Seg::Key(key));
+            if self.sc.peek_kind("a value")? == Kind::Object {
+                self.participant(key)?;
+            } else {
+                self.type_error("an object (a participant)")?;
+            }
+            self.path.pop();
+            if !self.sc.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        Ok(())
+    }
+
+    fn participant(&mut self, key: JStr<'a>) -> Scan<()> {
+        let mut p = Participant {
+            key,
+            identity: None,
+            name: None,
+            joined: None,
+            left: None,
+        };
+        let mut left_at = 0;
+        let level = self.open_object();
+        let mut first = true;
+        while let Some(field) = self.sc.next_key(first)? {
+            first = false;
+            self.note_key(level, field);
+            self.path.push(Seg::Key(field));
+            match field.raw {
+                b"identity" => {
+                    p.identity = self.string_field("a string (the participant ID)")?;
+                }
+                b"name" => p.name = self.string_field("a string (the display name)")?,
+                b"joinedAt" => {
+                    p.joined = Some(self.timestamp(TsLoc::Participant(key, "joinedAt"), true)?);
+                }
+                b"leftAt" => {
+                    self.sc.skip_ws();
+                    left_at = self.sc.pos;
+                    p.left = Some(self.timestamp(TsLoc::Participant(key, "leftAt"), true)?);
+                }
+                b"tracksPublished" => {
+                    self.admin_field(field, "participant")?;
+                    self.tracks(key)?;
+                }
+                _ => {
+                    self.unknown_field(field, PARTICIPANT_FIELDS)?;
+                    self.any_value()?;
+                }
+            }
+            self.path.pop();
+            if !self.sc.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        if let Some(identity) = p.identity
+            && !identity.same_text(&key)
+        {
+            self.find_field(
+                "identity",
+                Severity::Warning,
+                Rule::KeyIdentityMismatch,
+                identity.at,
+                format!(
+                    "identity {} differs from its key {}; the server keys participants by identity",
+                    quoted(&identity.decode()),
+                    quoted(&key.decode())
+                ),
+            );
+        }
+        if let (Some(TsValue::Ms(j)), Some(TsValue::Ms(l))) = (p.joined, p.left)
+            && l < j
+        {
+            self.find_field(
+                "leftAt",
+                Severity::Warning,
+                Rule::LeftBeforeJoined,
+                left_at,
+                format!(
+                    "leftAt {} is before joinedAt {}",
+                    time::utc_ms(l),
+                    time::utc_ms(j)
+                ),
+            );
+        }
+        if self.opts.collect.participants {
+            self.out.participants.push(p);
+        }
+        Ok(())
+    }
+
+    fn tracks(&mut self, participant: JStr<'a>) -> Scan<()> {
+        if self.sc.peek_kind("a value")? != Kind::Object {
+            return self.type_error("an object mapping track SID to track");
+        }
+        let level = self.open_object();
+        let mut first = true;
+        while let Some(sid) = self.sc.next_key(first)? {
+            first = false;
+            self.note_key(level, sid);
+            self.path.push(Seg::Key(sid));
+            if self.sc.peek_kind("a value")? == Kind::Object {
+                self.fields(|w, name| match name {
+                    b"sid" | b"mimeType" => w.string_field("a string").map(drop),
+                    b"width" | b"height" => w.number_field(),
+                    b"timestamp" => w.timestamp(TsLoc::Track(participant, sid), false).map(drop),
+                    _ => w.any_value().map(drop),
+                })?;
+            } else {
+                self.type_error("an object (a published track)")?;
+            }
+            self.path.pop();
+            if !self.sc.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        Ok(())
+    }
+
+    fn events(&mut self) -> Scan<()> {
+        if self.sc.peek_kind("a value")? != Kind::Array {
+            return self.type_error("an array of events");
+        }
+        self.sc.pos += 1;
+        let mut index = 0;
+        while self.sc.more_elements(index == 0)? {
+            self.depth_check()?;
+            self.path.push(Seg::Index(index));
+            if self.sc.peek_kind("a value")? == Kind::Object {
+                self.fields(|w, name| match name {
+                    b"eventName" => w.string_field("a string").map(drop),
+                    b"timestamp" => w.timestamp(TsLoc::Event(index), false).map(drop),
+                    _ => w.any_value().map(drop),
+                })?;
+            } else {
+                self.type_error("an object (an event)")?;
+            }
+            self.path.pop();
+            index += 1;
+        }
+        Ok(())
+    }
+
+    /// Walks an object whose fields `each` handles, with duplicate checks.
+    fn fields(&mut self, mut each: impl FnMut(&mut Self, &[u8]) -> Scan<()>) -> Scan<()> {
+        let level = self.open_object();
+        let mut first = true;
+        while let Some(key) = self.sc.next_key(first)? {
+            first = false;
+            self.note_key(level, key);
+            self.path.push(Seg::Key(key));
+            each(self, key.raw)?;
+            self.path.pop();
+            if !self.sc.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        Ok(())
+    }
+
+    fn admin_field(&mut self, key: JStr<'a>, of: &str) -> Scan<()> {
+        if self.opts.strict {
+            self.error(
+                Rule::UnknownField,
+                key.at,
+                format!(
+                    "unknown field {} (an admin-view {of} field, accepted without --strict)",
+                    quoted(&key.decode())
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn unknown_field(&mut self, key: JStr<'a>, known: &str) -> Scan<()> {
+        if self.opts.strict {
+            self.error(
+                Rule::UnknownField,
+                key.at,
+                format!(
+                    "unknown field {}; expected one of {known}",
+                    quoted(&key.decode())
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn depth_check(&self) -> Scan<()> {
+        if self.path.len() >= MAX_DEPTH {
+            return self.sc.syntax(
+                self.sc.pos,
+                format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
+            );
+        }
+        Ok(())
+    }
+
+    fn open_object(&mut self) -> usize {
+        self.sc.pos += 1;
+        let depth = self.path.len();
+        while self.keysets.len() <= depth {
+            self.keysets.push(Vec::new());
+        }
+        self.keysets[depth].clear();
+        depth
+    }
+
+    #[inline]
+    fn note_key(&mut self, level: usize, key: JStr<'a>) {
+        self.keysets[level].push(KeyEntry { hash: 0, key });
+    }
+
+    /// Reports every key that repeats an earlier one in this object.
+    fn close_object(&mut self, level: usize) {
+        let mut keys = std::mem::take(&mut self.keysets[level]);
+        if keys.len() <= 16 {
+            for i in 1..keys.len() {
+                if let Some(j) = (0..i).find(|&j| keys[j].key.same_text(&keys[i].key)) {
+                    self.duplicate(keys[j].key, keys[i].key);
+                }
+            }
+        } else {
+            for k in keys.iter_mut() {
+                k.hash = key_hash(&k.key);
+            }
+            keys.sort_unstable_by_key(|k| (k.hash, k.key.at));
+            let mut pairs = Vec::new();
+            let mut start = 0;
+            while start < keys.len() {
+                let mut end = start + 1;
+                while end < keys.len() && keys[end].hash == keys[start].hash {
+                    end += 1;
+                }
+                for i in start + 1..end {
+                    if let Some(j) = (start..i).find(|&j| keys[j].key.same_text(&keys[i].key)) {
+                        pairs.push((keys[j].key, keys[i].key));
+                    }
+                }
+                start = end;
+            }
+            pairs.sort_unstable_by_key(|(_, second)| second.at);
+            for (first, second) in pairs {
+                self.duplicate(first, second);
+            }
+        }
+        keys.clear();
+        self.keysets[level] = keys;
+    }
+
+    fn duplicate(&mut self, first: JStr<'a>, second: JStr<'a>) {
+        self.path.push(Seg::Key(second));
+        let pointer = self.pointer();
+        self.path.pop();
+        self.out.findings.push(Finding {
+            severity: Severity::Error,
+            rule: Rule::DuplicateKey,
+            at: self.base + second.at,
+            pointer,
+            message: format!(
+                "duplicate key {}; a JSON parser keeps only the last one, hiding the other",
+                quoted(&second.decode())
+            ),
+            first_at: Some(self.base + first.at),
+        });
+    }
+
+    /// A string field; a value of another type is a type error.
+    fn string_field(&mut self, expected: &str) -> Scan<Option<JStr<'a>>> {
+        if self.sc.peek_kind("a value")? == Kind::String {
+            return self.sc.string().map(Some);
+        }
+        self.type_error(expected)?;
+        Ok(None)
+    }
+
+    fn bool_field(&mut self) -> Scan<()> {
+        if self.sc.peek_kind("a value")? == Kind::Bool {
+            return self.sc.literal().map(drop);
+        }
+        self.type_error("a boolean")
+    }
+
+    fn number_field(&mut self) -> Scan<()> {
+        if self.sc.peek_kind("a value")? == Kind::Number {
+            let n = self.sc.number()?;
+            self.check_precision(&n);
+            return Ok(());
+        }
+        self.type_error("a number")
+    }
+
+    fn type_error(&mut self, expected: &str) -> Scan<()> {
+        self.sc.skip_ws();
+        let at = self.sc.pos;
+        let found = self.any_value()?;
+        self.error(
+            Rule::Type,
+            at,
+            format!("expected {expected}, found {found}"),
+        );
+        Ok(())
+    }
+
+    /// A room-level timestamp: its value and offset when it is usable.
+    fn room_ts(&mut self, field: &'static str) -> Scan<Option<(i64, usize)>> {
+        self.sc.skip_ws();
+        let at = self.sc.pos;
+        Ok(match self.timestamp(TsLoc::Room(field), false)? {
+            TsValue::Ms(v) => Some((v, at)),
+            TsValue::Invalid { .. } => None,
+        })
+    }
+
+    /// A millisecond timestamp field, with the range and plausibility rules.
+    fn timestamp(&mut self, loc: TsLoc<'a>, integer_only: bool) -> Scan<TsValue<'a>> {
+        self.sc.skip_ws();
+        let at = self.sc.pos;
+        let expected = if integer_only {
+            "an integer (Unix ms)"
+        } else {
+            "a number (Unix ms)"
+        };
+        let value = if self.sc.peek_kind("a value")? == Kind::Number {
+            let n = self.sc.number()?;
+            self.check_timestamp(n, integer_only, expected)
+        } else {
+            let found = self.any_value()?;
+            self.error(
+                Rule::Type,
+                at,
+                format!("expected {expected}, found {found}"),
+            );
+            let end = self.sc.pos;
+            TsValue::Invalid {
+                raw: &self.sc.buf[at..end],
+                why: "not a number",
+            }
+        };
+        if self.opts.collect.timestamps {
+            self.out.timestamps.push(Timestamp {
+                loc,
+                at: self.base + at,
+                len: self.sc.pos - at,
+                value,
+            });
+        }
+        Ok(value)
+    }
+
+    fn check_timestamp(&mut self, n: JNum<'a>, integer_only: bool, expected: &str) -> TsValue<'a> {
+        let invalid = |why| TsValue::Invalid { raw: n.raw, why };
+        let ms = match n.value {
+            NumValue::Int(v) => v,
+            NumValue::Float(f) if integer_only => {
+                let _ = f;
+                self.error(
+                    Rule::Type,
+                    n.at,
+                    format!("expected {expected}, found number {}", n.text()),
+                );
+                return invalid("not an integer");
+            }
+            NumValue::Float(f) if f.is_finite() && f.abs() < 1e18 => f.floor() as i64,
+            NumValue::Float(f) if f < 0.0 => i64::MIN,
+            NumValue::Float(_) | NumValue::BigInt { negative: false } => i64::MAX,
+            NumValue::BigInt { negative: true } => i64::MIN,
+        };
+        if ms < 0 {
+            self.error(
+                Rule::TimestampRange,
+                n.at,
+                format!(
+                    "{} is negative; expected Unix milliseconds from 0 to {MAX_MS} (year 9999)",
+                    n.text()
+                ),
+            );
+            return invalid("negative");
+        }
+        if ms > MAX_MS {
+            self.error(
+                Rule::TimestampRange,
+                n.at,
+                format!(
+                    "{} is beyond year 9999 as Unix milliseconds (at most {MAX_MS})",
+                    n.text()
+                ),
+            );
+            return invalid("beyond year 9999");
+        }
+        if SECONDS_LIKE.contains(&ms) {
+            self.warn(
+                Rule::SecondsNotMs,
+                n.at,
+                format!(
+                    "{} looks like seconds; as ms it is {}, as seconds {}",
+                    n.text(),
+                    time::utc_ms(ms),
+                    time::utc_seconds(ms)
+                ),
+            );
+        } else if ms > self.opts.now_ms {
+            self.warn(
+                Rule::TimestampInFuture,
+                n.at,
+                format!(
+                    "{} is {}, later than now ({})",
+                    n.text(),
+                    time::utc_ms(ms),
+                    time::utc_ms(self.opts.now_ms)
+                ),
+            );
+        }
+        TsValue::Ms(ms)
+    }
+
+    fn check_precision(&mut self, n: &JNum<'a>) {
+        let big = match n.value {
+            NumValue::Int(v) => v.unsigned_abs() > JS_SAFE_INT as u64,
+            NumValue::BigInt { .. } => true,
+            NumValue::Float(_) => false,
+        };
+        if big {
+            self.warn(
+                Rule::PrecisionLoss,
+                n.at,
+                format!(
+                    "integer {} is beyond 2^53 and loses precision in JavaScript clients; send it as a string",
+                    n.text()
+                ),
+            );
+        }
+    }
+
+    /// Walks any value (checking nested keys for duplicates) and describes it.
+    fn any_value(&mut self) -> Scan<Found<'a>> {
+        self.depth_check()?;
+        match self.sc.peek_kind("a value")? {
+            Kind::String => self.sc.string().map(Found::Str),
+            Kind::Number => {
+                let n = self.sc.number()?;
+                self.check_precision(&n);
+                Ok(Found::Num(n))
+            }
+            Kind::Bool => {
+                let at = self.sc.pos;
+                self.sc.literal()?;
+                Ok(Found::Bool(self.sc.literal_is_true(at)))
+            }
+            Kind::Null => self.sc.literal().map(|_| Found::Null),
+            Kind::Array => {
+                self.sc.pos += 1;
+                let mut index = 0;
+                while self.sc.more_elements(index == 0)? {
+                    self.path.push(Seg::Index(index));
+                    self.any_value()?;
+                    self.path.pop();
+                    index += 1;
+                }
+                Ok(Found::Array)
+            }
+            Kind::Object => {
+                self.fields(|w, _| w.any_value().map(drop))?;
+                Ok(Found::Object)
+            }
+        }
+    }
+}
+
+/// A value described for a "found ..." message.
+enum Found<'a> {
+    Str(JStr<'a>),
+    Num(JNum<'a>),
+    Bool(bool),
+    Null,
+    Array,
+    Object,
+}
+
+impl std::fmt::Display for Found<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Found::Str(s) => write!(f, "string {}", quoted(&s.decode())),
+            Found::Num(n) => write!(f, "number {}", n.text()),
+            Found::Bool(b) => write!(f, "{b}"),
+            Found::Null => f.write_str("null"),
+            Found::Array => f.write_str("an array"),
+            Found::Object => f.write_str("an object"),
+        }
+    }
+}
+
+/// RFC 6901: `~` becomes `~0` and `/` becomes `~1`.
+pub fn push_pointer_token(out: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// FxHash over the decoded key: cheap, and only compared within one object.
+fn key_hash(key: &JStr<'_>) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let decoded;
+    let bytes: &[u8] = if key.escaped {
+        decoded = key.decode();
+        decoded.as_bytes()
+    } else {
+        key.raw
+    };
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
+}
+
+impl<'a> TsLoc<'a> {
+    /// The JSON Pointer of this timestamp inside its room.
+    pub fn pointer(&self, index_in_array: Option<usize>) -> String {
+        let mut p = String::new();
+        if let Some(i) = index_in_array {
+            p.push('/');
+            p.push_str(&i.to_string());
+        }
+        match self {
+            TsLoc::Room(field) => {
+                p.push('/');
+                p.push_str(field);
+            }
+            TsLoc::Event(i) => {
+                p.push_str("/events/");
+                p.push_str(&i.to_string());
+                p.push_str("/timestamp");
+            }
+            TsLoc::Participant(key, field) => {
+                p.push_str("/participants/");
+                push_pointer_token(&mut p, &key.decode());
+                p.push('/');
+                p.push_str(field);
+            }
+            TsLoc::Track(key, sid) => {
+                p.push_str("/participants/");
+                push_pointer_token(&mut p, &key.decode());
+                p.push_str("/tracksPublished/");
+                push_pointer_token(&mut p, &sid.decode());
+                p.push_str("/timestamp");
+            }
+        }
+        p
+    }
+}

@@ -1,0 +1,141 @@
+//! The only road from input text to a terminal: control characters, bidi
+//! overrides and zero-width characters are escaped so a name can never move
+//! the cursor, clear the screen or forge a line of output. Also decides
+//! colour once per stream, so renderers never look at the environment.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Characters that must not reach a terminal raw.
+fn is_hazard(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        // Bidi marks, embeddings, overrides and isolates.
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        // Zero-width characters and the byte-order mark.
+        | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+        // Line and paragraph separators break lines in some terminals.
+        | '\u{2028}' | '\u{2029}')
+}
+
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// Text from the input, made safe to print.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hazard) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hazard(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text from the input in double quotes for a message: hazards escaped, and
+/// quotes and backslashes too so the quoted form is unambiguous. Long text
+/// is shortened so one bad value cannot flood a log.
+pub fn quoted(text: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if is_hazard(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the output is a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `--color` wins, then `NO_COLOR`, then whether this stream is a terminal.
+    pub fn enabled(self, stream_is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                stream_is_terminal && !no_color
+            }
+        }
+    }
+}
+
+/// ANSI styles, applied only when colour was decided on.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    pub on: bool,
+}
+
+impl Paint {
+    pub fn wrap<'t>(self, code: &str, text: &'t str) -> Cow<'t, str> {
+        if self.on {
+            Cow::Owned(format!("\x1b[{code}m{text}\x1b[0m"))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+    pub fn error<'t>(self, text: &'t str) -> Cow<'t, str> {
+        self.wrap("1;31", text)
+    }
+    pub fn warning<'t>(self, text: &'t str) -> Cow<'t, str> {
+        self.wrap("1;33", text)
+    }
+    pub fn bold<'t>(self, text: &'t str) -> Cow<'t, str> {
+        self.wrap("1", text)
+    }
+    pub fn dim<'t>(self, text: &'t str) -> Cow<'t, str> {
+        self.wrap("2", text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_hazards_and_keeps_unicode() {
+        assert_eq!(sanitize("李小龙 😀 שלום"), "李小龙 😀 שלום");
+        assert_eq!(sanitize("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(sanitize("x\ny\r\t"), "x\\ny\\r\\t");
+        assert_eq!(sanitize("\u{202e}evil\u{200b}"), "\\u{202e}evil\\u{200b}");
+        assert_eq!(sanitize("\u{85}\u{7f}\u{7}"), "\\u{85}\\u{7f}\\u{7}");
+    }
+
+    #[test]
+    fn quoted_text_is_unambiguous_and_bounded() {
+        assert_eq!(quoted("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+        assert_eq!(quoted(&"x".repeat(100)).chars().count(), 63);
+    }
+}

@@ -1,0 +1,311 @@
+//! Time rendering shared by every command: zone, style and the clock.
+//! Default zone is UTC so CI logs are deterministic; `--now` pins anything
+//! relative to the present.
+
+use std::sync::LazyLock;
+
+use jiff::fmt::{rfc2822, strtime};
+use jiff::tz::{self, Offset, TimeZone, TimeZoneDatabase};
+use jiff::{Timestamp, Zoned};
+
+pub const VERSION_WITH_TZDB: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (time zones: the system's zoneinfo when present, else a bundled copy of the IANA database)"
+);
+
+/// Used when the system database lacks a zone or is missing entirely (minimal
+/// containers): jiff only falls back to its bundle when no system copy exists.
+static BUNDLED: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bundled);
+
+/// RFC 3339 in UTC with milliseconds, the form used in messages.
+pub fn utc_ms(ms: i64) -> String {
+    match Timestamp::from_millisecond(ms) {
+        Ok(ts) => format!("{ts:.3}"),
+        Err(_) => format!("{ms} ms (out of range)"),
+    }
+}
+
+/// A value read as Unix seconds, in RFC 3339 UTC.
+pub fn utc_seconds(value: i64) -> String {
+    match Timestamp::from_second(value) {
+        Ok(ts) => format!("{ts:.0}"),
+        Err(_) => format!("{value} s (out of range)"),
+    }
+}
+
+/// `--now`: RFC 3339 or Unix milliseconds.
+pub fn parse_now(text: &str) -> Result<i64, String> {
+    if let Ok(ms) = text.parse::<i64>() {
+        return Ok(ms);
+    }
+    text.parse::<Timestamp>()
+        .map(|ts| ts.as_millisecond())
+        .map_err(|_| {
+            format!("expected RFC 3339 (2024-01-02T03:04:05Z) or Unix milliseconds, found {text:?}")
+        })
+}
+
+pub fn now_ms() -> i64 {
+    Timestamp::now().as_millisecond()
+}
+
+/// A zone by IANA name or `local`; an unknown name suggests close ones.
+pub fn zone(name: &str) -> Result<TimeZone, String> {
+    if name.eq_ignore_ascii_case("utc") || name == "Z" {
+        return Ok(TimeZone::UTC);
+    }
+    if name == "local" {
+        return Ok(TimeZone::system());
+    }
+    if let Ok(zone) = tz::db().get(name).or_else(|_| BUNDLED.get(name)) {
+        return Ok(zone);
+    }
+    let mut message = format!("unknown time zone {name:?}");
+    match suggest_zone(name) {
+        Some(close) => message.push_str(&format!("; did you mean {close:?}?")),
+        None => message.push_str("; use an IANA name such as Europe/Berlin, or UTC, or local"),
+    }
+    Err(message)
+}
+
+fn suggest_zone(query: &str) -> Option<String> {
+    let q = query.trim().to_ascii_lowercase().replace(' ', "_");
+    let names: Vec<String> = if tz::db().is_definitively_empty() {
+        BUNDLED.available().map(|n| n.to_string()).collect()
+    } else {
+        tz::db().available().map(|n| n.to_string()).collect()
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            let lower = name.to_ascii_lowercase();
+            let city = lower.rsplit('/').next().unwrap_or(&lower);
+            let score = strsim::normalized_damerau_levenshtein(&q, &lower)
+                .max(strsim::normalized_damerau_levenshtein(&q, city));
+            (score, name)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+        .filter(|(score, _)| *score >= 0.7)
+        .map(|(_, name)| name)
+}
+
+/// How a time is written (`--time-style`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Style {
+    Rfc3339,
+    Rfc2822,
+    IsoDate,
+    Relative,
+    UnixSeconds,
+    /// strftime directives, as `date +FORMAT` and `ls --time-style=+FORMAT`.
+    Strftime(String),
+}
+
+impl Style {
+    pub fn parse(text: &str) -> Result<Style, String> {
+        Ok(match text {
+            "rfc3339" => Style::Rfc3339,
+            "rfc2822" => Style::Rfc2822,
+            "iso-date" => Style::IsoDate,
+            "relative" => Style::Relative,
+            "unix-seconds" => Style::UnixSeconds,
+            _ => match text.strip_prefix('+') {
+                Some(format) => {
+                    let sample = Timestamp::UNIX_EPOCH.to_zoned(TimeZone::UTC);
+                    strtime::format(format, &sample)
+                        .map_err(|e| format!("invalid --time-style {text:?}: {e}"))?;
+                    Style::Strftime(format.to_string())
+                }
+                None => {
+                    return Err(format!(
+                        "unknown --time-style {text:?}; expected rfc3339, rfc2822, iso-date, \
+                         relative, unix-seconds or +FORMAT (e.g. '+%Y-%m-%d %H:%M')"
+                    ));
+                }
+            },
+        })
+    }
+}
+
+/// Renders millisecond timestamps in one zone and style, relative to `now`.
+#[derive(Debug, Clone)]
+pub struct TimeFormat {
+    pub zone: TimeZone,
+    pub style: Style,
+    pub now_ms: i64,
+}
+
+impl TimeFormat {
+    pub fn utc(now_ms: i64) -> TimeFormat {
+        TimeFormat {
+            zone: TimeZone::UTC,
+            style: Style::Rfc3339,
+            now_ms,
+        }
+    }
+
+    /// The time in the chosen style; `ms` must be in range (0..=year 9999).
+    pub fn render(&self, ms: i64) -> String {
+        let Ok(ts) = Timestamp::from_millisecond(ms) else {
+            return format!("{ms} (out of range)");
+        };
+        match &self.style {
+            Style::Relative => self.relative(ms),
+            Style::UnixSeconds => {
+                format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
+            }
+            Style::Rfc3339 if self.zone == TimeZone::UTC => format!("{ts:.3}"),
+            style => {
+                let zoned = ts.to_zoned(self.zone.clone());
+                match style {
+                    Style::Rfc2822 => rfc2822::to_string(&zoned).unwrap_or_else(|e| e.to_string()),
+                    Style::IsoDate => zoned.date().to_string(),
+                    Style::Strftime(f) => {
+                        strtime::format(f, &zoned).unwrap_or_else(|e| e.to_string())
+                    }
+                    _ => rfc3339_ms(&zoned),
+                }
+            }
+        }
+    }
+
+    /// "3 h 12 min ago", "in 2 days", "now".
+    pub fn relative(&self, ms: i64) -> String {
+        let diff = ms - self.now_ms;
+        let secs = (diff / 1000).unsigned_abs();
+        if secs == 0 {
+            return "now".to_string();
+        }
+        let span = compact_span(secs, " ");
+        if diff < 0 {
+            format!("{span} ago")
+        } else {
+            format!("in {span}")
+        }
+    }
+}
+
+fn rfc3339_ms(z: &Zoned) -> String {
+    if z.offset() == Offset::UTC {
+        format!("{:.3}", z.timestamp())
+    } else {
+        format!("{:.3}", z.timestamp().display_with_offset(z.offset()))
+    }
+}
+
+/// The two largest units of a span: "3 h 12 min", "2 days", "45 s".
+fn compact_span(secs: u64, sep: &str) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let days = |d: u64| {
+        if d == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{d} days")
+        }
+    };
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s} s"),
+        (0, 0, _) if s > 0 => format!("{m} min{sep}{s} s"),
+        (0, 0, _) => format!("{m} min"),
+        (0, _, _) if m > 0 => format!("{h} h{sep}{m} min"),
+        (0, _, _) => format!("{h} h"),
+        (_, _, _) if d < 7 && h > 0 => format!("{}{sep}{h} h", days(d)),
+        _ => days(d),
+    }
+}
+
+/// A participant's time in the room: "1h 02m 05s", "3d 04h 05m", "42s".
+pub fn duration(ms: i64) -> String {
+    let negative = ms < 0;
+    let secs = (ms / 1000).unsigned_abs();
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let text = if d > 0 {
+        format!("{d}d {h:02}h {m:02}m")
+    } else if h > 0 {
+        format!("{h}h {m:02}m {s:02}s")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    };
+    if negative { format!("-{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SDK: i64 = 1_587_667_174_725;
+
+    fn fmt(zone: &str, style: &str) -> TimeFormat {
+        TimeFormat {
+            zone: zone_or_panic(zone),
+            style: Style::parse(style).unwrap_or(Style::Rfc3339),
+            now_ms: SDK + 3 * 3_600_000 + 12 * 60_000,
+        }
+    }
+
+    fn zone_or_panic(name: &str) -> TimeZone {
+        match zone(name) {
+            Ok(z) => z,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn sdk_example_renders_in_utc_and_tokyo() {
+        assert_eq!(
+            fmt("UTC", "rfc3339").render(SDK),
+            "2020-04-23T18:39:34.725Z"
+        );
+        assert_eq!(
+            fmt("Asia/Tokyo", "rfc3339").render(SDK),
+            "2020-04-24T03:39:34.725+09:00"
+        );
+    }
+
+    #[test]
+    fn every_style_renders() {
+        assert_eq!(
+            fmt("UTC", "rfc2822").render(SDK),
+            "Thu, 23 Apr 2020 18:39:34 +0000"
+        );
+        assert_eq!(fmt("Asia/Tokyo", "iso-date").render(SDK), "2020-04-24");
+        assert_eq!(fmt("UTC", "relative").render(SDK), "3 h 12 min ago");
+        assert_eq!(fmt("UTC", "unix-seconds").render(SDK), "1587667174.725");
+        assert_eq!(
+            fmt("UTC", "+%Y/%m/%d %H:%M").render(SDK),
+            "2020/04/23 18:39"
+        );
+    }
+
+    #[test]
+    fn dst_change_in_new_york_shifts_the_offset() {
+        // 2024-03-10 06:59:59Z is 01:59:59 EST; one second later it is 03:00 EDT.
+        let f = fmt("America/New_York", "rfc3339");
+        assert_eq!(f.render(1_710_053_999_000), "2024-03-10T01:59:59.000-05:00");
+        assert_eq!(f.render(1_710_054_000_000), "2024-03-10T03:00:00.000-04:00");
+    }
+
+    #[test]
+    fn unknown_zone_suggests_a_close_name() {
+        let e = zone("Europe/Berln").err().unwrap_or_default();
+        assert!(e.contains("\"Europe/Berlin\""), "{e}");
+    }
+
+    #[test]
+    fn bad_styles_are_refused() {
+        assert!(Style::parse("+%J").is_err());
+        assert!(Style::parse("fancy").is_err());
+    }
+
+    #[test]
+    fn relative_and_durations_are_compact() {
+        let f = fmt("UTC", "relative");
+        assert_eq!(f.relative(f.now_ms + 2 * 86_400_000), "in 2 days");
+        assert_eq!(f.relative(f.now_ms), "now");
+        assert_eq!(duration(3_725_000), "1h 02m 05s");
+        assert_eq!(duration(42_000), "42s");
+        assert_eq!(duration(90 * 3_600_000), "3d 18h 00m");
+    }
+}
