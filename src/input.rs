@@ -128,6 +128,8 @@ struct Window {
     /// Absolute offset of the first byte that is not UTF-8.
     bad_utf8: Option<usize>,
     whole: bool,
+    /// Bytes to read at a time when not reading whole.
+    step: usize,
 }
 
 impl Window {
@@ -139,9 +141,9 @@ impl Window {
         let target = if self.whole {
             usize::MAX
         } else if grow {
-            (self.buf.len() * 2).max(WINDOW)
+            (self.buf.len() * 2).max(self.step)
         } else {
-            self.buf.len() + WINDOW
+            self.buf.len() + self.step
         };
         let limit = target.saturating_sub(self.buf.len());
         let n = (&mut self.reader)
@@ -223,6 +225,19 @@ pub fn for_each_room(
             (Box::new(file), whole)
         }
     };
+    rooms_of(name, reader, whole, WINDOW, opts, sink)
+}
+
+/// The room split proper, over any reader; `step` is the read size when
+/// the input is not read whole.
+pub fn rooms_of(
+    name: String,
+    reader: Box<dyn Read>,
+    whole: bool,
+    step: usize,
+    opts: &Options,
+    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
+) -> Result<io::Result<()>, InputError> {
     let mut w = Window {
         reader,
         buf: Vec::new(),
@@ -232,8 +247,11 @@ pub fn for_each_room(
         utf8_checked: 0,
         bad_utf8: None,
         whole,
+        step: step.max(1),
     };
-    w.fill(false).map_err(|e| read_error(&name, &e))?;
+    while w.buf.len() < 3 && !w.eof {
+        w.fill(false).map_err(|e| read_error(&name, &e))?;
+    }
     let mut pos = 0;
     if w.buf.starts_with(b"\xEF\xBB\xBF") {
         pos = 3;
@@ -485,5 +503,116 @@ fn located<'a>(
         window: &w.buf,
         window_base: w.base,
         span: (w.base + start, w.base + end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room::Collect;
+
+    /// Everything a command could see of an input, as text.
+    fn digest(text: &[u8], whole: bool, step: usize) -> Vec<String> {
+        let opts = Options {
+            strict: true,
+            now_ms: 1_700_000_000_000,
+            collect: Collect {
+                participants: true,
+                timestamps: true,
+            },
+        };
+        let mut seen = Vec::new();
+        let reader: Box<dyn Read> = Box::new(std::io::Cursor::new(text.to_vec()));
+        let result = rooms_of("t".into(), reader, whole, step, &opts, &mut |r| {
+            seen.push(format!(
+                "room {} line {} span {:?} text {:?}",
+                r.origin.index,
+                r.origin.line,
+                r.span,
+                String::from_utf8_lossy(r.text())
+            ));
+            for d in &r.diagnostics {
+                seen.push(format!(
+                    "{}:{} {} {} {}",
+                    d.line,
+                    d.column,
+                    d.rule.code(),
+                    d.pointer,
+                    d.message
+                ));
+            }
+            if let Some(scan) = &r.scan {
+                for p in &scan.participants {
+                    seen.push(format!("p {} {:?} {:?}", p.key.decode(), p.joined, p.left));
+                }
+                for t in &scan.timestamps {
+                    seen.push(format!(
+                        "t {} {} {}",
+                        t.loc.pointer(scan.index_in_array),
+                        t.at,
+                        t.len
+                    ));
+                }
+            }
+            Ok(())
+        });
+        assert!(matches!(result, Ok(Ok(()))));
+        seen
+    }
+
+    const MIXED: &str = "\u{feff}{\"id\":\"a\",\"createdAt\":1587667174725,\"participants\":{\"é\":{\"identity\":\"é\",\"joinedAt\":1687517025,\"leftAt\":1}}}\n\
+        {\"id\":\"b\",\"participants\":{\"x\":{\"name\":\"李\\n\",\"x\":1},\"x\":{}}, \"userId\": 1}\n\
+        [1]\n\
+        {\"participants\": {\"q\": {\"joinedAt\": \"soon\"}}}\n\
+        {\"id\": \"broken\", \"participants\": {";
+
+    #[test]
+    fn windows_of_any_size_see_the_same_rooms_and_findings() {
+        let whole = digest(MIXED.as_bytes(), true, 1);
+        assert!(
+            whole.iter().any(|l| l.contains("duplicate-key")),
+            "{whole:#?}"
+        );
+        assert!(
+            whole.last().is_some_and(|l| l.contains("syntax")),
+            "{whole:#?}"
+        );
+        for step in 1..40 {
+            assert_eq!(digest(MIXED.as_bytes(), false, step), whole, "step {step}");
+        }
+    }
+
+    #[test]
+    fn arrays_of_rooms_split_with_pointer_prefixes() {
+        let text = br#"[{"id":"a","participants":{}}, {"id":2,"participants":{}} ]"#;
+        let whole = digest(text, true, 1);
+        assert!(whole.iter().any(|l| l.contains("type /1/id")), "{whole:#?}");
+        for step in 1..20 {
+            assert_eq!(digest(text, false, step), whole, "step {step}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_where_it_is() {
+        let text = b"{\"id\":\"a\xff\",\"participants\":{}}";
+        for (whole, step) in [(true, 1), (false, 1), (false, 5)] {
+            let seen = digest(text, whole, step);
+            assert!(
+                seen.iter().any(|l| l.starts_with("1:9 syntax")),
+                "{seen:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn trailing_commas_and_garbage_after_an_array_are_syntax_errors() {
+        for text in [
+            &b"[{\"id\":\"a\",\"participants\":{}},]"[..],
+            b"[] x",
+            b"{} {",
+        ] {
+            let seen = digest(text, true, 1);
+            assert!(seen.iter().any(|l| l.contains(" syntax ")), "{seen:#?}");
+        }
     }
 }

@@ -271,7 +271,10 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                     return Ok(None);
                 }
-                return self.unexpected("a key after ','");
+                return self.syntax(
+                    self.pos,
+                    "expected a key after ',', found '}' (JSON does not allow a trailing comma)",
+                );
             }
             Some(b'"') => {}
             _ => return self.unexpected("a key (a string) or '}'"),

@@ -1,0 +1,100 @@
+//! Runs the real binary hermetically: a cleared environment, the project
+//! root as working directory, and standard input always a pipe.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+pub const NOW: &str = "2024-06-01T00:00:00Z";
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_room-inspector"))
+}
+
+pub fn run_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .current_dir(root())
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => panic!("cannot start the binary: {e}"),
+    };
+    if let Some(mut input) = child.stdin.take() {
+        // The tool may stop reading early; a closed pipe is fine here.
+        let _ = input.write_all(stdin);
+    }
+    let out = match child.wait_with_output() {
+        Ok(o) => o,
+        Err(e) => panic!("wait failed: {e}"),
+    };
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn run(args: &[&str]) -> Run {
+    run_env(args, b"", &[])
+}
+
+pub fn run_stdin(args: &[&str], stdin: &[u8]) -> Run {
+    run_env(args, stdin, &[])
+}
+
+/// Runs a shell pipeline with the binary's directory first on PATH.
+pub fn sh(script: &str) -> Run {
+    let dir = bin().parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let path = format!("{}:/usr/bin:/bin", dir.display());
+    let out = Command::new("bash")
+        .args(["-c", script])
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", path)
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run bash: {e}"),
+    };
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A room with `n` participants, one per line, optionally one broken.
+pub fn big_room(n: usize) -> String {
+    let mut s = String::from("{\"id\":\"big\",\"createdAt\":1700000000000,\"participants\":{\n");
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(",\n");
+        }
+        s.push_str(&format!(
+            "\"u{i}\":{{\"identity\":\"u{i}\",\"name\":\"User {i}\",\"joinedAt\":{},\"leftAt\":{}}}",
+            1_700_000_000_000u64 + i as u64 * 1000,
+            1_700_000_500_000u64 + i as u64 * 1000
+        ));
+    }
+    s.push_str("\n}}\n");
+    s
+}

@@ -1,0 +1,504 @@
+//! `validate` on the real binary: every rule with its exact place, exit
+//! codes, formats, several inputs, streams, stdin and hostile input.
+
+mod common;
+
+use common::{NOW, run, run_env, run_stdin, sh};
+
+/// (fixture, extra args, expected lines without the summary, exit code)
+const RULE_CASES: &[(&str, &[&str], &[&str], i32)] = &[
+    (
+        "syntax",
+        &[],
+        &[
+            "fixtures/rules/syntax.json:4:33: error[syntax]: expected a key after ',', found '}' (JSON does not allow a trailing comma)",
+        ],
+        1,
+    ),
+    (
+        "no-room",
+        &[],
+        &[
+            "fixtures/rules/no-room.json:1:1: error[no-room]: no room found: expected a room object, an array of rooms or a stream of rooms",
+        ],
+        1,
+    ),
+    (
+        "type",
+        &[],
+        &[
+            "fixtures/rules/type.json:3:16: error[type]: /createdAt: expected a number (Unix ms), found string \"2020-04-23\"",
+            "fixtures/rules/type.json:7:19: error[type]: /participants/alice/joinedAt: expected an integer (Unix ms), found number 1687517025000.5",
+            "fixtures/rules/type.json:8:15: error[type]: /participants/alice/name: expected a string (the display name), found number 42",
+        ],
+        1,
+    ),
+    (
+        "missing-field",
+        &[],
+        &[
+            "fixtures/rules/missing-field.json:1:1: error[missing-field]: /id: missing required field \"id\" (a string, the room ID)",
+            "fixtures/rules/missing-field.json:1:1: error[missing-field]: /participants: missing required field \"participants\" (an object mapping identity to participant; may be {})",
+        ],
+        1,
+    ),
+    (
+        "duplicate-key",
+        &[],
+        &[
+            "fixtures/rules/duplicate-key.json:6:5: error[duplicate-key]: /participants/alice: duplicate key \"alice\"; a JSON parser keeps only the last one, hiding the other (first at 4:5)",
+        ],
+        1,
+    ),
+    (
+        "timestamp-range",
+        &[],
+        &[
+            "fixtures/rules/timestamp-range.json:3:16: error[timestamp-range]: /createdAt: -1 is negative; expected Unix milliseconds from 0 to 253402300799999 (year 9999)",
+            "fixtures/rules/timestamp-range.json:5:47: error[timestamp-range]: /participants/alice/leftAt: 300000000000000 is beyond year 9999 as Unix milliseconds (at most 253402300799999)",
+        ],
+        1,
+    ),
+    (
+        "unknown-field",
+        &["--strict"],
+        &[
+            "fixtures/rules/unknown-field.json:3:3: error[unknown-field]: /colour: unknown field \"colour\"; expected one of id, createdAt, updatedAt, egressId, participants",
+            "fixtures/rules/unknown-field.json:5:37: error[unknown-field]: /participants/alice/role: unknown field \"role\"; expected one of identity, name, joinedAt, leftAt",
+        ],
+        1,
+    ),
+    ("unknown-field", &[], &[], 0),
+    (
+        "seconds-not-ms",
+        &[],
+        &[
+            "fixtures/rules/seconds-not-ms.json:6:19: warning[seconds-not-ms]: /participants/alice/joinedAt: 1687517025 looks like seconds; as ms it is 1970-01-20T12:45:17.025Z, as seconds 2023-06-23T10:43:45Z",
+        ],
+        0,
+    ),
+    (
+        "left-before-joined",
+        &[],
+        &[
+            "fixtures/rules/left-before-joined.json:4:74: warning[left-before-joined]: /participants/alice/leftAt: leftAt 2023-06-23T10:43:20.000Z is before joinedAt 2023-06-23T10:43:45.000Z",
+        ],
+        0,
+    ),
+    (
+        "updated-before-created",
+        &[],
+        &[
+            "fixtures/rules/updated-before-created.json:4:16: warning[updated-before-created]: /updatedAt: updatedAt 2020-04-23T18:36:40.000Z is before createdAt 2020-04-23T18:39:34.725Z",
+        ],
+        0,
+    ),
+    (
+        "key-identity-mismatch",
+        &[],
+        &[
+            "fixtures/rules/key-identity-mismatch.json:4:28: warning[key-identity-mismatch]: /participants/alice/identity: identity \"bob\" differs from its key \"alice\"; the server keys participants by identity",
+        ],
+        0,
+    ),
+    (
+        "timestamp-in-future",
+        &[],
+        &[
+            "fixtures/rules/timestamp-in-future.json:3:16: warning[timestamp-in-future]: /createdAt: 4102444800000 is 2100-01-01T00:00:00.000Z, later than now (2024-06-01T00:00:00.000Z)",
+        ],
+        0,
+    ),
+    (
+        "precision-loss",
+        &[],
+        &[
+            "fixtures/rules/precision-loss.json:4:15: warning[precision-loss]: /legacyId: integer 9007199254740993 is beyond 2^53 and loses precision in JavaScript clients; send it as a string",
+        ],
+        0,
+    ),
+];
+
+#[test]
+fn every_rule_reports_its_exact_place_pointer_and_exit_code() {
+    for (rule, extra, expected, code) in RULE_CASES {
+        let path = format!("fixtures/rules/{rule}.json");
+        let mut args = vec!["validate", "--now", NOW];
+        args.extend_from_slice(extra);
+        args.push(&path);
+        let r = run(&args);
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        let (body, summary) = match lines.split_last() {
+            Some((last, rest)) if !expected.is_empty() => (rest.to_vec(), Some(*last)),
+            _ => (lines.clone(), None),
+        };
+        assert_eq!(body, *expected, "{rule} {extra:?}");
+        assert_eq!(r.code, *code, "{rule}: {}", r.stdout);
+        assert_eq!(r.stderr, "", "{rule}");
+        if let Some(summary) = summary {
+            assert!(summary.starts_with("1 file, "), "{summary}");
+        }
+    }
+}
+
+#[test]
+fn warnings_fail_the_run_only_when_denied() {
+    let r = run(&[
+        "validate",
+        "--deny-warnings",
+        "fixtures/rules/seconds-not-ms.json",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .ends_with("1 file, 0 rooms valid, 1 invalid: 0 errors, 1 warning\n")
+    );
+}
+
+#[test]
+fn valid_rooms_pass_quietly() {
+    for f in ["fixtures/room.json", "fixtures/admin-room.json"] {
+        let r = run(&["validate", "--now", NOW, f]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (0, "", ""),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn strict_reports_admin_view_fields_as_unknown() {
+    let r = run(&[
+        "validate",
+        "--strict",
+        "--now",
+        NOW,
+        "fixtures/admin-room.json",
+    ]);
+    assert_eq!(r.code, 1);
+    let pointers: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("[unknown-field]"))
+        .filter_map(|l| l.split(": ").nth(2))
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/userId",
+            "/deleted",
+            "/deletedAt",
+            "/events",
+            "/participants/alice/tracksPublished"
+        ]
+    );
+}
+
+#[test]
+fn several_files_each_reported_and_the_worst_exit_wins() {
+    let r = run(&[
+        "validate",
+        "--now",
+        NOW,
+        "fixtures/room.json",
+        "missing.json",
+        "fixtures/rules/type.json",
+        "fixtures",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "room-inspector: missing.json: no such file\nroom-inspector: fixtures: is a directory; give a JSON file\n"
+    );
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("error[type]"))
+            .count(),
+        3
+    );
+    assert!(
+        r.stdout
+            .ends_with("4 files, 1 room valid, 1 invalid, 2 unreadable: 3 errors, 0 warnings\n")
+    );
+
+    let r = run(&["validate", "fixtures/room.json", "fixtures/rules/type.json"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .ends_with("2 files, 1 room valid, 1 invalid: 3 errors, 0 warnings\n")
+    );
+}
+
+#[test]
+fn a_stream_on_stdin_reports_each_room_on_its_line() {
+    let stream = b"{\"id\":\"a\",\"participants\":{}}\n{\"id\":\"b\",\"participants\":[]}\n\n{\"participants\":{}}\n";
+    let r = run_stdin(&["validate"], stream);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:2:26: error[type]: /participants: expected an object mapping identity to participant, found an array\n\
+         <stdin>:4:1: error[missing-field]: /id: missing required field \"id\" (a string, the room ID)\n\
+         1 file, 1 room valid, 2 invalid: 2 errors, 0 warnings\n"
+    );
+    let r = run_stdin(
+        &["validate", "-"],
+        b"[{\"id\":\"a\",\"participants\":{}},\n {\"id\":7,\"participants\":{}}]",
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .starts_with("<stdin>:2:8: error[type]: /1/id: expected a string"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn hostile_inputs_get_a_clear_error_never_a_panic() {
+    let deep = "[".repeat(100_000);
+    let cases: Vec<(&[u8], &str, i32)> = vec![
+        (
+            deep.as_bytes(),
+            "error[syntax]: nesting deeper than 256 levels",
+            1,
+        ),
+        (
+            b"{\"id\":\"a\",\"participants\":{},\"createdAt\":1e400}",
+            "error[timestamp-range]: /createdAt: 1e400 is beyond year 9999",
+            1,
+        ),
+        (
+            b"{\"id\":\"a\",\"participants\":{},\"n\":123456789012345678901234567890}",
+            "warning[precision-loss]: /n: integer 123456789012345678901234567890",
+            0,
+        ),
+        (
+            b"{\"id\":\"\xff\"}",
+            "<stdin>:1:8: error[syntax]: invalid UTF-8 (byte 0xff)",
+            1,
+        ),
+        (b"", "<stdin>:1:1: error[no-room]", 1),
+        (b"  \n ", "<stdin>:1:1: error[no-room]", 1),
+        (b"[]", "<stdin>:1:1: error[no-room]", 1),
+        (
+            b"42",
+            "error[type]: expected a room (a JSON object), found number 42",
+            1,
+        ),
+        (
+            b"{\"id\":\"a\",\"participants\":{}} x",
+            "<stdin>:1:30: error[syntax]: expected a room (a JSON object), found 'x'",
+            1,
+        ),
+    ];
+    for (input, expected, code) in cases {
+        let r = run_stdin(&["validate"], input);
+        assert!(r.stdout.contains(expected), "{expected}\n{}", r.stdout);
+        assert_eq!(r.code, code, "{expected}");
+        assert_eq!(r.stderr, "");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let r = run_stdin(
+        &["validate"],
+        b"\xef\xbb\xbf{\"id\":\"a\",\"participants\":{}}",
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn control_characters_from_the_input_are_escaped() {
+    let r = run_stdin(
+        &["validate", "--strict"],
+        b"{\"id\":\"a\",\"participants\":{},\"\\u001b[2J\\n\":1}",
+    );
+    assert!(
+        r.stdout
+            .contains("/\\u{1b}[2J\\n: unknown field \"\\u{1b}[2J\\n\""),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\x1b'));
+}
+
+#[derive(serde::Deserialize, Debug)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+#[allow(dead_code)]
+enum Record {
+    Diagnostic {
+        file: String,
+        room: usize,
+        line: usize,
+        column: usize,
+        pointer: String,
+        severity: String,
+        rule: String,
+        message: String,
+    },
+    File {
+        file: String,
+        status: String,
+        rooms: usize,
+        errors: usize,
+        warnings: usize,
+        error: Option<String>,
+    },
+    Summary {
+        files: usize,
+        rooms: usize,
+        valid: usize,
+        invalid: usize,
+        unreadable: usize,
+        errors: usize,
+        warnings: usize,
+        exit_code: u8,
+    },
+}
+
+#[test]
+fn json_format_is_strict_json_lines() {
+    let r = run(&[
+        "validate",
+        "--format",
+        "json",
+        "fixtures/rules/duplicate-key.json",
+        "nope.json",
+    ]);
+    assert_eq!(r.code, 2);
+    let records: Vec<Record> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(records.len(), 4, "{records:#?}");
+    match &records[0] {
+        Record::Diagnostic {
+            line,
+            column,
+            pointer,
+            rule,
+            severity,
+            ..
+        } => {
+            assert_eq!(
+                (*line, *column, pointer.as_str()),
+                (6, 5, "/participants/alice")
+            );
+            assert_eq!(
+                (rule.as_str(), severity.as_str()),
+                ("duplicate-key", "error")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(&records[2], Record::File { status, error: Some(_), .. } if status == "unreadable")
+    );
+    assert!(matches!(
+        records[3],
+        Record::Summary {
+            files: 2,
+            invalid: 1,
+            unreadable: 1,
+            errors: 1,
+            exit_code: 2,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn github_format_emits_workflow_commands() {
+    let r = run(&[
+        "validate",
+        "--format",
+        "github",
+        "fixtures/rules/seconds-not-ms.json",
+    ]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some(
+            "::warning file=fixtures/rules/seconds-not-ms.json,line=6,col=19,title=seconds-not-ms::/participants/alice/joinedAt: 1687517025 looks like seconds; as ms it is 1970-01-20T12:45:17.025Z, as seconds 2023-06-23T10:43:45Z"
+        )
+    );
+}
+
+#[test]
+fn quiet_prints_nothing_and_keeps_the_exit_code() {
+    let r = run(&[
+        "validate",
+        "-q",
+        "fixtures/rules/type.json",
+        "fixtures/room.json",
+    ]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let f = "fixtures/rules/type.json";
+    assert!(!run(&["validate", f]).stdout.contains('\x1b'));
+    assert!(
+        run(&["validate", "--color", "always", f])
+            .stdout
+            .contains("\x1b[1;31merror[type]")
+    );
+    let r = run_env(
+        &["validate", "--color", "auto", f],
+        b"",
+        &[("NO_COLOR", "1")],
+    );
+    assert!(!r.stdout.contains('\x1b'));
+}
+
+#[test]
+fn help_teaches_with_examples_and_exit_codes() {
+    for args in [&["--help"][..], &["validate", "--help"]] {
+        let r = run(args);
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("Examples:"), "{}", r.stdout);
+        assert!(r.stdout.contains("Exit codes:"), "{}", r.stdout);
+        assert!(r.stdout.contains("2  usage error"), "{}", r.stdout);
+    }
+    let r = run(&["validate", "--format", "xml", "fixtures/room.json"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let room = common::big_room(20_000).replace("\"joinedAt\"", "\"joinedAt\":\"x\",\"j\"");
+    let path = std::env::temp_dir().join(format!("ri-pipe-{}.json", std::process::id()));
+    assert!(std::fs::write(&path, room).is_ok());
+    let p = path.display();
+    for script in [
+        format!("room-inspector validate {p} | head -1; echo \"rc=${{PIPESTATUS[0]}}\""),
+        format!(
+            "room-inspector validate --format json {p} | head -c 10; s=${{PIPESTATUS[0]}}; echo; echo \"rc=$s\""
+        ),
+    ] {
+        let r = sh(&script);
+        assert_eq!(r.stderr, "", "{script}");
+        assert!(
+            r.stdout.trim_end().ends_with("rc=1"),
+            "{script}: {}",
+            r.stdout
+        );
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_terminal_on_stdin_gets_a_hint_not_a_hang() {
+    // `script` gives the child a pseudo-terminal as standard input.
+    let r = sh("script -qec 'room-inspector validate' /dev/null < /dev/null; echo \"rc=$?\"");
+    if r.stdout.contains("script: not found") || r.stderr.contains("not found") {
+        return;
+    }
+    assert!(r.stdout.contains("no input: give a FILE"), "{}", r.stdout);
+    assert!(r.stdout.trim_end().ends_with("rc=2"), "{}", r.stdout);
+}
