@@ -210,8 +210,8 @@ pub fn for_each_room(
     sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
 ) -> Result<io::Result<()>, InputError> {
     let name = source.name();
-    let (reader, whole): (Box<dyn Read>, bool) = match source {
-        Source::Stdin => (Box::new(io::stdin().lock()), false),
+    let (reader, whole, capacity): (Box<dyn Read>, bool, usize) = match source {
+        Source::Stdin => (Box::new(io::stdin().lock()), false, WINDOW),
         Source::Path(path) => {
             let meta = std::fs::metadata(path).map_err(|e| read_error(&name, &e))?;
             if meta.is_dir() {
@@ -222,10 +222,17 @@ pub fn for_each_room(
             }
             let file = File::open(path).map_err(|e| read_error(&name, &e))?;
             let whole = meta.is_file() && meta.len() <= WHOLE_FILE_LIMIT;
-            (Box::new(file), whole)
+            // One allocation of the right size: growing a huge buffer by
+            // doubling would copy it over and over.
+            let capacity = if whole {
+                meta.len() as usize + 1
+            } else {
+                WINDOW
+            };
+            (Box::new(file), whole, capacity)
         }
     };
-    rooms_of(name, reader, whole, WINDOW, opts, sink)
+    rooms_of(name, reader, whole, WINDOW, capacity, opts, sink)
 }
 
 /// The room split proper, over any reader; `step` is the read size when
@@ -235,12 +242,13 @@ pub fn rooms_of(
     reader: Box<dyn Read>,
     whole: bool,
     step: usize,
+    capacity: usize,
     opts: &Options,
     sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
 ) -> Result<io::Result<()>, InputError> {
     let mut w = Window {
         reader,
-        buf: Vec::new(),
+        buf: Vec::with_capacity(capacity),
         base: 0,
         eof: false,
         start: LineStart::default(),
@@ -523,7 +531,7 @@ mod tests {
         };
         let mut seen = Vec::new();
         let reader: Box<dyn Read> = Box::new(std::io::Cursor::new(text.to_vec()));
-        let result = rooms_of("t".into(), reader, whole, step, &opts, &mut |r| {
+        let result = rooms_of("t".into(), reader, whole, step, 0, &opts, &mut |r| {
             seen.push(format!(
                 "room {} line {} span {:?} text {:?}",
                 r.origin.index,

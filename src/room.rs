@@ -90,10 +90,69 @@ enum Seg<'a> {
     Index(usize),
 }
 
-#[derive(Clone, Copy)]
-struct KeyEntry<'a> {
-    hash: u64,
-    key: JStr<'a>,
+/// Objects up to this many keys are checked for duplicates pairwise.
+const SMALL_OBJECT: usize = 16;
+
+/// The keys of one object so far. Small objects (participants, tracks) are
+/// compared pairwise as keys arrive. A large one (the participants map)
+/// keeps (hash, offset) pairs, 16 bytes a key, hashed while the key is in
+/// cache and sorted once at the end: a hash table would miss the cache on
+/// every insert, and growing it would re-hash keys scattered over the input.
+#[derive(Default)]
+struct KeySet<'a> {
+    small: Vec<JStr<'a>>,
+    large: Vec<(u64, usize)>,
+}
+
+impl<'a> KeySet<'a> {
+    fn clear(&mut self) {
+        self.small.clear();
+        self.large.clear();
+    }
+
+    /// The earlier key equal to `key`, if the object is small enough to
+    /// know at once.
+    #[inline]
+    fn insert(&mut self, key: JStr<'a>) -> Option<JStr<'a>> {
+        if !self.large.is_empty() {
+            self.large.push((key_hash(&key), key.at));
+            return None;
+        }
+        if let Some(first) = self.small.iter().find(|k| k.same_text(&key)) {
+            return Some(*first);
+        }
+        self.small.push(key);
+        if self.small.len() > SMALL_OBJECT {
+            self.large.reserve(1024);
+            for k in self.small.drain(..) {
+                self.large.push((key_hash(&k), k.at));
+            }
+        }
+        None
+    }
+
+    /// Every (first, repeat) pair among the keys of a large object.
+    fn repeats(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
+        let mut pairs = Vec::new();
+        if self.large.is_empty() {
+            return pairs;
+        }
+        self.large.sort_unstable_by_key(|&(hash, _)| hash);
+        let key_at = |at: usize| Scanner::new(buf, at, true).string().ok();
+        for run in self.large.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            let mut keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(at)).collect();
+            keys.sort_by_key(|k| k.at);
+            for i in 1..keys.len() {
+                if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {
+                    pairs.push((*first, keys[i]));
+                }
+            }
+        }
+        pairs
+    }
 }
 
 pub struct Walker<'a, 'o> {
@@ -102,7 +161,7 @@ pub struct Walker<'a, 'o> {
     base: usize,
     opts: &'o Options,
     path: Vec<Seg<'a>>,
-    keysets: Vec<Vec<KeyEntry<'a>>>,
+    keysets: Vec<KeySet<'a>>,
     out: RoomScan<'a>,
 }
 
@@ -315,6 +374,7 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
+    #[inline]
     fn participant(&mut self, key: JStr<'a>) -> Scan<()> {
         let mut p = Participant {
             key,
@@ -507,52 +567,26 @@ impl<'a> Walker<'a, '_> {
         self.sc.pos += 1;
         let depth = self.path.len();
         while self.keysets.len() <= depth {
-            self.keysets.push(Vec::new());
+            self.keysets.push(KeySet::default());
         }
         self.keysets[depth].clear();
         depth
     }
 
+    /// Records a key of the object at `level`, reporting it at once if it
+    /// repeats an earlier one of a small object.
     #[inline]
     fn note_key(&mut self, level: usize, key: JStr<'a>) {
-        self.keysets[level].push(KeyEntry { hash: 0, key });
+        if let Some(first) = self.keysets[level].insert(key) {
+            self.duplicate(first, key);
+        }
     }
 
-    /// Reports every key that repeats an earlier one in this object.
+    /// Reports the repeated keys of a large object.
     fn close_object(&mut self, level: usize) {
-        let mut keys = std::mem::take(&mut self.keysets[level]);
-        if keys.len() <= 16 {
-            for i in 1..keys.len() {
-                if let Some(j) = (0..i).find(|&j| keys[j].key.same_text(&keys[i].key)) {
-                    self.duplicate(keys[j].key, keys[i].key);
-                }
-            }
-        } else {
-            for k in keys.iter_mut() {
-                k.hash = key_hash(&k.key);
-            }
-            keys.sort_unstable_by_key(|k| (k.hash, k.key.at));
-            let mut pairs = Vec::new();
-            let mut start = 0;
-            while start < keys.len() {
-                let mut end = start + 1;
-                while end < keys.len() && keys[end].hash == keys[start].hash {
-                    end += 1;
-                }
-                for i in start + 1..end {
-                    if let Some(j) = (start..i).find(|&j| keys[j].key.same_text(&keys[i].key)) {
-                        pairs.push((keys[j].key, keys[i].key));
-                    }
-                }
-                start = end;
-            }
-            pairs.sort_unstable_by_key(|(_, second)| second.at);
-            for (first, second) in pairs {
-                self.duplicate(first, second);
-            }
+        for (first, repeat) in self.keysets[level].repeats(self.sc.buf) {
+            self.duplicate(first, repeat);
         }
-        keys.clear();
-        self.keysets[level] = keys;
     }
 
     fn duplicate(&mut self, first: JStr<'a>, second: JStr<'a>) {
@@ -828,7 +862,10 @@ fn key_hash(key: &JStr<'_>) -> u64 {
     for &b in chunks.remainder() {
         h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
     }
-    h
+    // A multiply leaves the low bits weak, and the table indexes by them.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 impl<'a> TsLoc<'a> {

@@ -206,14 +206,15 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn skip_ws(&mut self) {
         while let Some(&b) = self.buf.get(self.pos) {
-            if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
-                self.pos += 1;
-            } else {
+            // Every byte above the space is significant: one compare for
+            // the common case.
+            if b > b' ' || !(b == b' ' || b == b'\n' || b == b'\r' || b == b'\t') {
                 break;
             }
+            self.pos += 1;
         }
     }
 
@@ -225,6 +226,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The kind of the next value.
+    #[inline]
     pub fn peek_kind(&mut self, what: &str) -> Scan<Kind> {
         let Some(b) = self.peek_byte() else {
             return self.ran_out(what);
@@ -264,6 +266,7 @@ impl<'a> Scanner<'a> {
 
     /// After the opening `{` or a `,`: the next key, or `None` at `}`.
     /// `first` says whether a member has been read already.
+    #[inline]
     pub fn next_key(&mut self, first: bool) -> Scan<Option<JStr<'a>>> {
         match self.peek_byte() {
             Some(b'}') => {
@@ -287,6 +290,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After a member's value: true if another member follows.
+    #[inline]
     pub fn more_members(&mut self) -> Scan<bool> {
         match self.peek_byte() {
             Some(b',') => {
@@ -322,6 +326,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string; the scanner is at its opening quote.
+    #[inline]
     pub fn string(&mut self) -> Scan<JStr<'a>> {
         let at = self.pos;
         let mut i = at + 1;
@@ -416,6 +421,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A number; the scanner is at its first byte.
+    #[inline]
     pub fn number(&mut self) -> Scan<JNum<'a>> {
         let buf = self.buf;
         let at = self.pos;
