@@ -6,11 +6,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::term::ColorChoice;
 
-const EXIT_CODES: &str = "\
-Exit codes:
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  success; for validate, every room is valid (warnings allowed unless --deny-warnings)
   1  the input was read but is not valid: not JSON, or not a valid Room
-  2  usage error, or an input could not be read (missing file, directory, permission)";
+  2  usage error, or an input could not be read (missing file, directory, permission)"
+    };
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,10 +28,7 @@ standard input.",
   curl -s \"$API/room/$ID\" | room-inspector participants
   room-inspector timestamps --tz Europe/Berlin room.json
 
-", "Exit codes:
-  0  success; for validate, every room is valid (warnings allowed unless --deny-warnings)
-  1  the input was read but is not valid: not JSON, or not a valid Room
-  2  usage error, or an input could not be read (missing file, directory, permission)"),
+", exit_codes!()),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -55,8 +55,26 @@ key-identity-mismatch, timestamp-in-future, precision-loss (warnings).
   2  usage error, or an input could not be read (missing file, directory, permission)"))]
     Validate(ValidateArgs),
     /// Show who was in each room: identity, name, joined, left, duration, status
+    #[command(after_help = concat!("Examples:
+  room-inspector participants room.json
+  room-inspector participants --active --sort name room.json
+  room-inspector participants --format csv --tz Europe/Berlin rooms.ndjson > people.csv
+  room-inspector participants --format json room.json | jq '.[] | select(.status == \"active\")'
+
+leftAt is not exact: on every participant_left event the service stamps leftAt on every
+participant still listed, so someone who is still present may carry a leftAt. Treat LEFT
+and DURATION as upper bounds, not measurements.
+
+", exit_codes!()))]
     Participants(ParticipantsArgs),
     /// Show every millisecond timestamp in each room as a readable time
+    #[command(after_help = concat!("Examples:
+  room-inspector timestamps room.json
+  room-inspector timestamps --tz Asia/Tokyo --time-style rfc2822 room.json
+  room-inspector timestamps --time-style '+%Y-%m-%d %H:%M' room.json
+  room-inspector timestamps --format json room.json | jq .participants
+
+", exit_codes!()))]
     Timestamps(TimestampsArgs),
 }
 
@@ -211,5 +229,3 @@ pub enum TimestampsFormat {
     /// Like json, one room per line
     Ndjson,
 }
-
-pub const _EXIT_CODES: &str = EXIT_CODES;

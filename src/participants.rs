@@ -1,6 +1,411 @@
-//! `participants`.
-use crate::{Exit, cli::ParticipantsArgs};
-use std::io::Write;
-pub fn run(_a: &ParticipantsArgs, _o: &mut dyn Write, _e: &mut dyn Write) -> Exit {
-    Exit::Usage
+//! `participants`: one row per participant of each room, as a table for
+//! people or as JSON, NDJSON, CSV, TSV or Markdown for pipelines.
+//!
+//! `leftAt` is not exact: on every `participant_left` event the service
+//! stamps `leftAt` on everyone still listed, so someone present may carry
+//! one (SPEC.md). The help says so.
+
+use std::cmp::Ordering;
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::cli::{ParticipantsArgs, ParticipantsFormat, SortKey};
+use crate::input::{self, RoomReport};
+use crate::render::report::Reporter;
+use crate::render::table;
+use crate::room::{Collect, Options, Participant, TsValue};
+use crate::term::{Paint, sanitize};
+use crate::time::{self, Style, TimeFormat};
+use crate::{Exit, cli::ReportFormat, sources, usage_error, write_failed};
+
+const HEADER: [&str; 6] = ["IDENTITY", "NAME", "JOINED", "LEFT", "DURATION", "STATUS"];
+const CSV_HEADER: [&str; 12] = [
+    "room",
+    "key",
+    "identity",
+    "name",
+    "joined_at_ms",
+    "joined_at",
+    "left_at_ms",
+    "left_at",
+    "duration_ms",
+    "duration",
+    "status",
+    "source",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    Active,
+    Left,
+    Unknown,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Left => "left",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// One participant with what is derived from it.
+struct Row<'a> {
+    p: Participant<'a>,
+    joined: Option<i64>,
+    left: Option<i64>,
+    duration: Option<i64>,
+    status: Status,
+}
+
+fn ms(v: Option<TsValue<'_>>) -> Option<i64> {
+    match v {
+        Some(TsValue::Ms(ms)) => Some(ms),
+        _ => None,
+    }
+}
+
+fn row<'a>(p: Participant<'a>, now: i64) -> Row<'a> {
+    let (joined, left) = (ms(p.joined), ms(p.left));
+    let status = match (joined, left) {
+        (None, _) => Status::Unknown,
+        (Some(_), Some(_)) => Status::Left,
+        (Some(_), None) => Status::Active,
+    };
+    let duration = match (joined, left) {
+        (Some(j), Some(l)) => Some(l - j),
+        (Some(j), None) => Some(now - j),
+        _ => None,
+    };
+    Row {
+        p,
+        joined,
+        left,
+        duration,
+        status,
+    }
+}
+
+impl Row<'_> {
+    fn identity(&self) -> String {
+        let key = self.p.key.decode();
+        match self.p.identity {
+            Some(id) if !id.same_text(&self.p.key) => format!("{} (key {})", id.decode(), key),
+            Some(id) => id.decode().into_owned(),
+            None => key.into_owned(),
+        }
+    }
+
+    fn time_cell(v: Option<TsValue<'_>>, tf: &TimeFormat) -> String {
+        match v {
+            None => String::new(),
+            Some(TsValue::Ms(ms)) => tf.render(ms),
+            Some(TsValue::Invalid { raw, why }) => {
+                format!("invalid: {} ({why})", String::from_utf8_lossy(raw))
+            }
+        }
+    }
+
+    /// The six human columns, sanitized.
+    fn cells(&self, tf: &TimeFormat) -> Vec<String> {
+        let name = self.p.name.map(|n| n.decode()).unwrap_or_default();
+        vec![
+            sanitize(&self.identity()).into_owned(),
+            sanitize(&name).into_owned(),
+            sanitize(&Self::time_cell(self.p.joined, tf)).into_owned(),
+            sanitize(&Self::time_cell(self.p.left, tf)).into_owned(),
+            self.duration.map(time::duration).unwrap_or_default(),
+            self.status.as_str().to_string(),
+        ]
+    }
+}
+
+/// Wire form of a row for json and ndjson.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Record<'r> {
+    room: Option<&'r str>,
+    source: &'r str,
+    key: &'r str,
+    identity: Option<&'r str>,
+    name: Option<&'r str>,
+    joined_at: Option<i64>,
+    joined: Option<String>,
+    left_at: Option<i64>,
+    left: Option<String>,
+    duration_ms: Option<i64>,
+    duration: Option<String>,
+    status: Status,
+}
+
+fn compare(a: &Row<'_>, b: &Row<'_>, key: SortKey) -> Ordering {
+    // Rows without the value sort last; ties keep input order (stable sort).
+    fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    match key {
+        SortKey::Identity => a.identity().cmp(&b.identity()),
+        SortKey::Name => opt(a.p.name.map(|n| n.decode()), b.p.name.map(|n| n.decode())),
+        SortKey::Joined => opt(a.joined, b.joined),
+        SortKey::Left => opt(a.left, b.left),
+        SortKey::Duration => opt(a.duration, b.duration),
+    }
+}
+
+struct Printer<'w> {
+    format: ParticipantsFormat,
+    header: bool,
+    tf: TimeFormat,
+    width: Option<u16>,
+    out: &'w mut dyn Write,
+    rooms: usize,
+    sections: table::Sections,
+}
+
+impl Printer<'_> {
+    fn start(&mut self) -> io::Result<()> {
+        match self.format {
+            ParticipantsFormat::Json => self.out.write_all(b"["),
+            ParticipantsFormat::Csv | ParticipantsFormat::Tsv if self.header => {
+                let mut w = self.csv_writer();
+                w.write_record(CSV_HEADER)?;
+                w.flush()
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Quoting by the csv crate: a field with the delimiter, a quote or a
+    /// line break is quoted, so the data stays exact.
+    fn csv_writer(&mut self) -> csv::Writer<&mut dyn Write> {
+        let mut builder = csv::WriterBuilder::new();
+        if self.format == ParticipantsFormat::Tsv {
+            builder.delimiter(b'\t');
+        }
+        builder.from_writer(&mut *self.out)
+    }
+
+    fn room(&mut self, report: &RoomReport<'_>, rows: &[Row<'_>]) -> io::Result<()> {
+        let id = report
+            .scan
+            .as_ref()
+            .and_then(|s| s.id)
+            .map(|id| id.decode().into_owned());
+        let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
+        self.rooms += 1;
+        match self.format {
+            ParticipantsFormat::Table
+            | ParticipantsFormat::Plain
+            | ParticipantsFormat::Markdown => {
+                let heading = format!(
+                    "room {} ({}, line {}): {}",
+                    sanitize(id.as_deref().unwrap_or("(no id)")),
+                    sanitize(&report.origin.file),
+                    report.origin.line,
+                    match rows.len() {
+                        1 => "1 participant".to_string(),
+                        n => format!("{n} participants"),
+                    }
+                );
+                let mut body = Vec::new();
+                self.human(&mut body, rows)?;
+                let prefix = match self.format {
+                    ParticipantsFormat::Plain => "# ",
+                    ParticipantsFormat::Markdown => "### ",
+                    _ => "",
+                };
+                self.sections.push(self.out, heading, body, prefix)
+            }
+            ParticipantsFormat::Json | ParticipantsFormat::Ndjson => {
+                for (i, r) in rows.iter().enumerate() {
+                    let key = r.p.key.decode();
+                    let identity = r.p.identity.map(|s| s.decode());
+                    let name = r.p.name.map(|s| s.decode());
+                    let record = Record {
+                        room: id.as_deref(),
+                        source: &source,
+                        key: &key,
+                        identity: identity.as_deref(),
+                        name: name.as_deref(),
+                        joined_at: r.joined,
+                        joined: r.joined.map(|v| self.tf.render(v)),
+                        left_at: r.left,
+                        left: r.left.map(|v| self.tf.render(v)),
+                        duration_ms: r.duration,
+                        duration: r.duration.map(time::duration),
+                        status: r.status,
+                    };
+                    if self.format == ParticipantsFormat::Json && (self.rooms > 1 || i > 0) {
+                        self.out.write_all(b",")?;
+                    }
+                    if self.format == ParticipantsFormat::Json {
+                        self.out.write_all(b"\n  ")?;
+                    }
+                    serde_json::to_writer(&mut *self.out, &record)?;
+                    if self.format == ParticipantsFormat::Ndjson {
+                        self.out.write_all(b"\n")?;
+                    }
+                }
+                if !rows.is_empty() && self.format == ParticipantsFormat::Json {
+                    // Later rooms continue the same array.
+                    self.rooms = self.rooms.max(2);
+                } else if self.format == ParticipantsFormat::Json {
+                    self.rooms -= 1;
+                }
+                Ok(())
+            }
+            ParticipantsFormat::Csv | ParticipantsFormat::Tsv => {
+                let room = id.unwrap_or_default();
+                let tf = self.tf.clone();
+                let mut w = self.csv_writer();
+                for r in rows {
+                    let fields = [
+                        room.clone(),
+                        r.p.key.decode().into_owned(),
+                        r.p.identity
+                            .map(|s| s.decode().into_owned())
+                            .unwrap_or_default(),
+                        r.p.name
+                            .map(|s| s.decode().into_owned())
+                            .unwrap_or_default(),
+                        r.joined.map(|v| v.to_string()).unwrap_or_default(),
+                        r.joined.map(|v| tf.render(v)).unwrap_or_default(),
+                        r.left.map(|v| v.to_string()).unwrap_or_default(),
+                        r.left.map(|v| tf.render(v)).unwrap_or_default(),
+                        r.duration.map(|v| v.to_string()).unwrap_or_default(),
+                        r.duration.map(time::duration).unwrap_or_default(),
+                        r.status.as_str().to_string(),
+                        source.clone(),
+                    ];
+                    w.write_record(&fields)?;
+                }
+                w.flush()
+            }
+        }
+    }
+
+    fn human(&self, out: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(&self.tf)).collect();
+        match self.format {
+            ParticipantsFormat::Table if cells.is_empty() => writeln!(out, "no participants"),
+            ParticipantsFormat::Table => table::bordered(out, &HEADER, &cells, self.width),
+            ParticipantsFormat::Markdown if cells.is_empty() => {
+                writeln!(out, "_no participants_")
+            }
+            ParticipantsFormat::Markdown => table::markdown(out, &HEADER, &cells),
+            _ => table::plain(out, self.header.then_some(&HEADER[..]), &cells),
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.sections.finish(self.out)?;
+        match self.format {
+            ParticipantsFormat::Json if self.rooms > 0 => self.out.write_all(b"\n]\n"),
+            ParticipantsFormat::Json => self.out.write_all(b"]\n"),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let zone = match time::zone(&args.time.tz) {
+        Ok(z) => z,
+        Err(e) => return usage_error(err, &e),
+    };
+    let style = match Style::parse(&args.time.time_style) {
+        Ok(s) => s,
+        Err(e) => return usage_error(err, &e),
+    };
+    let Some(sources) = sources(&args.input, err) else {
+        return Exit::Usage;
+    };
+    let now_ms = args.input.now.unwrap_or_else(time::now_ms);
+    let opts = Options {
+        strict: args.rules.strict,
+        now_ms,
+        collect: Collect {
+            participants: true,
+            timestamps: false,
+        },
+    };
+    let on_terminal = io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if on_terminal {
+        ParticipantsFormat::Table
+    } else {
+        ParticipantsFormat::Plain
+    });
+    let mut printer = Printer {
+        format,
+        header: !args.no_header,
+        tf: TimeFormat {
+            zone,
+            style,
+            now_ms,
+        },
+        width: table::terminal_width(),
+        out,
+        rooms: 0,
+        sections: table::Sections::new(sources.len() > 1),
+    };
+    let paint = Paint {
+        on: args.input.color.enabled(io::stderr().is_terminal()),
+    };
+    let mut diagnostics = Reporter {
+        format: ReportFormat::Human,
+        quiet: false,
+        paint,
+        out: err,
+    };
+    let mut exit = Exit::Ok;
+    if let Err(e) = printer.start() {
+        return write_failed(&e, diagnostics.out, exit);
+    }
+    for source in &sources {
+        let mut sink = |report: RoomReport<'_>| -> io::Result<()> {
+            // Diagnostics about the input go to stderr; a failed write there
+            // must not stop the listing.
+            let _ = diagnostics.diagnostics(&report);
+            if report.errors() > 0 {
+                exit = exit.worst(Exit::Invalid);
+            }
+            let Some(scan) = report.scan.as_ref().filter(|s| s.is_object) else {
+                return Ok(());
+            };
+            let mut rows: Vec<Row<'_>> = scan
+                .participants
+                .iter()
+                .map(|&p| row(p, now_ms))
+                .filter(|r| {
+                    (!args.active || r.status == Status::Active)
+                        && (!args.left || r.status == Status::Left)
+                })
+                .collect();
+            rows.sort_by(|a, b| compare(a, b, args.sort));
+            if args.reverse {
+                rows.reverse();
+            }
+            printer.room(&report, &rows)
+        };
+        match input::for_each_room(source, &opts, &mut sink) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return write_failed(&e, diagnostics.out, exit),
+            Err(e) => {
+                let _ = writeln!(diagnostics.out, "room-inspector: {e}");
+                exit = exit.worst(Exit::Usage);
+            }
+        }
+    }
+    if let Err(e) = printer.finish() {
+        return write_failed(&e, diagnostics.out, exit);
+    }
+    exit
 }

@@ -11,7 +11,7 @@ use crate::time;
 pub const MAX_MS: i64 = 253_402_300_799_999;
 /// Values in this range read as ms fall before 1973 but read as seconds
 /// fall between 1973 and 5138: the media server's seconds (SPEC.md).
-const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
+pub const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
 /// JavaScript clients lose integer precision beyond this.
 const JS_SAFE_INT: i64 = (1 << 53) - 1;
 

@@ -210,6 +210,18 @@ fn compact_span(secs: u64, sep: &str) -> String {
         (0, _, _) if m > 0 => format!("{h} h{sep}{m} min"),
         (0, _, _) => format!("{h} h"),
         (_, _, _) if d < 7 && h > 0 => format!("{}{sep}{h} h", days(d)),
+        _ if d >= 365 => {
+            let years = if d < 730 {
+                "1 year".to_string()
+            } else {
+                format!("{} years", d / 365)
+            };
+            match d % 365 {
+                0 => years,
+                rest if d < 3650 => format!("{years}{sep}{}", days(rest)),
+                _ => years,
+            }
+        }
         _ => days(d),
     }
 }

@@ -1,6 +1,236 @@
-//! `timestamps`.
-use crate::{Exit, cli::TimestampsArgs};
-use std::io::Write;
-pub fn run(_a: &TimestampsArgs, _o: &mut dyn Write, _e: &mut dyn Write) -> Exit {
-    Exit::Usage
+//! `timestamps`: every millisecond timestamp of each room, readable. The
+//! JSON form is the room's own text with each timestamp replaced by its
+//! rendered string, so structure, key order and every other byte survive.
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::cli::{ReportFormat, TimestampsArgs, TimestampsFormat};
+use crate::input::{self, RoomReport};
+use crate::render::report::Reporter;
+use crate::render::table;
+use crate::room::{Collect, Options, SECONDS_LIKE, TsValue};
+use crate::term::{Paint, sanitize};
+use crate::time::{self, Style, TimeFormat};
+use crate::{Exit, sources, usage_error, write_failed};
+
+const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
+
+/// The rows of one room for people.
+fn rows(report: &RoomReport<'_>, tf: &TimeFormat) -> Vec<Vec<String>> {
+    let Some(scan) = report.scan.as_ref() else {
+        return Vec::new();
+    };
+    scan.timestamps
+        .iter()
+        .map(|t| {
+            let pointer = sanitize(&t.loc.pointer(scan.index_in_array)).into_owned();
+            match t.value {
+                TsValue::Ms(ms) => {
+                    let note = if SECONDS_LIKE.contains(&ms) {
+                        format!("as seconds: {}", time::utc_seconds(ms))
+                    } else {
+                        String::new()
+                    };
+                    vec![
+                        pointer,
+                        ms.to_string(),
+                        tf.render(ms),
+                        tf.relative(ms),
+                        note,
+                    ]
+                }
+                TsValue::Invalid { raw, why } => vec![
+                    pointer,
+                    sanitize(&String::from_utf8_lossy(raw)).into_owned(),
+                    String::new(),
+                    String::new(),
+                    format!("invalid: {why}"),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// The room's text with each valid timestamp replaced by a JSON string.
+fn rewrite(report: &RoomReport<'_>, tf: &TimeFormat, out: &mut Vec<u8>) {
+    let text = report.text();
+    let start = report.span.0;
+    let mut done = 0;
+    if let Some(scan) = report.scan.as_ref() {
+        for t in &scan.timestamps {
+            if let TsValue::Ms(ms) = t.value {
+                let at = t.at - start;
+                out.extend_from_slice(&text[done..at]);
+                // Rendered times are plain text; serde_json quotes them.
+                let _ = serde_json::to_writer(&mut *out, &tf.render(ms));
+                done = at + t.len;
+            }
+        }
+    }
+    out.extend_from_slice(&text[done..]);
+}
+
+/// JSON text without insignificant whitespace, for one room per line.
+fn minify(text: &[u8], out: &mut Vec<u8>) {
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in text {
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            in_string = b == b'"';
+            out.push(b);
+        }
+    }
+}
+
+pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let zone = match time::zone(&args.time.tz) {
+        Ok(z) => z,
+        Err(e) => return usage_error(err, &e),
+    };
+    let style = match Style::parse(&args.time.time_style) {
+        Ok(s) => s,
+        Err(e) => return usage_error(err, &e),
+    };
+    let Some(sources) = sources(&args.input, err) else {
+        return Exit::Usage;
+    };
+    let now_ms = args.input.now.unwrap_or_else(time::now_ms);
+    let tf = TimeFormat {
+        zone,
+        style,
+        now_ms,
+    };
+    let opts = Options {
+        strict: args.rules.strict,
+        now_ms,
+        collect: Collect {
+            participants: false,
+            timestamps: true,
+        },
+    };
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+        TimestampsFormat::Table
+    } else {
+        TimestampsFormat::Plain
+    });
+    let width = table::terminal_width();
+    let mut diagnostics = Reporter {
+        format: ReportFormat::Human,
+        quiet: false,
+        paint: Paint {
+            on: args.input.color.enabled(io::stderr().is_terminal()),
+        },
+        out: err,
+    };
+    let several_inputs = sources.len() > 1;
+    let mut sections = table::Sections::new(several_inputs);
+    let mut exit = Exit::Ok;
+    let mut text = Vec::new();
+    for source in &sources {
+        let mut in_array = false;
+        let mut sink = |report: RoomReport<'_>| -> io::Result<()> {
+            let _ = diagnostics.diagnostics(&report);
+            if report.errors() > 0 {
+                exit = exit.worst(Exit::Invalid);
+            }
+            let Some(scan) = report.scan.as_ref().filter(|s| s.is_object) else {
+                return Ok(());
+            };
+            match format {
+                TimestampsFormat::Json => {
+                    text.clear();
+                    rewrite(&report, &tf, &mut text);
+                    if scan.index_in_array.is_some() {
+                        out.write_all(if in_array { b",\n" } else { b"[\n" })?;
+                        in_array = true;
+                        out.write_all(&text)
+                    } else {
+                        out.write_all(&text)?;
+                        out.write_all(b"\n")
+                    }
+                }
+                TimestampsFormat::Ndjson => {
+                    text.clear();
+                    let mut rewritten = Vec::new();
+                    rewrite(&report, &tf, &mut rewritten);
+                    minify(&rewritten, &mut text);
+                    text.push(b'\n');
+                    out.write_all(&text)
+                }
+                TimestampsFormat::Table | TimestampsFormat::Plain => {
+                    let id = scan.id.map(|id| id.decode().into_owned());
+                    let cells = rows(&report, &tf);
+                    let heading = format!(
+                        "room {} ({}, line {}): {}",
+                        sanitize(id.as_deref().unwrap_or("(no id)")),
+                        sanitize(&report.origin.file),
+                        report.origin.line,
+                        match cells.len() {
+                            1 => "1 timestamp".to_string(),
+                            n => format!("{n} timestamps"),
+                        }
+                    );
+                    let mut body = Vec::new();
+                    if format == TimestampsFormat::Table {
+                        if cells.is_empty() {
+                            writeln!(body, "no timestamps")?;
+                        } else {
+                            table::bordered(&mut body, &HEADER, &cells, width)?;
+                        }
+                    } else {
+                        table::plain(&mut body, Some(&HEADER), &cells)?;
+                    }
+                    let prefix = if format == TimestampsFormat::Plain {
+                        "# "
+                    } else {
+                        ""
+                    };
+                    sections.push(out, heading, body, prefix)
+                }
+            }
+        };
+        let result = input::for_each_room(source, &opts, &mut sink);
+        let closing = if in_array {
+            out.write_all(b"\n]\n")
+        } else {
+            Ok(())
+        };
+        match result {
+            Ok(Ok(())) => {
+                if let Err(e) = closing {
+                    return write_failed(&e, diagnostics.out, exit);
+                }
+            }
+            Ok(Err(e)) => return write_failed(&e, diagnostics.out, exit),
+            Err(e) => {
+                let _ = writeln!(diagnostics.out, "room-inspector: {e}");
+                exit = exit.worst(Exit::Usage);
+            }
+        }
+    }
+    if let Err(e) = sections.finish(out) {
+        return write_failed(&e, diagnostics.out, exit);
+    }
+    exit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minify;
+
+    #[test]
+    fn minify_keeps_strings_exact() {
+        let mut out = Vec::new();
+        minify(b"{ \"a b\" : [ 1 , \"x \\\" y\" ]\n}", &mut out);
+        assert_eq!(out, b"{\"a b\":[1,\"x \\\" y\"]}");
+    }
 }

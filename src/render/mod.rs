@@ -2,3 +2,4 @@
 //! `Vec<u8>`.
 
 pub mod report;
+pub mod table;

@@ -98,3 +98,19 @@ pub fn big_room(n: usize) -> String {
     s.push_str("\n}}\n");
     s
 }
+
+/// Compares `actual` with `tests/snapshots/<name>`; `UPDATE_SNAPSHOTS=1`
+/// rewrites the file instead (review the diff before committing).
+pub fn snapshot(name: &str, actual: &str) {
+    let path = root().join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        let _ = std::fs::create_dir_all(root().join("tests/snapshots"));
+        if let Err(e) = std::fs::write(&path, actual) {
+            panic!("cannot write {}: {e}", path.display());
+        }
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("missing snapshot {}: {e}", path.display()));
+    assert_eq!(actual, expected, "snapshot {name} differs");
+}

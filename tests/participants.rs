@@ -1,0 +1,245 @@
+//! `participants` on the real binary: every format's exact output for a
+//! room with Unicode names, an ANSI-laden name, an active participant, one
+//! without timestamps and a key/identity mismatch; sorting, filters, zones,
+//! several rooms, invalid input and pipes.
+
+mod common;
+
+use common::{run, run_stdin, sh, snapshot};
+
+const NOW: &str = "2024-03-10T08:00:00Z";
+const PEOPLE: &str = "fixtures/people.json";
+
+fn participants(extra: &[&str]) -> common::Run {
+    let mut args = vec!["participants", "--now", NOW];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn every_format_renders_exactly() {
+    for (format, file) in [
+        ("table", "participants.table.txt"),
+        ("plain", "participants.plain.txt"),
+        ("json", "participants.json"),
+        ("ndjson", "participants.ndjson"),
+        ("csv", "participants.csv"),
+        ("tsv", "participants.tsv"),
+        ("markdown", "participants.md"),
+    ] {
+        let r = participants(&["--format", format, PEOPLE]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        snapshot(file, &r.stdout);
+    }
+}
+
+#[test]
+fn table_fits_a_narrow_terminal_without_breaking_rows() {
+    // Not a terminal here, so --format table uses its natural width; the
+    // escaped name must still leave every line with the same display width.
+    let r = participants(&["--format", "table", PEOPLE]);
+    let widths: Vec<usize> = r
+        .stdout
+        .lines()
+        .map(|l| unicode_width::UnicodeWidthStr::width(l))
+        .collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "{widths:?}\n{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\x1b'));
+    assert!(
+        r.stdout
+            .contains("\\u{1b}[2J\\u{1b}[31mroot\\u{7}\\nfake line")
+    );
+}
+
+#[test]
+fn piped_default_is_plain_and_untrusted_text_is_escaped() {
+    let r = participants(&[PEOPLE]);
+    assert_eq!(
+        r.stdout,
+        participants(&["--format", "plain", PEOPLE]).stdout
+    );
+    assert!(!r.stdout.contains('\x1b') && !r.stdout.contains('\x07'));
+    assert_eq!(r.stdout.lines().count(), 7);
+}
+
+#[test]
+fn csv_round_trips_through_a_csv_parser() {
+    let r = participants(&["--format", "csv", PEOPLE]);
+    let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    assert_eq!(rows.len(), 6);
+    let mallory = rows.iter().find(|r| &r[1] == "mallory");
+    assert_eq!(
+        mallory.map(|r| r[3].to_string()),
+        Some("\x1b[2J\x1b[31mroot\x07\nfake line".to_string())
+    );
+    let json: serde_json::Value =
+        match serde_json::from_str(&participants(&["--format", "json", PEOPLE]).stdout) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+    assert_eq!(json.as_array().map(Vec::len), Some(6));
+}
+
+fn identities(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split("  ").next())
+        .map(|s| s.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn sorting_and_filters_pick_and_order_rows() {
+    let ids = |extra: &[&str]| {
+        let mut args = vec!["--format", "plain"];
+        args.extend_from_slice(extra);
+        args.push(PEOPLE);
+        identities(&participants(&args).stdout)
+    };
+    assert_eq!(
+        ids(&[]),
+        [
+            "alice-2 (key alice)",
+            "li.wei",
+            "noa",
+            "mallory",
+            "sam",
+            "ghost"
+        ]
+    );
+    assert_eq!(
+        ids(&["--sort", "duration", "--reverse"]),
+        [
+            "ghost",
+            "alice-2 (key alice)",
+            "noa",
+            "li.wei",
+            "mallory",
+            "sam"
+        ]
+    );
+    assert_eq!(
+        ids(&["--sort", "identity"]),
+        [
+            "alice-2 (key alice)",
+            "ghost",
+            "li.wei",
+            "mallory",
+            "noa",
+            "sam"
+        ]
+    );
+    assert_eq!(ids(&["--active"]), ["noa"]);
+    assert_eq!(
+        ids(&["--left", "--sort", "left"]),
+        ["mallory", "sam", "li.wei", "alice-2 (key alice)"]
+    );
+    let r = participants(&["--format", "csv", "--no-header", "--active", PEOPLE]);
+    assert_eq!(r.stdout.lines().count(), 1);
+}
+
+#[test]
+fn times_follow_the_zone_across_a_dst_change() {
+    let r = participants(&[
+        "--format",
+        "csv",
+        "--tz",
+        "America/New_York",
+        "--sort",
+        "identity",
+        PEOPLE,
+    ]);
+    // alice joined 00:55 EST and left 03:55 EDT: two hours, not three.
+    let alice = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(",alice,"))
+        .unwrap_or_default();
+    assert!(alice.contains("2024-03-10T00:55:00.000-05:00"), "{alice}");
+    assert!(alice.contains("2024-03-10T03:55:00.000-04:00"), "{alice}");
+    assert!(alice.contains(",7200000,2h 00m 00s,"), "{alice}");
+}
+
+#[test]
+fn several_rooms_get_headings_or_a_room_field() {
+    let r = participants(&["--format", "plain", "fixtures/room.json", PEOPLE]);
+    let headings: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("# room "))
+        .collect();
+    assert_eq!(headings.len(), 2, "{}", r.stdout);
+    assert!(
+        headings[0].contains("d32ae9e6-c459-4931-9898-e86e2f5e7e16 (fixtures/room.json, line 1)")
+    );
+    let r = participants(&["--format", "ndjson", "fixtures/room.json", PEOPLE]);
+    let rooms: Vec<String> = r
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["room"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(rooms.len(), 7);
+    assert!(rooms[0].starts_with("d32ae9e6"));
+    let stream = b"{\"id\":\"a\",\"participants\":{}}\n{\"id\":\"b\",\"participants\":{}}\n";
+    let r = run_stdin(&["participants", "--format", "table"], stream);
+    assert_eq!(
+        r.stdout,
+        "room a (<stdin>, line 1): 0 participants\nno participants\n\nroom b (<stdin>, line 2): 0 participants\nno participants\n\n"
+    );
+}
+
+#[test]
+fn a_room_without_participants_says_so_in_every_format() {
+    let empty = b"{\"id\":\"e\",\"participants\":{}}";
+    let out = |f: &str| run_stdin(&["participants", "--format", f], empty).stdout;
+    assert_eq!(out("table"), "no participants\n");
+    assert_eq!(out("json"), "[]\n");
+    assert_eq!(out("ndjson"), "");
+    assert_eq!(out("csv").lines().count(), 1);
+}
+
+#[test]
+fn invalid_input_reports_like_validate_and_exits_1() {
+    let r = participants(&["fixtures/rules/type.json"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("fixtures/rules/type.json:3:16: error[type]: /createdAt"),
+        "{}",
+        r.stderr
+    );
+    let r = participants(&["fixtures/rules/key-identity-mismatch.json"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.contains("warning[key-identity-mismatch]"));
+    assert!(r.stdout.contains("bob (key alice)"));
+    let r = participants(&["--tz", "Mars/Olympus", PEOPLE]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn help_explains_the_leftat_quirk() {
+    let r = run(&["participants", "--help"]);
+    assert!(r.stdout.contains("participant_left"), "{}", r.stdout);
+    assert!(r.stdout.contains("Examples:"));
+}
+
+#[test]
+fn a_huge_room_into_head_ends_quietly() {
+    let path = std::env::temp_dir().join(format!("ri-head-{}.json", std::process::id()));
+    assert!(std::fs::write(&path, common::big_room(200_000)).is_ok());
+    let r = sh(&format!(
+        "room-inspector participants --now 2024-01-01T00:00:00Z {} | head -n 3; echo \"rc=${{PIPESTATUS[0]}}\"",
+        path.display()
+    ));
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.stdout.lines().count(), 4, "{}", r.stdout);
+    assert!(r.stdout.ends_with("rc=0\n"), "{}", r.stdout);
+}

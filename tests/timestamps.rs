@@ -1,0 +1,270 @@
+//! `timestamps` on the real binary: the SDK example, zones, DST, every
+//! style, admin-view timestamps, invalid values, unknown zones, a missing
+//! zoneinfo, and JSON output that changes nothing but the timestamps.
+
+mod common;
+
+use common::{run, run_env, run_stdin, snapshot};
+use serde_json::Value;
+
+const NOW: &str = "2020-04-23T21:51:34.725Z";
+
+fn ts(extra: &[&str]) -> common::Run {
+    let mut args = vec!["timestamps", "--now", NOW];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn created(extra: &[&str]) -> String {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    args.push("fixtures/room.json");
+    let r = ts(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    v["createdAt"].as_str().unwrap_or("?").to_string()
+}
+
+#[test]
+fn the_sdk_example_renders_in_utc_and_tokyo() {
+    assert_eq!(created(&[]), "2020-04-23T18:39:34.725Z");
+    assert_eq!(
+        created(&["--tz", "Asia/Tokyo"]),
+        "2020-04-24T03:39:34.725+09:00"
+    );
+}
+
+#[test]
+fn every_time_style() {
+    assert_eq!(
+        created(&["--time-style", "rfc3339"]),
+        "2020-04-23T18:39:34.725Z"
+    );
+    assert_eq!(
+        created(&["--time-style", "rfc2822"]),
+        "Thu, 23 Apr 2020 18:39:34 +0000"
+    );
+    assert_eq!(created(&["--time-style", "iso-date"]), "2020-04-23");
+    assert_eq!(created(&["--time-style", "relative"]), "3 h 12 min ago");
+    assert_eq!(created(&["--time-style", "unix-seconds"]), "1587667174.725");
+    assert_eq!(
+        created(&[
+            "--time-style",
+            "+%d/%m/%Y %H:%M %Z",
+            "--tz",
+            "Europe/Berlin"
+        ]),
+        "23/04/2020 20:39 CEST"
+    );
+    let r = ts(&["--time-style", "+%J", "fixtures/room.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("invalid --time-style"), "{}", r.stderr);
+}
+
+#[test]
+fn a_dst_crossing_pair_in_new_york() {
+    let room =
+        br#"{"id":"d","createdAt":1710053999000,"updatedAt":1710054000000,"participants":{}}"#;
+    let r = run_stdin(
+        &[
+            "timestamps",
+            "--now",
+            NOW,
+            "--format",
+            "plain",
+            "--tz",
+            "America/New_York",
+        ],
+        room,
+    );
+    let times: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2024-03-10T01:59:59.000-05:00",
+            "2024-03-10T03:00:00.000-04:00"
+        ]
+    );
+}
+
+#[test]
+fn admin_view_timestamps_are_found_and_converted() {
+    let r = ts(&["--format", "plain", "fixtures/admin-room.json"]);
+    assert_eq!(r.code, 0);
+    snapshot("timestamps.admin.plain.txt", &r.stdout);
+    let r = ts(&["--format", "json", "fixtures/admin-room.json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    assert_eq!(v["events"][2]["timestamp"], "2023-11-14T23:11:40.000Z");
+    assert_eq!(
+        v["participants"]["alice"]["tracksPublished"]["TR_AMkSsC4y2sVQ"]["timestamp"],
+        "2023-11-14T22:13:26.000Z"
+    );
+    assert_eq!(v["deletedAt"], "2023-11-15T00:13:20.000Z");
+}
+
+#[test]
+fn invalid_values_are_shown_as_such_and_seconds_get_their_reading() {
+    let room = br#"{"id":"x","createdAt":"yesterday","updatedAt":-5,"participants":{"a":{"joinedAt":1687517025}}}"#;
+    let r = run_stdin(&["timestamps", "--now", NOW, "--format", "plain"], room);
+    assert_eq!(r.code, 1);
+    snapshot("timestamps.invalid.plain.txt", &r.stdout);
+    assert!(r.stderr.contains("error[type]: /createdAt"));
+    let r = run_stdin(&["timestamps", "--now", NOW, "--format", "json"], room);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    assert_eq!(v["createdAt"], "yesterday");
+    assert_eq!(v["updatedAt"], -5);
+}
+
+#[test]
+fn an_unknown_zone_exits_2_with_a_suggestion() {
+    let r = ts(&["--tz", "Europe/Berln", "fixtures/room.json"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "room-inspector: unknown time zone \"Europe/Berln\"; did you mean \"Europe/Berlin\"?\n"
+    );
+}
+
+#[test]
+fn zones_work_with_tzdir_pointing_at_an_empty_directory() {
+    let empty = std::env::temp_dir().join(format!("ri-empty-tz-{}", std::process::id()));
+    assert!(std::fs::create_dir_all(&empty).is_ok());
+    let dir = empty.display().to_string();
+    let r = run_env(
+        &[
+            "timestamps",
+            "--format",
+            "json",
+            "--tz",
+            "Asia/Tokyo",
+            "fixtures/room.json",
+        ],
+        b"",
+        &[("TZDIR", dir.as_str())],
+    );
+    let _ = std::fs::remove_dir(&empty);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("2020-04-24T03:39:34.725+09:00"));
+    let r = run(&["--version"]);
+    assert!(r.stdout.contains("bundled copy"), "{}", r.stdout);
+}
+
+#[test]
+fn ndjson_puts_each_room_on_one_line() {
+    let r = ts(&[
+        "--format",
+        "ndjson",
+        "fixtures/room.json",
+        "fixtures/admin-room.json",
+    ]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0],
+        r#"{"id":"d32ae9e6-c459-4931-9898-e86e2f5e7e16","createdAt":"2020-04-23T18:39:34.725Z","updatedAt":"2020-04-23T18:39:34.725Z","participants":{"key":{}}}"#
+    );
+}
+
+/// A tiny deterministic generator for the property test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn value(&mut self, depth: u32) -> Value {
+        match self.below(if depth > 2 { 5 } else { 7 }) {
+            0 => Value::Null,
+            1 => Value::Bool(self.below(2) == 0),
+            2 => Value::from(self.next() as i64 >> self.below(60)),
+            3 => Value::from((self.below(1_000_000) as f64) / 7.0),
+            4 => Value::from(
+                ["x", "é\"\\", "\u{1b}[2J", "😀 \n", "1587667174725"][self.below(5) as usize],
+            ),
+            5 => Value::Array((0..self.below(4)).map(|_| self.value(depth + 1)).collect()),
+            _ => {
+                let mut m = serde_json::Map::new();
+                for i in 0..self.below(4) {
+                    m.insert(format!("k{i}"), self.value(depth + 1));
+                }
+                Value::Object(m)
+            }
+        }
+    }
+    fn ms(&mut self) -> i64 {
+        1_500_000_000_000 + self.below(100_000_000_000) as i64
+    }
+}
+
+/// The expected rendering, from the same library the tool uses.
+fn render(ms: i64) -> Value {
+    Value::from(room_inspector::time::TimeFormat::utc(0).render(ms))
+}
+
+#[test]
+fn json_output_changes_nothing_but_the_timestamps() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for case in 0..40 {
+        let mut room = serde_json::Map::new();
+        let mut expected = serde_json::Map::new();
+        room.insert("id".into(), Value::from(format!("room-{case}")));
+        expected.insert("id".into(), Value::from(format!("room-{case}")));
+        let created = rng.ms();
+        room.insert("createdAt".into(), Value::from(created));
+        expected.insert("createdAt".into(), render(created));
+        for i in 0..rng.below(3) {
+            let v = rng.value(0);
+            room.insert(format!("extra{i}"), v.clone());
+            expected.insert(format!("extra{i}"), v);
+        }
+        let mut people = serde_json::Map::new();
+        let mut people_expected = serde_json::Map::new();
+        for p in 0..rng.below(5) {
+            let key = format!("p{p}");
+            let mut inp = serde_json::Map::new();
+            inp.insert("identity".into(), Value::from(key.clone()));
+            let mut exp = inp.clone();
+            if rng.below(3) > 0 {
+                let j = rng.ms();
+                inp.insert("joinedAt".into(), Value::from(j));
+                exp.insert("joinedAt".into(), render(j));
+            }
+            let v = rng.value(1);
+            inp.insert("custom".into(), v.clone());
+            exp.insert("custom".into(), v);
+            people.insert(key.clone(), Value::Object(inp));
+            people_expected.insert(key, Value::Object(exp));
+        }
+        room.insert("participants".into(), Value::Object(people));
+        expected.insert("participants".into(), Value::Object(people_expected));
+        let text = if case % 2 == 0 {
+            serde_json::to_string_pretty(&Value::Object(room))
+        } else {
+            serde_json::to_string(&Value::Object(room))
+        }
+        .unwrap_or_default();
+        for format in ["json", "ndjson"] {
+            let r = run_stdin(
+                &["timestamps", "--now", NOW, "--format", format],
+                text.as_bytes(),
+            );
+            let got: Value = serde_json::from_str(&r.stdout)
+                .unwrap_or_else(|e| panic!("case {case}: {e}\n{}", r.stdout));
+            // Through text as well, so both sides parse floats the same way.
+            let want: Value = serde_json::from_str(&Value::Object(expected.clone()).to_string())
+                .unwrap_or_default();
+            assert_eq!(got, want, "case {case} {format}\n{text}");
+        }
+    }
+}
