@@ -121,8 +121,12 @@ struct Window {
     /// Absolute offset of `buf[0]`.
     base: usize,
     eof: bool,
-    /// Position of `buf[0]` in lines.
-    start: LineStart,
+    /// Where counting lines starts: `buf[0]`, or just after a byte-order
+    /// mark, which is not a column.
+    origin: (usize, LineStart),
+    /// The furthest offset located so far and its position, so locating
+    /// the findings of a stream of rooms is one pass, not one per room.
+    mark: (usize, LineStart),
     /// `buf[..utf8_checked]` is known to be UTF-8.
     utf8_checked: usize,
     /// Absolute offset of the first byte that is not UTF-8.
@@ -178,14 +182,20 @@ impl Window {
         }
     }
 
+    fn locator(&self) -> Locator<'_> {
+        Locator::new(&self.buf, self.mark, self.origin)
+    }
+
     /// Drops bytes before `pos` (relative), keeping track of lines.
     fn consume(&mut self, pos: usize) {
         if self.whole || pos == 0 {
             return;
         }
-        let mut loc = Locator::new(&self.buf, self.start);
-        loc.locate(pos, self.start);
-        self.start = loc.line_start();
+        let mut loc = self.locator();
+        loc.locate(pos);
+        let (_, start) = loc.position();
+        self.origin = (0, start);
+        self.mark = (0, start);
         self.buf.drain(..pos);
         self.base += pos;
         self.utf8_checked = self.utf8_checked.saturating_sub(pos);
@@ -251,7 +261,8 @@ pub fn rooms_of(
         buf: Vec::with_capacity(capacity),
         base: 0,
         eof: false,
-        start: LineStart::default(),
+        origin: (0, LineStart::default()),
+        mark: (0, LineStart::default()),
         utf8_checked: 0,
         bad_utf8: None,
         whole,
@@ -263,6 +274,8 @@ pub fn rooms_of(
     let mut pos = 0;
     if w.buf.starts_with(b"\xEF\xBB\xBF") {
         pos = 3;
+        w.origin.0 = 3;
+        w.mark.0 = 3;
     }
     let mut top = Top::Start;
     let mut index = 0;
@@ -333,15 +346,10 @@ pub fn rooms_of(
             },
             Top::ArrayDone | Top::Stream if next.is_none() => None,
             Top::ArrayDone => {
-                let found = describe_byte(&buf[at..]);
-                return Ok(emit_stop(
-                    &w,
-                    &name,
-                    index,
-                    at,
-                    format!("trailing characters after the array of rooms: {found}"),
-                    sink,
-                ));
+                // Another value follows the array: a stream of arrays.
+                pos = at;
+                top = Top::Start;
+                continue;
             }
             Top::Stream => Some(at),
         };
@@ -378,6 +386,15 @@ pub fn rooms_of(
                 pos = 0;
                 w.fill(grow).map_err(|e| read_error(&name, &e))?;
             }
+            Err(Stop::Syntax { at, .. })
+                if !w.eof && w.bad_utf8.is_none() && at >= w.utf8_checked =>
+            {
+                // A character cut by the window edge: judge it whole.
+                let grow = room_at == 0;
+                w.consume(room_at);
+                pos = 0;
+                w.fill(grow).map_err(|e| read_error(&name, &e))?;
+            }
             Err(Stop::Syntax { at, message }) => {
                 return Ok(emit_stop(&w, &name, index, at, message, sink));
             }
@@ -392,10 +409,39 @@ pub fn rooms_of(
                         sink,
                     ));
                 }
-                let report = located(&w, &name, index, room_at, end, scan);
+                // A number or literal must not run straight into the next
+                // value (`1true`); when the window ends right after it,
+                // wait for more input to know.
+                let scalar = !scan.is_object && !matches!(w.buf[end - 1], b'}' | b']' | b'"');
+                if scalar && in_array.is_none() {
+                    match w.buf.get(end) {
+                        None if !w.eof => {
+                            w.consume(room_at);
+                            pos = 0;
+                            w.fill(false).map_err(|e| read_error(&name, &e))?;
+                            continue;
+                        }
+                        Some(&b)
+                            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'[' | b'"') =>
+                        {
+                            let found = describe_byte(&w.buf[end..]);
+                            return Ok(emit_stop(
+                                &w,
+                                &name,
+                                index,
+                                end,
+                                format!("expected whitespace after the value, found {found}"),
+                                sink,
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                let (report, mark) = located(&w, &name, index, room_at, end, scan);
                 if let Err(e) = sink(report) {
                     return Ok(Err(e));
                 }
+                w.mark = mark;
                 index += 1;
                 pos = end;
                 if in_array.is_some() {
@@ -424,8 +470,8 @@ fn emit_stop(
         Some(bad) if bad <= w.base + at => (bad - w.base, invalid_utf8(w, bad)),
         _ => (at, message),
     };
-    let mut loc = Locator::new(&w.buf, w.start);
-    let place = loc.locate(at, w.start);
+    let mut loc = w.locator();
+    let place = loc.locate(at);
     sink(RoomReport {
         origin: Origin {
             file: name.to_string(),
@@ -455,7 +501,7 @@ fn located<'a>(
     start: usize,
     end: usize,
     mut scan: RoomScan<'a>,
-) -> RoomReport<'a> {
+) -> (RoomReport<'a>, (usize, LineStart)) {
     let findings: Vec<Finding> = std::mem::take(&mut scan.findings);
     // Every offset, duplicates' first occurrences included, placed in one
     // forward pass, so a thousand findings in a huge room stay linear.
@@ -470,9 +516,9 @@ fn located<'a>(
     offsets.sort_unstable();
     let mut places = vec![LineCol { line: 0, column: 0 }; findings.len() * 2];
     let mut origin_line = 1;
-    let mut loc = Locator::new(&w.buf, w.start);
+    let mut loc = w.locator();
     for (offset, slot) in offsets {
-        let place = loc.locate(offset - w.base, w.start);
+        let place = loc.locate(offset - w.base);
         if slot == usize::MAX {
             origin_line = place.line;
         } else {
@@ -500,7 +546,8 @@ fn located<'a>(
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    RoomReport {
+    let mark = loc.position();
+    let report = RoomReport {
         origin: Origin {
             file: name.to_string(),
             index,
@@ -511,7 +558,8 @@ fn located<'a>(
         window: &w.buf,
         window_base: w.base,
         span: (w.base + start, w.base + end),
-    }
+    };
+    (report, mark)
 }
 
 #[cfg(test)]

@@ -271,7 +271,7 @@ impl<'a> Walker<'a, '_> {
             first = false;
             self.note_key(level, key);
             self.path.push(Seg::Key(key));
-            match key.raw {
+            match key.name().as_ref() {
                 b"id" => {
                     has_id = true;
                     self.out.id = self.string_field("a string (the room ID)")?;
@@ -295,7 +295,7 @@ impl<'a> Walker<'a, '_> {
                 }
                 b"userId" | b"deleted" | b"deletedAt" | b"events" => {
                     self.admin_field(key, "room")?;
-                    match key.raw {
+                    match key.name().as_ref() {
                         b"userId" => {
                             self.string_field("a string (the owner's user ID)")?;
                         }
@@ -390,7 +390,7 @@ impl<'a> Walker<'a, '_> {
             first = false;
             self.note_key(level, field);
             self.path.push(Seg::Key(field));
-            match field.raw {
+            match field.name().as_ref() {
                 b"identity" => {
                     p.identity = self.string_field("a string (the participant ID)")?;
                 }
@@ -515,7 +515,7 @@ impl<'a> Walker<'a, '_> {
             first = false;
             self.note_key(level, key);
             self.path.push(Seg::Key(key));
-            each(self, key.raw)?;
+            each(self, &key.name())?;
             self.path.pop();
             if !self.sc.more_members()? {
                 break;

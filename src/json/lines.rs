@@ -30,27 +30,30 @@ pub struct Locator<'a> {
     buf: &'a [u8],
     done: usize,
     at: LineStart,
+    /// Where to start over if asked for an offset behind `done`.
+    restart: (usize, LineStart),
 }
 
 impl<'a> Locator<'a> {
-    pub fn new(buf: &'a [u8], start: LineStart) -> Self {
+    /// A locator that knows `buf[from]` is at `at`, and `buf[restart.0]`
+    /// at `restart.1` for offsets before `from`.
+    pub fn new(buf: &'a [u8], from: (usize, LineStart), restart: (usize, LineStart)) -> Self {
         Locator {
             buf,
-            done: 0,
-            at: start,
+            done: from.0,
+            at: from.1,
+            restart,
         }
     }
 
-    /// The position of `offset` (relative to the window); offsets must come
-    /// in ascending order for the pass to stay linear, and earlier ones
-    /// restart from the window's start.
-    pub fn locate(&mut self, offset: usize, start: LineStart) -> LineCol {
+    /// The position of `offset` (relative to the window). Ascending offsets
+    /// keep the pass linear; an earlier one starts over.
+    pub fn locate(&mut self, offset: usize) -> LineCol {
         let offset = offset.min(self.buf.len());
         if offset < self.done {
-            self.done = 0;
-            self.at = start;
+            (self.done, self.at) = self.restart;
         }
-        let span = &self.buf[self.done..offset];
+        let span = &self.buf[self.done.min(offset)..offset];
         let newlines = memchr::memchr_iter(b'\n', span).count();
         if newlines > 0 {
             let last = memchr::memrchr(b'\n', span).unwrap_or(0);
@@ -59,15 +62,16 @@ impl<'a> Locator<'a> {
         } else {
             self.at.chars_before += count_chars(span);
         }
-        self.done = offset;
+        self.done = self.done.max(offset);
         LineCol {
             line: self.at.line,
             column: self.at.chars_before + 1,
         }
     }
 
-    pub fn line_start(&self) -> LineStart {
-        self.at
+    /// The last offset located and its position.
+    pub fn position(&self) -> (usize, LineStart) {
+        (self.done, self.at)
     }
 }
 
@@ -78,17 +82,24 @@ mod tests {
     #[test]
     fn columns_count_characters_and_lines_carry_over() {
         let text = "ab\né💥x\ny";
-        let start = LineStart::default();
-        let mut l = Locator::new(text.as_bytes(), start);
-        assert_eq!(l.locate(0, start), LineCol { line: 1, column: 1 });
-        assert_eq!(l.locate(3, start), LineCol { line: 2, column: 1 });
+        let start = (0, LineStart::default());
+        let mut l = Locator::new(text.as_bytes(), start, start);
+        assert_eq!(l.locate(0), LineCol { line: 1, column: 1 });
+        assert_eq!(l.locate(3), LineCol { line: 2, column: 1 });
         let x = text.find('x').unwrap_or(0);
-        assert_eq!(l.locate(x, start), LineCol { line: 2, column: 3 });
-        assert_eq!(
-            l.locate(text.len() - 1, start),
-            LineCol { line: 3, column: 1 }
-        );
+        assert_eq!(l.locate(x), LineCol { line: 2, column: 3 });
+        assert_eq!(l.locate(text.len() - 1), LineCol { line: 3, column: 1 });
         // An earlier offset restarts and still gives the right answer.
-        assert_eq!(l.locate(1, start), LineCol { line: 1, column: 2 });
+        assert_eq!(l.locate(1), LineCol { line: 1, column: 2 });
+        // Resuming from a known position gives the same answers.
+        let resume = (
+            3,
+            LineStart {
+                line: 2,
+                chars_before: 0,
+            },
+        );
+        let mut r = Locator::new(text.as_bytes(), resume, start);
+        assert_eq!(r.locate(x), LineCol { line: 2, column: 3 });
     }
 }

@@ -40,6 +40,15 @@ impl<'a> JStr<'a> {
         Cow::Owned(unescape(self.raw))
     }
 
+    /// The decoded bytes, to match against field names: `"\u0069d"` is `id`.
+    pub fn name(&self) -> Cow<'a, [u8]> {
+        if self.escaped {
+            Cow::Owned(unescape(self.raw).into_bytes())
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
+
     /// Compares decoded values without allocating in the common case.
     pub fn same_text(&self, other: &JStr<'_>) -> bool {
         if !self.escaped && !other.escaped {
