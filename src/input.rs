@@ -17,6 +17,9 @@ use crate::room::{Options, RoomScan, scan_room};
 
 /// Files up to this size are read in one piece.
 const WHOLE_FILE_LIMIT: u64 = 512 << 20;
+/// How far past an error the scanner may have looked (a `\\uXXXX` escape,
+/// a UTF-8 character, a literal).
+const LOOKAHEAD: usize = 16;
 /// Reads from a pipe or a larger file come in windows of this size.
 const WINDOW: usize = 4 << 20;
 
@@ -279,6 +282,24 @@ pub fn rooms_of(
     }
     let mut top = Top::Start;
     let mut index = 0;
+    let mut array_index = 0;
+    // A syntax error close to the end of a window may only be one because a
+    // character or token was cut by the edge: read more and look again, so
+    // that a message never depends on where a window ended.
+    macro_rules! stop {
+        ($keep:expr, $at:expr, $message:expr) => {{
+            let at: usize = $at;
+            let message: String = $message;
+            if !w.eof && at + LOOKAHEAD >= w.buf.len() {
+                let keep: usize = $keep;
+                w.consume(keep);
+                pos = 0;
+                w.fill(keep == 0).map_err(|e| read_error(&name, &e))?;
+                continue;
+            }
+            return Ok(emit_stop(&w, &name, index, at, message, sink));
+        }};
+    }
     loop {
         let buf = &w.buf[..];
         let mut at = pos;
@@ -297,6 +318,7 @@ pub fn rooms_of(
                 Some(b'[') => {
                     pos = at + 1;
                     top = Top::ArrayFirst;
+                    array_index = 0;
                     continue;
                 }
                 _ => {
@@ -311,14 +333,7 @@ pub fn rooms_of(
             }
             Top::ArrayFirst => Some(at),
             Top::ArrayElem if next == Some(b']') => {
-                return Ok(emit_stop(
-                    &w,
-                    &name,
-                    index,
-                    at,
-                    "expected a room after ',', found ']'".to_string(),
-                    sink,
-                ));
+                stop!(pos, at, "expected a room after ',', found ']'".to_string())
             }
             Top::ArrayElem => Some(at),
             Top::ArrayNext => match next {
@@ -332,17 +347,14 @@ pub fn rooms_of(
                     top = Top::ArrayDone;
                     continue;
                 }
-                _ => {
-                    let found = describe_byte(&buf[at..]);
-                    return Ok(emit_stop(
-                        &w,
-                        &name,
-                        index,
-                        at,
-                        format!("expected ',' or ']' after a room in the array, found {found}"),
-                        sink,
-                    ));
-                }
+                _ => stop!(
+                    pos,
+                    at,
+                    format!(
+                        "expected ',' or ']' after a room in the array, found {}",
+                        describe_byte(&buf[at..])
+                    )
+                ),
             },
             Top::ArrayDone | Top::Stream if next.is_none() => None,
             Top::ArrayDone => {
@@ -378,7 +390,7 @@ pub fn rooms_of(
             }
             return Ok(Ok(()));
         };
-        let in_array = matches!(top, Top::ArrayFirst | Top::ArrayElem).then_some(index);
+        let in_array = matches!(top, Top::ArrayFirst | Top::ArrayElem).then_some(array_index);
         match scan_room(&w.buf, room_at, w.eof, w.base, in_array, opts) {
             Err(Stop::Incomplete) => {
                 let grow = room_at == 0;
@@ -386,18 +398,7 @@ pub fn rooms_of(
                 pos = 0;
                 w.fill(grow).map_err(|e| read_error(&name, &e))?;
             }
-            Err(Stop::Syntax { at, .. })
-                if !w.eof && w.bad_utf8.is_none() && at >= w.utf8_checked =>
-            {
-                // A character cut by the window edge: judge it whole.
-                let grow = room_at == 0;
-                w.consume(room_at);
-                pos = 0;
-                w.fill(grow).map_err(|e| read_error(&name, &e))?;
-            }
-            Err(Stop::Syntax { at, message }) => {
-                return Ok(emit_stop(&w, &name, index, at, message, sink));
-            }
+            Err(Stop::Syntax(e)) => stop!(room_at, e.at, e.message),
             Ok((scan, end)) => {
                 if let Some(bad) = w.bad_utf8.filter(|&b| b < w.base + end) {
                     return Ok(emit_stop(
@@ -424,15 +425,14 @@ pub fn rooms_of(
                         Some(&b)
                             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'[' | b'"') =>
                         {
-                            let found = describe_byte(&w.buf[end..]);
-                            return Ok(emit_stop(
-                                &w,
-                                &name,
-                                index,
+                            stop!(
+                                room_at,
                                 end,
-                                format!("expected whitespace after the value, found {found}"),
-                                sink,
-                            ));
+                                format!(
+                                    "expected whitespace after the value, found {}",
+                                    describe_byte(&w.buf[end..])
+                                )
+                            )
                         }
                         _ => {}
                     }
@@ -445,7 +445,11 @@ pub fn rooms_of(
                 index += 1;
                 pos = end;
                 if in_array.is_some() {
+                    array_index += 1;
                     top = Top::ArrayNext;
+                } else {
+                    // The next value may be a room or an array of rooms.
+                    top = Top::Start;
                 }
             }
         }
@@ -643,6 +647,10 @@ mod tests {
         let text = br#"[{"id":"a","participants":{}}, {"id":2,"participants":{}} ]"#;
         let whole = digest(text, true, 1);
         assert!(whole.iter().any(|l| l.contains("type /1/id")), "{whole:#?}");
+        // An array may follow a room in a stream; its rooms count from 0.
+        let mixed = br#"{"id":"a","participants":{}} [{"id":2,"participants":{}}]"#;
+        let seen = digest(mixed, true, 1);
+        assert!(seen.iter().any(|l| l.contains("type /0/id")), "{seen:#?}");
         for step in 1..20 {
             assert_eq!(digest(text, false, step), whole, "step {step}");
         }

@@ -54,8 +54,8 @@ impl Status {
 }
 
 /// One participant with what is derived from it.
-struct Row<'a> {
-    p: Participant<'a>,
+struct Row<'p, 'a> {
+    p: &'p Participant<'a>,
     joined: Option<i64>,
     left: Option<i64>,
     duration: Option<i64>,
@@ -69,7 +69,7 @@ fn ms(v: Option<TsValue<'_>>) -> Option<i64> {
     }
 }
 
-fn row<'a>(p: Participant<'a>, now: i64) -> Row<'a> {
+fn row<'p, 'a>(p: &'p Participant<'a>, now: i64) -> Row<'p, 'a> {
     let (joined, left) = (ms(p.joined), ms(p.left));
     let status = match (joined, left) {
         (None, _) => Status::Unknown,
@@ -90,7 +90,7 @@ fn row<'a>(p: Participant<'a>, now: i64) -> Row<'a> {
     }
 }
 
-impl Row<'_> {
+impl Row<'_, '_> {
     fn identity(&self) -> String {
         let key = self.p.key.decode();
         match self.p.identity {
@@ -142,7 +142,7 @@ struct Record<'r> {
     status: Status,
 }
 
-fn compare(a: &Row<'_>, b: &Row<'_>, key: SortKey) -> Ordering {
+fn compare(a: &Row<'_, '_>, b: &Row<'_, '_>, key: SortKey) -> Ordering {
     // Rows without the value sort last; ties keep input order (stable sort).
     fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
         match (a, b) {
@@ -159,6 +159,39 @@ fn compare(a: &Row<'_>, b: &Row<'_>, key: SortKey) -> Ordering {
         SortKey::Left => opt(a.left, b.left),
         SortKey::Duration => opt(a.duration, b.duration),
     }
+}
+
+/// Sorts stably; numeric keys sort as compact (key, position) pairs, so a
+/// million rows are not moved around during the sort itself.
+fn sort_rows(rows: &mut Vec<Row<'_, '_>>, key: SortKey) {
+    let numeric = |r: &Row<'_, '_>| match key {
+        SortKey::Joined => Some(r.joined),
+        SortKey::Left => Some(r.left),
+        SortKey::Duration => Some(r.duration),
+        SortKey::Identity | SortKey::Name => None,
+    };
+    if rows.first().and_then(numeric).is_none() && !rows.is_empty() {
+        rows.sort_by(|a, b| compare(a, b, key));
+        return;
+    }
+    // Missing values sort last, as in `compare`.
+    let mut order: Vec<(bool, i64, u32)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let v = numeric(r).flatten();
+            (v.is_none(), v.unwrap_or(0), i as u32)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut sorted = Vec::with_capacity(rows.len());
+    let mut taken: Vec<Option<Row<'_, '_>>> = rows.drain(..).map(Some).collect();
+    for (_, _, i) in order {
+        if let Some(row) = taken[i as usize].take() {
+            sorted.push(row);
+        }
+    }
+    *rows = sorted;
 }
 
 struct Printer<'w> {
@@ -194,7 +227,7 @@ impl Printer<'_> {
         builder.from_writer(&mut *self.out)
     }
 
-    fn room(&mut self, report: &RoomReport<'_>, rows: &[Row<'_>]) -> io::Result<()> {
+    fn room(&mut self, report: &RoomReport<'_>, rows: &[Row<'_, '_>]) -> io::Result<()> {
         let id = report
             .scan
             .as_ref()
@@ -267,33 +300,48 @@ impl Printer<'_> {
                 let room = id.unwrap_or_default();
                 let tf = self.tf.clone();
                 let mut w = self.csv_writer();
+                let mut number = itoa::Buffer::new();
+                let mut text = String::with_capacity(32);
                 for r in rows {
-                    let fields = [
-                        room.clone(),
-                        r.p.key.decode().into_owned(),
+                    w.write_field(&room)?;
+                    w.write_field(r.p.key.decode().as_bytes())?;
+                    w.write_field(
                         r.p.identity
-                            .map(|s| s.decode().into_owned())
-                            .unwrap_or_default(),
-                        r.p.name
-                            .map(|s| s.decode().into_owned())
-                            .unwrap_or_default(),
-                        r.joined.map(|v| v.to_string()).unwrap_or_default(),
-                        r.joined.map(|v| tf.render(v)).unwrap_or_default(),
-                        r.left.map(|v| v.to_string()).unwrap_or_default(),
-                        r.left.map(|v| tf.render(v)).unwrap_or_default(),
-                        r.duration.map(|v| v.to_string()).unwrap_or_default(),
-                        r.duration.map(time::duration).unwrap_or_default(),
-                        r.status.as_str().to_string(),
-                        source.clone(),
-                    ];
-                    w.write_record(&fields)?;
+                            .map(|s| s.decode())
+                            .unwrap_or_default()
+                            .as_bytes(),
+                    )?;
+                    w.write_field(r.p.name.map(|s| s.decode()).unwrap_or_default().as_bytes())?;
+                    for v in [r.joined, r.left] {
+                        text.clear();
+                        match v {
+                            Some(v) => {
+                                w.write_field(number.format(v))?;
+                                tf.render_into(v, &mut text);
+                            }
+                            None => w.write_field("")?,
+                        }
+                        w.write_field(&text)?;
+                    }
+                    text.clear();
+                    match r.duration {
+                        Some(v) => {
+                            w.write_field(number.format(v))?;
+                            time::duration_into(v, &mut text);
+                        }
+                        None => w.write_field("")?,
+                    }
+                    w.write_field(&text)?;
+                    w.write_field(r.status.as_str())?;
+                    w.write_field(&source)?;
+                    w.write_record(None::<&[u8]>)?;
                 }
                 w.flush()
             }
         }
     }
 
-    fn human(&self, out: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
+    fn human(&self, out: &mut dyn Write, rows: &[Row<'_, '_>]) -> io::Result<()> {
         let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(&self.tf)).collect();
         match self.format {
             ParticipantsFormat::Table if cells.is_empty() => writeln!(out, "no participants"),
@@ -380,16 +428,16 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             let Some(scan) = report.scan.as_ref().filter(|s| s.is_object) else {
                 return Ok(());
             };
-            let mut rows: Vec<Row<'_>> = scan
+            let mut rows: Vec<Row<'_, '_>> = scan
                 .participants
                 .iter()
-                .map(|&p| row(p, now_ms))
+                .map(|p| row(p, now_ms))
                 .filter(|r| {
                     (!args.active || r.status == Status::Active)
                         && (!args.left || r.status == Status::Left)
                 })
                 .collect();
-            rows.sort_by(|a, b| compare(a, b, args.sort));
+            sort_rows(&mut rows, args.sort);
             if args.reverse {
                 rows.reverse();
             }

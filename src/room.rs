@@ -131,20 +131,47 @@ impl<'a> KeySet<'a> {
         None
     }
 
-    /// Every (first, repeat) pair among the keys of a large object.
+    /// Every (first, repeat) pair among the keys of a large object. A
+    /// bitset (16 bits a key) finds the few hashes seen twice in one pass;
+    /// only their keys are sorted and compared.
     fn repeats(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
         let mut pairs = Vec::new();
         if self.large.is_empty() {
             return pairs;
         }
-        self.large.sort_unstable_by_key(|&(hash, _)| hash);
+        let bits = (self.large.len() * 16).next_power_of_two().max(64);
+        let shift = 64 - bits.trailing_zeros();
+        let slot = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << (hash & 63));
+        let mut seen = vec![0u64; bits / 64];
+        let mut twice = vec![0u64; bits / 64];
+        let mut any_twice = false;
+        for &(hash, _) in &self.large {
+            let (word, bit) = slot(hash);
+            if seen[word] & bit != 0 {
+                twice[word] |= bit;
+                any_twice = true;
+            }
+            seen[word] |= bit;
+        }
+        if !any_twice {
+            return pairs;
+        }
+        let mut suspects: Vec<(u64, usize)> = self
+            .large
+            .iter()
+            .copied()
+            .filter(|&(hash, _)| {
+                let (word, bit) = slot(hash);
+                twice[word] & bit != 0
+            })
+            .collect();
+        suspects.sort_unstable();
         let key_at = |at: usize| Scanner::new(buf, at, true).string().ok();
-        for run in self.large.chunk_by(|a, b| a.0 == b.0) {
+        for run in suspects.chunk_by(|a, b| a.0 == b.0) {
             if run.len() < 2 {
                 continue;
             }
-            let mut keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(at)).collect();
-            keys.sort_by_key(|k| k.at);
+            let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(at)).collect();
             for i in 1..keys.len() {
                 if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {
                     pairs.push((*first, keys[i]));

@@ -41,7 +41,7 @@ fn table_fits_a_narrow_terminal_without_breaking_rows() {
     let widths: Vec<usize> = r
         .stdout
         .lines()
-        .map(|l| unicode_width::UnicodeWidthStr::width(l))
+        .map(unicode_width::UnicodeWidthStr::width)
         .collect();
     assert!(
         widths.windows(2).all(|w| w[0] == w[1]),

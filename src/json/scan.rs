@@ -14,8 +14,16 @@ use std::borrow::Cow;
 pub enum Stop {
     /// The buffer ended before the value did, and more input may follow.
     Incomplete,
-    /// The text is not JSON; `at` is an offset into the buffer.
-    Syntax { at: usize, message: String },
+    /// The text is not JSON. Boxed so that every `Scan` result on the hot
+    /// path stays small.
+    Syntax(Box<SyntaxError>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    /// Offset into the buffer.
+    pub at: usize,
+    pub message: String,
 }
 
 pub type Scan<T> = Result<T, Stop>;
@@ -35,7 +43,12 @@ impl<'a> JStr<'a> {
     /// come from a window that the caller rejects anyway.
     pub fn decode(&self) -> Cow<'a, str> {
         if !self.escaped {
-            return String::from_utf8_lossy(self.raw);
+            // The window was checked as UTF-8 already; the fast check only
+            // fails on a window the caller rejects anyway.
+            return match std::str::from_utf8(self.raw) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(self.raw),
+            };
         }
         Cow::Owned(unescape(self.raw))
     }
@@ -188,16 +201,48 @@ static STRING_STOP: [bool; 256] = {
     t
 };
 
+/// The first offset from `i` holding a quote, a backslash or a control
+/// character, eight bytes at a time (the SWAR "has byte" tests; borrows only
+/// run upward, so the lowest flagged byte is exact).
+#[inline]
+fn string_stop(buf: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = buf.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let found = found & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = buf.get(i) {
+        if STRING_STOP[b as usize] {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 impl<'a> Scanner<'a> {
     pub fn new(buf: &'a [u8], pos: usize, eof: bool) -> Self {
         Scanner { buf, pos, eof }
     }
 
+    #[cold]
     pub fn syntax<T>(&self, at: usize, message: impl Into<String>) -> Scan<T> {
-        Err(Stop::Syntax {
+        Err(Stop::Syntax(Box::new(SyntaxError {
             at,
             message: message.into(),
-        })
+        })))
     }
 
     /// The end of the buffer: a syntax error at the end of input, otherwise
@@ -342,12 +387,7 @@ impl<'a> Scanner<'a> {
         let buf = self.buf;
         let mut escaped = false;
         loop {
-            while let Some(&b) = buf.get(i) {
-                if STRING_STOP[b as usize] {
-                    break;
-                }
-                i += 1;
-            }
+            i = string_stop(buf, i);
             let Some(&b) = buf.get(i) else {
                 return self.ran_out("inside a string");
             };
@@ -596,7 +636,7 @@ mod tests {
     #[test]
     fn malformed_numbers_are_syntax_errors() {
         for bad in ["01", "-", "1.", "1e", "1e+", "-a"] {
-            assert!(matches!(num(bad), Err(Stop::Syntax { .. })), "{bad}");
+            assert!(matches!(num(bad), Err(Stop::Syntax(_))), "{bad}");
         }
     }
 
@@ -617,10 +657,25 @@ mod tests {
     }
 
     #[test]
+    fn string_stop_finds_the_first_special_byte_at_any_alignment() {
+        for len in 0..20 {
+            for special in [b'"', b'\\', 0x00, 0x1f, 0x0a] {
+                let mut text = vec![b'a'; len];
+                text.extend_from_slice("é€😀".as_bytes());
+                let at = text.len();
+                text.push(special);
+                text.extend_from_slice(b"\"zz");
+                assert_eq!(string_stop(&text, 0), at, "len {len} byte {special}");
+            }
+            assert_eq!(string_stop(&vec![b' '; len], 0), len);
+        }
+    }
+
+    #[test]
     fn raw_control_characters_and_lone_surrogates_are_rejected() {
         for bad in ["\"a\u{1}\"", r#""\ud800x""#, r#""\udc00""#, r#""\q""#] {
             let mut s = Scanner::new(bad.as_bytes(), 0, true);
-            assert!(matches!(s.string(), Err(Stop::Syntax { .. })), "{bad}");
+            assert!(matches!(s.string(), Err(Stop::Syntax(_))), "{bad}");
         }
     }
 }
