@@ -20,6 +20,8 @@ const WHOLE_FILE_LIMIT: u64 = 512 << 20;
 /// How far past an error the scanner may have looked (a `\\uXXXX` escape,
 /// a UTF-8 character, a literal).
 const LOOKAHEAD: usize = 16;
+/// A whole file is read and checked as UTF-8 in pieces of this size.
+const WHOLE_PIECE: usize = 256 << 10;
 /// Reads from a pipe or a larger file come in windows of this size.
 const WINDOW: usize = 4 << 20;
 
@@ -145,9 +147,23 @@ impl Window {
         if self.eof {
             return Ok(());
         }
-        let target = if self.whole {
-            usize::MAX
-        } else if grow {
+        if self.whole {
+            // Checked piece by piece while each piece is still in cache,
+            // rather than in a second pass over the whole buffer.
+            loop {
+                let n = (&mut self.reader)
+                    .take(WHOLE_PIECE as u64)
+                    .read_to_end(&mut self.buf)?;
+                if n == 0 {
+                    self.eof = true;
+                }
+                self.check_utf8();
+                if n == 0 {
+                    return Ok(());
+                }
+            }
+        }
+        let target = if grow {
             (self.buf.len() * 2).max(self.step)
         } else {
             self.buf.len() + self.step
@@ -156,7 +172,7 @@ impl Window {
         let n = (&mut self.reader)
             .take(limit as u64)
             .read_to_end(&mut self.buf)?;
-        if n == 0 || self.whole {
+        if n == 0 {
             self.eof = true;
         }
         self.check_utf8();

@@ -413,28 +413,41 @@ impl<'a> Walker<'a, '_> {
         let mut left_at = 0;
         let level = self.open_object();
         let mut first = true;
+        // Known fields are checked for repeats by slot, which is cheaper
+        // than comparing keys pairwise; other keys go through the key set.
+        let mut known: [Option<JStr<'a>>; 5] = [None; 5];
         while let Some(field) = self.sc.next_key(first)? {
             first = false;
-            self.note_key(level, field);
             self.path.push(Seg::Key(field));
             match field.name().as_ref() {
                 b"identity" => {
+                    self.known_key(&mut known[0], field);
                     p.identity = self.string_field("a string (the participant ID)")?;
                 }
-                b"name" => p.name = self.string_field("a string (the display name)")?,
+                b"name" => {
+                    self.known_key(&mut known[1], field);
+                    p.name = self.string_field("a string (the display name)")?;
+                }
                 b"joinedAt" => {
+                    self.known_key(&mut known[2], field);
                     p.joined = Some(self.timestamp(TsLoc::Participant(key, "joinedAt"), true)?);
                 }
                 b"leftAt" => {
+                    self.known_key(&mut known[3], field);
                     self.sc.skip_ws();
                     left_at = self.sc.pos;
                     p.left = Some(self.timestamp(TsLoc::Participant(key, "leftAt"), true)?);
                 }
                 b"tracksPublished" => {
+                    self.known_key(&mut known[4], field);
                     self.admin_field(field, "participant")?;
                     self.tracks(key)?;
                 }
                 _ => {
+                    // Duplicates are reported from the object, not the key.
+                    self.path.pop();
+                    self.note_key(level, field);
+                    self.path.push(Seg::Key(field));
                     self.unknown_field(field, PARTICIPANT_FIELDS)?;
                     self.any_value()?;
                 }
@@ -598,6 +611,23 @@ impl<'a> Walker<'a, '_> {
         }
         self.keysets[depth].clear();
         depth
+    }
+
+    /// Records a known field in its slot; a second one is a duplicate.
+    #[inline]
+    fn known_key(&mut self, slot: &mut Option<JStr<'a>>, key: JStr<'a>) {
+        match slot {
+            Some(first) => {
+                let first = *first;
+                // The path holds the key itself; report from its object.
+                let seg = self.path.pop();
+                self.duplicate(first, key);
+                if let Some(seg) = seg {
+                    self.path.push(seg);
+                }
+            }
+            None => *slot = Some(key),
+        }
     }
 
     /// Records a key of the object at `level`, reporting it at once if it

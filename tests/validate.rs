@@ -302,6 +302,29 @@ fn hostile_inputs_get_a_clear_error_never_a_panic() {
 }
 
 #[test]
+fn duplicates_point_at_the_repeated_member_at_every_level() {
+    let room = br#"{"id":"a","participants":{"x":{"name":"a","zz":1,"name":"b","zz":2}},"id":"b"}"#;
+    let r = run_stdin(&["validate"], room);
+    let found: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("[duplicate-key]"))
+        .filter_map(|l| {
+            l.split(": ")
+                .nth(2)
+                .map(|p| p.split(':').next().unwrap_or(p))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["/participants/x/name", "/participants/x/zz", "/id"],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("<stdin>:1:50: error[duplicate-key]: /participants/x/name: duplicate key \"name\"; a JSON parser keeps only the last one, hiding the other (first at 1:32)"), "{}", r.stdout);
+}
+
+#[test]
 fn a_byte_order_mark_is_skipped() {
     let r = run_stdin(
         &["validate"],

@@ -262,13 +262,37 @@ impl<'a> Scanner<'a> {
 
     #[inline(always)]
     pub fn skip_ws(&mut self) {
-        while let Some(&b) = self.buf.get(self.pos) {
+        const SPACES: u64 = 0x2020_2020_2020_2020;
+        loop {
+            let Some(&b) = self.buf.get(self.pos) else {
+                return;
+            };
             // Every byte above the space is significant: one compare for
             // the common case.
-            if b > b' ' || !(b == b' ' || b == b'\n' || b == b'\r' || b == b'\t') {
-                break;
+            if b > b' ' {
+                return;
             }
-            self.pos += 1;
+            if b != b' ' {
+                if b == b'\n' || b == b'\r' || b == b'\t' {
+                    self.pos += 1;
+                    continue;
+                }
+                return;
+            }
+            // A run of spaces (indentation): skip it eight bytes at a time.
+            match self.buf.get(self.pos..self.pos + 8) {
+                Some(chunk) => {
+                    let mut word = [0u8; 8];
+                    word.copy_from_slice(chunk);
+                    let other = u64::from_le_bytes(word) ^ SPACES;
+                    self.pos += if other == 0 {
+                        8
+                    } else {
+                        (other.trailing_zeros() / 8) as usize
+                    };
+                }
+                None => self.pos += 1,
+            }
         }
     }
 
@@ -337,7 +361,10 @@ impl<'a> Scanner<'a> {
             _ => return self.unexpected("a key (a string) or '}'"),
         }
         let key = self.string()?;
-        if !self.eat(b':') {
+        // The colon nearly always follows the key directly.
+        if self.buf.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+        } else if !self.eat(b':') {
             return self.unexpected("':' after the key");
         }
         Ok(Some(key))
@@ -480,10 +507,13 @@ impl<'a> Scanner<'a> {
             i += 1;
         }
         let int_start = i;
+        // The value is accumulated while scanning; 18 digits always fit.
+        let mut magnitude: u64 = 0;
         match buf.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
-                while let Some(b'0'..=b'9') = buf.get(i) {
+                while let Some(&d @ b'0'..=b'9') = buf.get(i) {
+                    magnitude = magnitude.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
                     i += 1;
                 }
             }
@@ -529,6 +559,9 @@ impl<'a> Scanner<'a> {
         let value = if float {
             let text = std::str::from_utf8(raw).unwrap_or("0");
             NumValue::Float(text.parse::<f64>().unwrap_or(f64::NAN))
+        } else if int_end - int_start <= 18 {
+            let v = magnitude as i64;
+            NumValue::Int(if negative { -v } else { v })
         } else {
             int_value(&buf[int_start..int_end], negative)
         };
