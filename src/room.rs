@@ -3,7 +3,7 @@
 //! type error, so `validate` can report every problem in one run.
 
 use crate::diag::{Finding, Rule, Severity};
-use crate::json::scan::{JNum, JStr, Kind, MAX_DEPTH, NumValue, Scan, Scanner};
+use crate::json::scan::{JNum, JStr, Kind, MAX_DEPTH, NumValue, Scan, Scanner, Stop};
 use crate::term::quoted;
 use crate::time;
 
@@ -403,6 +403,56 @@ impl<'a> Walker<'a, '_> {
 
     #[inline]
     fn participant(&mut self, key: JStr<'a>) -> Scan<()> {
+        if let Some(quick) = quick_participant(self.sc.buf, self.sc.pos, self.sc.eof)? {
+            self.sc.pos = quick.end;
+            let mut p = Participant {
+                key,
+                identity: quick.identity,
+                name: quick.name,
+                joined: None,
+                left: None,
+            };
+            // In document order, as the full walk records them.
+            let left_first =
+                matches!((quick.joined, quick.left), (Some(j), Some(l)) if l.at < j.at);
+            if left_first && let Some(n) = quick.left {
+                p.left = Some(self.quick_timestamp(n, "leftAt", key));
+            }
+            if let Some(n) = quick.joined {
+                p.joined = Some(self.quick_timestamp(n, "joinedAt", key));
+            }
+            if !left_first && let Some(n) = quick.left {
+                p.left = Some(self.quick_timestamp(n, "leftAt", key));
+            }
+            let left_at = quick.left.map_or(0, |n| n.at);
+            return self.participant_done(key, p, left_at);
+        }
+        self.slow_participant(key)
+    }
+
+    /// A timestamp the fast path read: the same checks and records as
+    /// `timestamp`, with the path extended only for this call.
+    fn quick_timestamp(&mut self, n: JNum<'a>, field: &'static str, key: JStr<'a>) -> TsValue<'a> {
+        self.path.push(Seg::Key(JStr {
+            raw: field.as_bytes(),
+            at: n.at,
+            escaped: false,
+        }));
+        let value = self.check_timestamp(n, true, "an integer (Unix ms)");
+        self.path.pop();
+        if self.opts.collect.timestamps {
+            self.out.timestamps.push(Timestamp {
+                loc: TsLoc::Participant(key, field),
+                at: self.base + n.at,
+                len: n.raw.len(),
+                value,
+            });
+        }
+        value
+    }
+
+    /// Any participant: every field, every type error, nested values.
+    fn slow_participant(&mut self, key: JStr<'a>) -> Scan<()> {
         let mut p = Participant {
             key,
             identity: None,
@@ -458,6 +508,11 @@ impl<'a> Walker<'a, '_> {
             }
         }
         self.close_object(level);
+        self.participant_done(key, p, left_at)
+    }
+
+    /// The checks that need the whole participant.
+    fn participant_done(&mut self, key: JStr<'a>, p: Participant<'a>, left_at: usize) -> Scan<()> {
         if let Some(identity) = p.identity
             && !identity.same_text(&key)
         {
@@ -863,6 +918,65 @@ impl<'a> Walker<'a, '_> {
             }
         }
     }
+}
+
+/// What the fast path read from a participant object.
+#[derive(Default)]
+struct Quick<'a> {
+    identity: Option<JStr<'a>>,
+    name: Option<JStr<'a>>,
+    joined: Option<JNum<'a>>,
+    left: Option<JNum<'a>>,
+    end: usize,
+}
+
+/// The common participant, read with the scanner held in locals: string
+/// `identity` and `name`, numeric `joinedAt` and `leftAt`, each at most
+/// once, keys without escapes. Anything else (another field, another type,
+/// a repeat, a syntax error) returns `None`, and the full walk reads the
+/// object again from its start, so findings never depend on which path ran.
+#[inline]
+fn quick_participant(buf: &[u8], pos: usize, eof: bool) -> Scan<Option<Quick<'_>>> {
+    macro_rules! or_bail {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(Stop::Incomplete) => return Err(Stop::Incomplete),
+                Err(Stop::Syntax(_)) => return Ok(None),
+            }
+        };
+    }
+    let mut sc = Scanner::new(buf, pos + 1, eof);
+    let mut quick = Quick::default();
+    let mut first = true;
+    while let Some(key) = or_bail!(sc.next_key(first)) {
+        first = false;
+        if key.escaped {
+            return Ok(None);
+        }
+        let next = sc.peek_byte();
+        match (key.raw, next) {
+            (b"identity", Some(b'"')) if quick.identity.is_none() => {
+                quick.identity = Some(or_bail!(sc.string()));
+            }
+            (b"name", Some(b'"')) if quick.name.is_none() => {
+                quick.name = Some(or_bail!(sc.string()));
+            }
+            (b"joinedAt", Some(b'-' | b'0'..=b'9')) if quick.joined.is_none() => {
+                quick.joined = Some(or_bail!(sc.number()));
+            }
+            (b"leftAt", Some(b'-' | b'0'..=b'9')) if quick.left.is_none() => {
+                quick.left = Some(or_bail!(sc.number()));
+            }
+            (_, None) if !eof => return Err(Stop::Incomplete),
+            _ => return Ok(None),
+        }
+        if !or_bail!(sc.more_members()) {
+            break;
+        }
+    }
+    quick.end = sc.pos;
+    Ok(Some(quick))
 }
 
 /// A value described for a "found ..." message.
