@@ -62,7 +62,7 @@ pub fn sources(args: &InputArgs, err: &mut dyn Write) -> Option<Vec<Source>> {
 
 /// A write failed: a reader that went away ends the run quietly.
 pub fn write_failed(e: &io::Error, err: &mut dyn Write, so_far: Exit) -> Exit {
-    if e.kind() == io::ErrorKind::BrokenPipe {
+    if is_broken_pipe(e) {
         return so_far;
     }
     let _ = writeln!(err, "room-inspector: cannot write output: {e}");
@@ -73,4 +73,30 @@ pub fn write_failed(e: &io::Error, err: &mut dyn Write, so_far: Exit) -> Exit {
 pub fn usage_error(err: &mut dyn Write, message: &str) -> Exit {
     let _ = writeln!(err, "room-inspector: {message}");
     Exit::Usage
+}
+
+/// Whether the reader of our output went away, looking through wrappers
+/// (the csv writer reports an io error inside its own).
+pub fn is_broken_pipe(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = e
+        .get_ref()
+        .map(|inner| inner as &(dyn std::error::Error + 'static));
+    while let Some(error) = source {
+        if let Some(io) = error.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        if let Some(csv) = error.downcast_ref::<csv::Error>()
+            && let csv::ErrorKind::Io(io) = csv.kind()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }

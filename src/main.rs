@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let mut err = stderr.lock();
     let exit = room_inspector::run(cli, &mut out, &mut err);
     let exit = match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+        Err(e) if !room_inspector::is_broken_pipe(&e) => {
             let _ = writeln!(err, "room-inspector: cannot write output: {e}");
             room_inspector::Exit::Usage
         }
