@@ -53,9 +53,15 @@ impl Status {
     }
 }
 
-/// One participant with what is derived from it.
+/// One participant with what is derived from it. Its texts are copied, in
+/// input order, into one arena: after sorting, each row is then one short
+/// run of memory instead of three reads scattered over the whole input.
 struct Row<'p, 'a> {
     p: &'p Participant<'a>,
+    /// Arena offsets: key, identity, name, end.
+    texts: [usize; 4],
+    has_identity: bool,
+    has_name: bool,
     joined: Option<i64>,
     left: Option<i64>,
     duration: Option<i64>,
@@ -69,7 +75,19 @@ fn ms(v: Option<TsValue<'_>>) -> Option<i64> {
     }
 }
 
-fn row<'p, 'a>(p: &'p Participant<'a>, now: i64) -> Row<'p, 'a> {
+fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut String) -> Row<'p, 'a> {
+    let mut texts = [0; 4];
+    texts[0] = arena.len();
+    arena.push_str(&p.key.decode());
+    texts[1] = arena.len();
+    if let Some(identity) = p.identity {
+        arena.push_str(&identity.decode());
+    }
+    texts[2] = arena.len();
+    if let Some(name) = p.name {
+        arena.push_str(&name.decode());
+    }
+    texts[3] = arena.len();
     let (joined, left) = (ms(p.joined), ms(p.left));
     let status = match (joined, left) {
         (None, _) => Status::Unknown,
@@ -83,6 +101,9 @@ fn row<'p, 'a>(p: &'p Participant<'a>, now: i64) -> Row<'p, 'a> {
     };
     Row {
         p,
+        texts,
+        has_identity: p.identity.is_some(),
+        has_name: p.name.is_some(),
         joined,
         left,
         duration,
@@ -91,12 +112,27 @@ fn row<'p, 'a>(p: &'p Participant<'a>, now: i64) -> Row<'p, 'a> {
 }
 
 impl Row<'_, '_> {
-    fn identity(&self) -> String {
-        let key = self.p.key.decode();
-        match self.p.identity {
-            Some(id) if !id.same_text(&self.p.key) => format!("{} (key {})", id.decode(), key),
-            Some(id) => id.decode().into_owned(),
-            None => key.into_owned(),
+    fn key<'t>(&self, arena: &'t str) -> &'t str {
+        arena.get(self.texts[0]..self.texts[1]).unwrap_or_default()
+    }
+
+    fn identity_text<'t>(&self, arena: &'t str) -> Option<&'t str> {
+        self.has_identity
+            .then(|| arena.get(self.texts[1]..self.texts[2]).unwrap_or_default())
+    }
+
+    fn name<'t>(&self, arena: &'t str) -> Option<&'t str> {
+        self.has_name
+            .then(|| arena.get(self.texts[2]..self.texts[3]).unwrap_or_default())
+    }
+
+    /// The identity, or the key when there is none; both when they differ.
+    fn identity(&self, arena: &str) -> String {
+        let key = self.key(arena);
+        match self.identity_text(arena) {
+            Some(id) if id != key => format!("{id} (key {key})"),
+            Some(id) => id.to_string(),
+            None => key.to_string(),
         }
     }
 
@@ -111,11 +147,11 @@ impl Row<'_, '_> {
     }
 
     /// The six human columns, sanitized.
-    fn cells(&self, tf: &TimeFormat) -> Vec<String> {
-        let name = self.p.name.map(|n| n.decode()).unwrap_or_default();
+    fn cells(&self, tf: &TimeFormat, arena: &str) -> Vec<String> {
+        let name = self.name(arena).unwrap_or_default();
         vec![
-            sanitize(&self.identity()).into_owned(),
-            sanitize(&name).into_owned(),
+            sanitize(&self.identity(arena)).into_owned(),
+            sanitize(name).into_owned(),
             sanitize(&Self::time_cell(self.p.joined, tf)).into_owned(),
             sanitize(&Self::time_cell(self.p.left, tf)).into_owned(),
             self.duration.map(time::duration).unwrap_or_default(),
@@ -142,7 +178,7 @@ struct Record<'r> {
     status: Status,
 }
 
-fn compare(a: &Row<'_, '_>, b: &Row<'_, '_>, key: SortKey) -> Ordering {
+fn compare(a: &Row<'_, '_>, b: &Row<'_, '_>, key: SortKey, arena: &str) -> Ordering {
     // Rows without the value sort last; ties keep input order (stable sort).
     fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
         match (a, b) {
@@ -153,8 +189,8 @@ fn compare(a: &Row<'_, '_>, b: &Row<'_, '_>, key: SortKey) -> Ordering {
         }
     }
     match key {
-        SortKey::Identity => a.identity().cmp(&b.identity()),
-        SortKey::Name => opt(a.p.name.map(|n| n.decode()), b.p.name.map(|n| n.decode())),
+        SortKey::Identity => a.identity(arena).cmp(&b.identity(arena)),
+        SortKey::Name => opt(a.name(arena), b.name(arena)),
         SortKey::Joined => opt(a.joined, b.joined),
         SortKey::Left => opt(a.left, b.left),
         SortKey::Duration => opt(a.duration, b.duration),
@@ -163,7 +199,7 @@ fn compare(a: &Row<'_, '_>, b: &Row<'_, '_>, key: SortKey) -> Ordering {
 
 /// Sorts stably; numeric keys sort as compact (key, position) pairs, so a
 /// million rows are not moved around during the sort itself.
-fn sort_rows(rows: &mut Vec<Row<'_, '_>>, key: SortKey) {
+fn sort_rows(rows: &mut Vec<Row<'_, '_>>, key: SortKey, arena: &str) {
     let numeric = |r: &Row<'_, '_>| match key {
         SortKey::Joined => Some(r.joined),
         SortKey::Left => Some(r.left),
@@ -171,7 +207,7 @@ fn sort_rows(rows: &mut Vec<Row<'_, '_>>, key: SortKey) {
         SortKey::Identity | SortKey::Name => None,
     };
     if rows.first().and_then(numeric).is_none() && !rows.is_empty() {
-        rows.sort_by(|a, b| compare(a, b, key));
+        rows.sort_by(|a, b| compare(a, b, key, arena));
         return;
     }
     // Missing values sort last, as in `compare`.
@@ -227,7 +263,12 @@ impl Printer<'_> {
         builder.from_writer(&mut *self.out)
     }
 
-    fn room(&mut self, report: &RoomReport<'_>, rows: &[Row<'_, '_>]) -> io::Result<()> {
+    fn room(
+        &mut self,
+        report: &RoomReport<'_>,
+        rows: &[Row<'_, '_>],
+        arena: &str,
+    ) -> io::Result<()> {
         let id = report
             .scan
             .as_ref()
@@ -250,7 +291,7 @@ impl Printer<'_> {
                     }
                 );
                 let mut body = Vec::new();
-                self.human(&mut body, rows)?;
+                self.human(&mut body, rows, arena)?;
                 let prefix = match self.format {
                     ParticipantsFormat::Plain => "# ",
                     ParticipantsFormat::Markdown => "### ",
@@ -260,15 +301,15 @@ impl Printer<'_> {
             }
             ParticipantsFormat::Json | ParticipantsFormat::Ndjson => {
                 for (i, r) in rows.iter().enumerate() {
-                    let key = r.p.key.decode();
-                    let identity = r.p.identity.map(|s| s.decode());
-                    let name = r.p.name.map(|s| s.decode());
+                    let key = r.key(arena);
+                    let identity = r.identity_text(arena);
+                    let name = r.name(arena);
                     let record = Record {
                         room: id.as_deref(),
                         source: &source,
-                        key: &key,
-                        identity: identity.as_deref(),
-                        name: name.as_deref(),
+                        key,
+                        identity,
+                        name,
                         joined_at: r.joined,
                         joined: r.joined.map(|v| self.tf.render(v)),
                         left_at: r.left,
@@ -304,14 +345,9 @@ impl Printer<'_> {
                 let mut text = String::with_capacity(32);
                 for r in rows {
                     w.write_field(&room)?;
-                    w.write_field(r.p.key.decode().as_bytes())?;
-                    w.write_field(
-                        r.p.identity
-                            .map(|s| s.decode())
-                            .unwrap_or_default()
-                            .as_bytes(),
-                    )?;
-                    w.write_field(r.p.name.map(|s| s.decode()).unwrap_or_default().as_bytes())?;
+                    w.write_field(r.key(arena))?;
+                    w.write_field(r.identity_text(arena).unwrap_or_default())?;
+                    w.write_field(r.name(arena).unwrap_or_default())?;
                     for v in [r.joined, r.left] {
                         text.clear();
                         match v {
@@ -341,8 +377,8 @@ impl Printer<'_> {
         }
     }
 
-    fn human(&self, out: &mut dyn Write, rows: &[Row<'_, '_>]) -> io::Result<()> {
-        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(&self.tf)).collect();
+    fn human(&self, out: &mut dyn Write, rows: &[Row<'_, '_>], arena: &str) -> io::Result<()> {
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(&self.tf, arena)).collect();
         match self.format {
             ParticipantsFormat::Table if cells.is_empty() => writeln!(out, "no participants"),
             ParticipantsFormat::Table => table::bordered(out, &HEADER, &cells, self.width),
@@ -428,20 +464,21 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             let Some(scan) = report.scan.as_ref().filter(|s| s.is_object) else {
                 return Ok(());
             };
+            let mut arena = String::new();
             let mut rows: Vec<Row<'_, '_>> = scan
                 .participants
                 .iter()
-                .map(|p| row(p, now_ms))
+                .map(|p| row(p, now_ms, &mut arena))
                 .filter(|r| {
                     (!args.active || r.status == Status::Active)
                         && (!args.left || r.status == Status::Left)
                 })
                 .collect();
-            sort_rows(&mut rows, args.sort);
+            sort_rows(&mut rows, args.sort, &arena);
             if args.reverse {
                 rows.reverse();
             }
-            printer.room(&report, &rows)
+            printer.room(&report, &rows, &arena)
         };
         match input::for_each_room(source, &opts, &mut sink) {
             Ok(Ok(())) => {}
