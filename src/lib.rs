@@ -6,6 +6,7 @@ pub mod cli;
 pub mod diag;
 pub mod input;
 pub mod json;
+pub mod listing;
 pub mod participants;
 pub mod render;
 pub mod room;

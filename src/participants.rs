@@ -11,13 +11,13 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::cli::{ParticipantsArgs, ParticipantsFormat, SortKey};
-use crate::input::{self, RoomReport};
-use crate::render::report::Reporter;
+use crate::input::RoomReport;
+use crate::listing::{self, Event, Listing};
 use crate::render::table;
-use crate::room::{Collect, Options, Participant, TsValue};
-use crate::term::{Paint, sanitize};
-use crate::time::{self, Style, TimeFormat};
-use crate::{Exit, cli::ReportFormat, sources, usage_error, write_failed};
+use crate::room::{Collect, Participant, RoomScan, TsValue};
+use crate::term::sanitize;
+use crate::time::{self, TimeFormat};
+use crate::{Exit, write_failed};
 
 const HEADER: [&str; 6] = ["IDENTITY", "NAME", "JOINED", "LEFT", "DURATION", "STATUS"];
 const CSV_HEADER: [&str; 12] = [
@@ -266,30 +266,18 @@ impl Printer<'_> {
     fn room(
         &mut self,
         report: &RoomReport<'_>,
+        scan: &RoomScan<'_>,
         rows: &[Row<'_, '_>],
         arena: &str,
     ) -> io::Result<()> {
-        let id = report
-            .scan
-            .as_ref()
-            .and_then(|s| s.id)
-            .map(|id| id.decode().into_owned());
+        let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
         self.rooms += 1;
         match self.format {
             ParticipantsFormat::Table
             | ParticipantsFormat::Plain
             | ParticipantsFormat::Markdown => {
-                let heading = format!(
-                    "room {} ({}, line {}): {}",
-                    sanitize(id.as_deref().unwrap_or("(no id)")),
-                    sanitize(&report.origin.file),
-                    report.origin.line,
-                    match rows.len() {
-                        1 => "1 participant".to_string(),
-                        n => format!("{n} participants"),
-                    }
-                );
+                let heading = listing::heading(report, scan, rows.len(), "participant");
                 let mut body = Vec::new();
                 self.human(&mut body, rows, arena)?;
                 let prefix = match self.format {
@@ -401,28 +389,15 @@ impl Printer<'_> {
 }
 
 pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let zone = match time::zone(&args.time.tz) {
-        Ok(z) => z,
-        Err(e) => return usage_error(err, &e),
+    let collect = Collect {
+        participants: true,
+        timestamps: false,
     };
-    let style = match Style::parse(&args.time.time_style) {
-        Ok(s) => s,
-        Err(e) => return usage_error(err, &e),
+    let listing = match Listing::new(&args.input, &args.time, args.rules.strict, collect, err) {
+        Ok(listing) => listing,
+        Err(exit) => return exit,
     };
-    let Some(sources) = sources(&args.input, err) else {
-        return Exit::Usage;
-    };
-    let now_ms = args.input.now.unwrap_or_else(time::now_ms);
-    let opts = Options {
-        strict: args.rules.strict,
-        now_ms,
-        collect: Collect {
-            participants: true,
-            timestamps: false,
-        },
-    };
-    let on_terminal = io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if on_terminal {
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
         ParticipantsFormat::Table
     } else {
         ParticipantsFormat::Plain
@@ -430,67 +405,41 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let mut printer = Printer {
         format,
         header: !args.no_header,
-        tf: TimeFormat {
-            zone,
-            style,
-            now_ms,
-        },
+        tf: listing.tf.clone(),
         width: table::terminal_width(),
         out,
         rooms: 0,
-        sections: table::Sections::new(sources.len() > 1),
+        sections: table::Sections::new(listing.sources.len() > 1),
     };
-    let paint = Paint {
-        on: args.input.color.enabled(io::stderr().is_terminal()),
-    };
-    let mut diagnostics = Reporter {
-        format: ReportFormat::Human,
-        quiet: false,
-        paint,
-        out: err,
-    };
-    let mut exit = Exit::Ok;
-    if let Err(e) = printer.start() {
-        return write_failed(&e, diagnostics.out, exit);
-    }
-    for source in &sources {
-        let mut sink = |report: RoomReport<'_>| -> io::Result<()> {
-            // Diagnostics about the input go to stderr; a failed write there
-            // must not stop the listing.
-            let _ = diagnostics.diagnostics(&report);
-            if report.errors() > 0 {
-                exit = exit.worst(Exit::Invalid);
-            }
-            let Some(scan) = report.scan.as_ref().filter(|s| s.is_object) else {
-                return Ok(());
-            };
-            let mut arena = String::new();
-            let mut rows: Vec<Row<'_, '_>> = scan
-                .participants
-                .iter()
-                .map(|p| row(p, now_ms, &mut arena))
-                .filter(|r| {
-                    (!args.active || r.status == Status::Active)
-                        && (!args.left || r.status == Status::Left)
-                })
-                .collect();
-            sort_rows(&mut rows, args.sort, &arena);
-            if args.reverse {
-                rows.reverse();
-            }
-            printer.room(&report, &rows, &arena)
+    let now_ms = listing.tf.now_ms;
+    let started = printer.start();
+    let mut each = |event: Event<'_, '_>| -> io::Result<()> {
+        let Event::Room(report, scan) = event else {
+            return Ok(());
         };
-        match input::for_each_room(source, &opts, &mut sink) {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return write_failed(&e, diagnostics.out, exit),
-            Err(e) => {
-                let _ = writeln!(diagnostics.out, "room-inspector: {e}");
-                exit = exit.worst(Exit::Usage);
-            }
+        let mut arena = String::new();
+        let mut rows: Vec<Row<'_, '_>> = scan
+            .participants
+            .iter()
+            .map(|p| row(p, now_ms, &mut arena))
+            .filter(|r| {
+                (!args.active || r.status == Status::Active)
+                    && (!args.left || r.status == Status::Left)
+            })
+            .collect();
+        sort_rows(&mut rows, args.sort, &arena);
+        if args.reverse {
+            rows.reverse();
         }
+        printer.room(report, scan, &rows, &arena)
+    };
+    let result = match started {
+        Ok(()) => listing.walk(args.input.color, err, &mut each),
+        Err(e) => Err((e, Exit::Ok)),
+    };
+    let result = result.and_then(|exit| printer.finish().map(|()| exit).map_err(|e| (e, exit)));
+    match result {
+        Ok(exit) => exit,
+        Err((e, exit)) => write_failed(&e, err, exit),
     }
-    if let Err(e) = printer.finish() {
-        return write_failed(&e, diagnostics.out, exit);
-    }
-    exit
 }

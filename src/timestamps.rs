@@ -4,14 +4,14 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use crate::cli::{ReportFormat, TimestampsArgs, TimestampsFormat};
-use crate::input::{self, RoomReport};
-use crate::render::report::Reporter;
+use crate::cli::{TimestampsArgs, TimestampsFormat};
+use crate::input::RoomReport;
+use crate::listing::{self, Event, Listing};
 use crate::render::table;
-use crate::room::{Collect, Options, SECONDS_LIKE, TsValue};
-use crate::term::{Paint, sanitize};
-use crate::time::{self, Style, TimeFormat};
-use crate::{Exit, sources, usage_error, write_failed};
+use crate::room::{Collect, SECONDS_LIKE, TsValue};
+use crate::term::sanitize;
+use crate::time::{self, TimeFormat};
+use crate::{Exit, write_failed};
 
 const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
 
@@ -92,135 +92,83 @@ fn minify(text: &[u8], out: &mut Vec<u8>) {
 }
 
 pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let zone = match time::zone(&args.time.tz) {
-        Ok(z) => z,
-        Err(e) => return usage_error(err, &e),
+    let collect = Collect {
+        participants: false,
+        timestamps: true,
     };
-    let style = match Style::parse(&args.time.time_style) {
-        Ok(s) => s,
-        Err(e) => return usage_error(err, &e),
+    let listing = match Listing::new(&args.input, &args.time, args.rules.strict, collect, err) {
+        Ok(listing) => listing,
+        Err(exit) => return exit,
     };
-    let Some(sources) = sources(&args.input, err) else {
-        return Exit::Usage;
-    };
-    let now_ms = args.input.now.unwrap_or_else(time::now_ms);
-    let tf = TimeFormat {
-        zone,
-        style,
-        now_ms,
-    };
-    let opts = Options {
-        strict: args.rules.strict,
-        now_ms,
-        collect: Collect {
-            participants: false,
-            timestamps: true,
-        },
-    };
+    let tf = &listing.tf;
     let format = args.format.unwrap_or(if io::stdout().is_terminal() {
         TimestampsFormat::Table
     } else {
         TimestampsFormat::Plain
     });
     let width = table::terminal_width();
-    let mut diagnostics = Reporter {
-        format: ReportFormat::Human,
-        quiet: false,
-        paint: Paint {
-            on: args.input.color.enabled(io::stderr().is_terminal()),
-        },
-        out: err,
-    };
-    let several_inputs = sources.len() > 1;
-    let mut sections = table::Sections::new(several_inputs);
-    let mut exit = Exit::Ok;
+    let mut sections = table::Sections::new(listing.sources.len() > 1);
     let mut text = Vec::new();
-    for source in &sources {
-        let mut in_array = false;
-        let mut sink = |report: RoomReport<'_>| -> io::Result<()> {
-            let _ = diagnostics.diagnostics(&report);
-            if report.errors() > 0 {
-                exit = exit.worst(Exit::Invalid);
+    // Rooms that came as an array go out as an array.
+    let mut in_array = false;
+    let mut each = |event: Event<'_, '_>| -> io::Result<()> {
+        let (report, scan) = match event {
+            Event::Room(report, scan) => (report, scan),
+            Event::InputDone if in_array => {
+                in_array = false;
+                return out.write_all(b"\n]\n");
             }
-            let Some(scan) = report.scan.as_ref().filter(|s| s.is_object) else {
-                return Ok(());
-            };
-            match format {
-                TimestampsFormat::Json => {
-                    text.clear();
-                    rewrite(&report, &tf, &mut text);
-                    if scan.index_in_array.is_some() {
-                        out.write_all(if in_array { b",\n" } else { b"[\n" })?;
-                        in_array = true;
-                        out.write_all(&text)
-                    } else {
-                        out.write_all(&text)?;
-                        out.write_all(b"\n")
-                    }
-                }
-                TimestampsFormat::Ndjson => {
-                    text.clear();
-                    let mut rewritten = Vec::new();
-                    rewrite(&report, &tf, &mut rewritten);
-                    minify(&rewritten, &mut text);
-                    text.push(b'\n');
+            Event::InputDone => return Ok(()),
+        };
+        match format {
+            TimestampsFormat::Json => {
+                text.clear();
+                rewrite(report, tf, &mut text);
+                if scan.index_in_array.is_some() {
+                    out.write_all(if in_array { b",\n" } else { b"[\n" })?;
+                    in_array = true;
                     out.write_all(&text)
+                } else {
+                    out.write_all(&text)?;
+                    out.write_all(b"\n")
                 }
-                TimestampsFormat::Table | TimestampsFormat::Plain => {
-                    let id = scan.id.map(|id| id.decode().into_owned());
-                    let cells = rows(&report, &tf);
-                    let heading = format!(
-                        "room {} ({}, line {}): {}",
-                        sanitize(id.as_deref().unwrap_or("(no id)")),
-                        sanitize(&report.origin.file),
-                        report.origin.line,
-                        match cells.len() {
-                            1 => "1 timestamp".to_string(),
-                            n => format!("{n} timestamps"),
-                        }
-                    );
-                    let mut body = Vec::new();
-                    if format == TimestampsFormat::Table {
-                        if cells.is_empty() {
-                            writeln!(body, "no timestamps")?;
-                        } else {
-                            table::bordered(&mut body, &HEADER, &cells, width)?;
-                        }
+            }
+            TimestampsFormat::Ndjson => {
+                text.clear();
+                let mut rewritten = Vec::new();
+                rewrite(report, tf, &mut rewritten);
+                minify(&rewritten, &mut text);
+                text.push(b'\n');
+                out.write_all(&text)
+            }
+            TimestampsFormat::Table | TimestampsFormat::Plain => {
+                let cells = rows(report, tf);
+                let heading = listing::heading(report, scan, cells.len(), "timestamp");
+                let mut body = Vec::new();
+                if format == TimestampsFormat::Table {
+                    if cells.is_empty() {
+                        writeln!(body, "no timestamps")?;
                     } else {
-                        table::plain(&mut body, Some(&HEADER), &cells)?;
+                        table::bordered(&mut body, &HEADER, &cells, width)?;
                     }
-                    let prefix = if format == TimestampsFormat::Plain {
-                        "# "
-                    } else {
-                        ""
-                    };
-                    sections.push(out, heading, body, prefix)
+                } else {
+                    table::plain(&mut body, Some(&HEADER), &cells)?;
                 }
-            }
-        };
-        let result = input::for_each_room(source, &opts, &mut sink);
-        let closing = if in_array {
-            out.write_all(b"\n]\n")
-        } else {
-            Ok(())
-        };
-        match result {
-            Ok(Ok(())) => {
-                if let Err(e) = closing {
-                    return write_failed(&e, diagnostics.out, exit);
-                }
-            }
-            Ok(Err(e)) => return write_failed(&e, diagnostics.out, exit),
-            Err(e) => {
-                let _ = writeln!(diagnostics.out, "room-inspector: {e}");
-                exit = exit.worst(Exit::Usage);
+                let prefix = if format == TimestampsFormat::Plain {
+                    "# "
+                } else {
+                    ""
+                };
+                sections.push(out, heading, body, prefix)
             }
         }
+    };
+    let result = listing.walk(args.input.color, err, &mut each);
+    let result = result.and_then(|exit| sections.finish(out).map(|()| exit).map_err(|e| (e, exit)));
+    match result {
+        Ok(exit) => exit,
+        Err((e, exit)) => write_failed(&e, err, exit),
     }
-    if let Err(e) = sections.finish(out) {
-        return write_failed(&e, diagnostics.out, exit);
-    }
-    exit
 }
 
 #[cfg(test)]
