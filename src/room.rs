@@ -100,7 +100,8 @@ const SMALL_OBJECT: usize = 16;
 /// every insert, and growing it would re-hash keys scattered over the input.
 #[derive(Default)]
 struct KeySet<'a> {
-    small: Vec<JStr<'a>>,
+    /// Keys with their hash, compared by hash first.
+    small: Vec<(u64, JStr<'a>)>,
     large: Vec<(u64, usize)>,
 }
 
@@ -114,18 +115,23 @@ impl<'a> KeySet<'a> {
     /// know at once.
     #[inline]
     fn insert(&mut self, key: JStr<'a>) -> Option<JStr<'a>> {
+        let hash = key_hash(&key);
         if !self.large.is_empty() {
-            self.large.push((key_hash(&key), key.at));
+            self.large.push((hash, key.at));
             return None;
         }
-        if let Some(first) = self.small.iter().find(|k| k.same_text(&key)) {
+        if let Some((_, first)) = self
+            .small
+            .iter()
+            .find(|(h, k)| *h == hash && k.same_text(&key))
+        {
             return Some(*first);
         }
-        self.small.push(key);
+        self.small.push((hash, key));
         if self.small.len() > SMALL_OBJECT {
             self.large.reserve(1024);
-            for k in self.small.drain(..) {
-                self.large.push((key_hash(&k), k.at));
+            for (h, k) in self.small.drain(..) {
+                self.large.push((h, k.at));
             }
         }
         None
