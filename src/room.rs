@@ -35,7 +35,28 @@ pub enum TsValue<'a> {
     Ms(i64),
     /// Anything else: wrong type, negative, beyond 9999, not integral where
     /// that is required. Holds the text as written.
-    Invalid { raw: &'a [u8], why: &'static str },
+    Invalid { raw: &'a [u8], why: Invalid },
+}
+
+/// Why a timestamp value cannot be read as a time; one byte, so a
+/// participant's two timestamps stay small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    NotANumber,
+    NotAnInteger,
+    Negative,
+    BeyondYear9999,
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Invalid::NotANumber => "not a number",
+            Invalid::NotAnInteger => "not an integer",
+            Invalid::Negative => "negative",
+            Invalid::BeyondYear9999 => "beyond year 9999",
+        })
+    }
 }
 
 /// Where a timestamp sits, kept cheap and turned into a pointer on demand.
@@ -793,7 +814,7 @@ impl<'a> Walker<'a, '_> {
             let end = self.sc.pos;
             TsValue::Invalid {
                 raw: &self.sc.buf[at..end],
-                why: "not a number",
+                why: Invalid::NotANumber,
             }
         };
         if self.opts.collect.timestamps {
@@ -818,7 +839,7 @@ impl<'a> Walker<'a, '_> {
                     n.at,
                     format!("expected {expected}, found number {}", n.text()),
                 );
-                return invalid("not an integer");
+                return invalid(Invalid::NotAnInteger);
             }
             NumValue::Float(f) if f.is_finite() && f.abs() < 1e18 => f.floor() as i64,
             NumValue::Float(f) if f < 0.0 => i64::MIN,
@@ -834,7 +855,7 @@ impl<'a> Walker<'a, '_> {
                     n.text()
                 ),
             );
-            return invalid("negative");
+            return invalid(Invalid::Negative);
         }
         if ms > MAX_MS {
             self.error(
@@ -845,7 +866,7 @@ impl<'a> Walker<'a, '_> {
                     n.text()
                 ),
             );
-            return invalid("beyond year 9999");
+            return invalid(Invalid::BeyondYear9999);
         }
         if SECONDS_LIKE.contains(&ms) {
             self.warn(
