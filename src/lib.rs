@@ -7,6 +7,7 @@ pub mod diag;
 pub mod input;
 pub mod json;
 pub mod listing;
+pub mod model;
 pub mod participants;
 pub mod render;
 pub mod room;

@@ -93,6 +93,10 @@ pub struct RoomScan<'a> {
     pub index_in_array: Option<usize>,
     pub is_object: bool,
     pub id: Option<JStr<'a>>,
+    /// Room timestamps that passed their checks.
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+    pub egress_id: Option<JStr<'a>>,
     pub participants_seen: bool,
     pub participants: Vec<Participant<'a>>,
     pub timestamps: Vec<Timestamp<'a>>,
@@ -337,7 +341,7 @@ impl<'a> Walker<'a, '_> {
                     updated = self.room_ts("updatedAt")?;
                 }
                 b"egressId" => {
-                    self.string_field("a string (the egress ID)")?;
+                    self.out.egress_id = self.string_field("a string (the egress ID)")?;
                 }
                 b"participants" => {
                     self.out.participants_seen = true;
@@ -371,6 +375,8 @@ impl<'a> Walker<'a, '_> {
             }
         }
         self.close_object(level);
+        self.out.created_at = created.map(|(ms, _)| ms);
+        self.out.updated_at = updated.map(|(ms, _)| ms);
         for (present, field, what) in [
             (has_id, "id", "a string, the room ID"),
             (

@@ -143,3 +143,41 @@ fn section(out: &mut dyn Write, heading: &str, body: &[u8], prefix: &str) -> io:
     out.write_all(body)?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_narrow_table_wraps_cells_and_keeps_every_line_in_the_width() {
+        let rows = vec![
+            vec![
+                "李小龙 🚀 a very long display name indeed".to_string(),
+                "x".to_string(),
+            ],
+            vec!["short".to_string(), "2024-03-10T06:10:00.000Z".to_string()],
+        ];
+        for width in [30u16, 40, 60] {
+            let mut out = Vec::new();
+            assert!(bordered(&mut out, &["NAME", "TIME"], &rows, Some(width)).is_ok());
+            let text = String::from_utf8_lossy(&out);
+            let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
+            assert!(
+                widths.iter().all(|&w| w <= usize::from(width)),
+                "{width}\n{text}"
+            );
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{width}\n{text}");
+        }
+    }
+
+    #[test]
+    fn plain_columns_align_by_display_width() {
+        let rows = vec![
+            vec!["李伟".to_string(), "a".to_string()],
+            vec!["bob".to_string(), "b".to_string()],
+        ];
+        let mut out = Vec::new();
+        assert!(plain(&mut out, Some(&["NAME", "X"]), &rows).is_ok());
+        assert_eq!(String::from_utf8_lossy(&out), "NAME  X\n李伟  a\nbob   b\n");
+    }
+}

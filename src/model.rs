@@ -1,0 +1,125 @@
+//! The Room data model as plain typed values, for library users and for
+//! JSON output: what a room holds once it has been read and checked.
+//! Unknown fields are accepted by default (admin views carry more), as the
+//! SPEC asks; `validate --strict` is where they become errors.
+//!
+//! The commands themselves never build this: they work on the borrowed
+//! [`RoomScan`] of one pass, which also knows where every value sits.
+
+use serde::{Deserialize, Serialize};
+
+use crate::room::{RoomScan, TsValue};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Room {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress_id: Option<String>,
+    /// In the order of the input; a JSON object, keyed by identity.
+    #[serde(with = "ordered_map")]
+    pub participants: Vec<(String, Participant)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Participant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_at: Option<i64>,
+}
+
+impl Room {
+    /// The model of a scanned room, if it has what a room needs: an id and
+    /// participants of the right types (values that failed a type or range
+    /// check are left out). Participants are present only when the scan
+    /// collected them.
+    pub fn from_scan(scan: &RoomScan<'_>) -> Option<Room> {
+        if !scan.is_object || !scan.participants_seen {
+            return None;
+        }
+        let id = scan.id?.decode().into_owned();
+        let ms = |v: Option<TsValue<'_>>| match v {
+            Some(TsValue::Ms(ms)) => Some(ms),
+            _ => None,
+        };
+        let participants = scan
+            .participants
+            .iter()
+            .map(|p| {
+                (
+                    p.key.decode().into_owned(),
+                    Participant {
+                        identity: p.identity.map(|s| s.decode().into_owned()),
+                        name: p.name.map(|s| s.decode().into_owned()),
+                        joined_at: ms(p.joined),
+                        left_at: ms(p.left),
+                    },
+                )
+            })
+            .collect();
+        Some(Room {
+            id,
+            created_at: scan.created_at,
+            updated_at: scan.updated_at,
+            egress_id: scan.egress_id.map(|s| s.decode().into_owned()),
+            participants,
+        })
+    }
+}
+
+/// A JSON object as an ordered list of members, so that input order
+/// survives a round trip (a later duplicate key replaces an earlier one,
+/// as in any JSON parser; `validate` reports it).
+mod ordered_map {
+    use std::fmt;
+
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+
+    use super::Participant;
+
+    pub fn serialize<S: Serializer>(
+        members: &[(String, Participant)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        for (key, value) in members {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, Participant)>, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = Vec<(String, Participant)>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object mapping identity to participant")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut members: Vec<(String, Participant)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Participant>()? {
+                    match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = value,
+                        None => members.push((key, value)),
+                    }
+                }
+                Ok(members)
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
