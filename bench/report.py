@@ -1,0 +1,82 @@
+"""Turns bench/run.sh's hyperfine exports into BENCHMARKS.md."""
+import json, os, platform, subprocess, sys
+
+out, room, broken, stream, quick = sys.argv[1:6]
+
+def load(name):
+    with open(os.path.join(out, name + ".json")) as f:
+        return {r["command"]: r for r in json.load(f)["results"]}
+
+def med(r):
+    return r["median"]
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except Exception:
+        return "not installed"
+
+mb = lambda path: os.path.getsize(path) / 1e6
+rows = []
+def ms(seconds):
+    return f"{seconds*1000:.2f} ms" if seconds < 0.01 else f"{seconds*1000:.0f} ms"
+
+def row(job, inp, r, baseline, target, size=None):
+    ratio = med(r) / med(baseline)
+    speed = f"{size / med(r):.0f}" if size else ""
+    rows.append(f"| {job} | {inp} | {ms(med(r))} | {ms(med(baseline))} | {ratio:.2f}x | {speed} | {target} |")
+
+v = load("validate"); vals = list(v.values())
+row("validate", os.path.basename(room), vals[1], vals[0], "<= 1.5x parse", mb(room))
+row("validate, 0.1% broken", os.path.basename(broken), vals[2], vals[1], "<= 1.5x valid run", mb(broken))
+s = list(load("stream").values())
+row("validate", os.path.basename(stream), s[1], s[0], "<= 1.5x parse", mb(stream))
+p = list(load("participants").values())
+row("participants --format tsv", os.path.basename(room), p[1], p[0], "<= 3x parse", mb(room))
+t = list(load("timestamps").values())
+row("timestamps --format json", os.path.basename(room), t[1], t[0], "<= 3x parse", mb(room))
+st = list(load("startup").values())
+for r in st[1:4]:
+    row(r["command"].split()[1] + " (start-up)", "sdk.json (150 B)", r, st[0], "<= 1.5x parse")
+row("jq -e . (start-up)", "sdk.json (150 B)", st[4], st[0], "for reference")
+j = list(load("jq").values())
+row("jq shape check", os.path.basename(room), j[0], vals[0], "for reference", mb(room))
+row("jq @tsv participants", os.path.basename(room), j[1], vals[0], "for reference", mb(room))
+tsv_vs_jq = med(j[1]) / med(p[1])
+broken_note = ""
+if os.path.exists(os.path.join(out, "broken.txt")):
+    got, expected = open(os.path.join(out, "broken.txt")).read().split()
+    broken_note = f"\nThe 0.1%-broken room: {got} diagnostics reported for {expected} injected problems, each with line:col.\n"
+
+rss_lines = []
+with open(os.path.join(out, "rss.tsv")) as f:
+    for line in f:
+        name, kib, size = line.split()
+        rss_lines.append(f"| {name} | {int(kib)/1024:.0f} MiB | {int(size)/2**20:.0f} MiB | {int(kib)*1024/int(size):.2f}x |")
+
+print(f"""# Benchmarks
+
+Whole-process medians from one run of `bench/run.sh{' --quick' if quick == '1' else ''}` (hyperfine), so every ratio
+compares numbers measured side by side on the same machine. The baseline
+(`bench/baseline.rs`, built as the `parse-baseline` example) reads the file
+and parses it with serde_json into `serde::de::IgnoredAny`: the parse limit.
+
+Reproduce: `bench/run.sh` (full: generates ~1.6 GB under bench/data first) or
+`bench/run.sh --quick` (small inputs, under two minutes).
+
+Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}.
+Tools: {version(['hyperfine', '--version'])}; {version(['jq', '--version'])}; jaq: {version(['jaq', '--version'])}.
+
+| job | input | median | baseline median | ratio | MB/s | target |
+|---|---|---|---|---|---|---|
+""" + "\n".join(rows) + f"""
+
+`participants --format tsv` is {tsv_vs_jq:.1f}x faster than the jq one-liner
+`jq -r '.participants[] | [.identity,.name,.joinedAt,.leftAt] | @tsv'`.
+For the jq rows the "baseline" column is the parse limit as well.
+""" + broken_note + """
+## Peak memory (`/usr/bin/time -f %M`)
+
+| run | peak RSS | input size | ratio |
+|---|---|---|---|
+""" + "\n".join(rss_lines) + "\n")

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks: every command against the serde_json
+# `IgnoredAny` parse of the same input (the parse limit) and against jq,
+# all in one run, so the ratios hold on a noisy machine. Writes BENCHMARKS.md.
+#
+#   bench/run.sh           full run (1M-participant rooms, 1 GB stream)
+#   bench/run.sh --quick   small inputs only, under two minutes
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+
+data=bench/data
+out=target/bench
+mkdir -p "$out"
+if [ $quick = 1 ]; then python3 bench/gen.py "$data" --quick; else python3 bench/gen.py "$data"; fi
+cargo build --release --quiet
+cargo build --release --quiet --example parse-baseline
+ri=target/release/room-inspector
+base=target/release/examples/parse-baseline
+now="--now 2025-01-01T00:00:00Z"
+
+if [ $quick = 1 ]; then
+  room=$data/room-100k.json; broken=$room; stream=$data/stream-10k.ndjson; big=""; runs=5
+else
+  room=$data/room-1m.json; broken=$data/room-1m-broken.json; stream=$data/stream-100k.ndjson; big=$data/stream-1g.ndjson; runs=5
+fi
+sdk=$data/sdk.json
+
+# jq programs doing the nearest equivalent job.
+jq_shape='if (.id|type)=="string" and (.participants|type)=="object" and ([.participants[] | select((.joinedAt // 0 | type) != "number")] | length == 0) then empty else error("invalid") end'
+jq_tsv='.participants[] | [.identity,.name,.joinedAt,.leftAt] | @tsv'
+
+bench() { # name, runs, commands...
+  local name=$1 n=$2; shift 2
+  hyperfine -N --warmup 1 --runs "$n" --ignore-failure --export-json "$out/$name.json" "$@" >/dev/null
+}
+
+bench validate "$runs" "$base $room" "$ri validate $now $room" "$ri validate $now $broken"
+bench stream "$runs" "$base $stream" "$ri validate $now $stream"
+bench participants "$runs" "$base $room" "$ri participants $now --format tsv $room"
+bench timestamps "$runs" "$base $room" "$ri timestamps $now --format json $room"
+bench startup 30 "$base $sdk" "$ri validate $now $sdk" "$ri participants $now $sdk" "$ri timestamps $now $sdk" "jq -e . $sdk"
+bench jq 2 "jq -r '$jq_shape' $room" "jq -r '$jq_tsv' $room"
+
+rss() { /usr/bin/time -f %M "$@" >/dev/null 2>"$out/rss.txt" || true; tail -1 "$out/rss.txt"; }
+{
+  echo "validate_room $(rss $ri validate $now $room) $(stat -c %s $room)"
+  echo "baseline_room $(rss $base $room) $(stat -c %s $room)"
+  if [ -n "$big" ]; then echo "validate_1g $(rss $ri validate $now $big) $(stat -c %s $big)"; fi
+} > "$out/rss.tsv"
+
+# No target may be met by skipping work: count what the broken room yields.
+if [ -f "${broken%.json}.expected.txt" ]; then
+  reported=$($ri validate $now --format json "$broken" | grep -c '"type":"diagnostic"' || true)
+  echo "$reported $(wc -l < "${broken%.json}.expected.txt")" > "$out/broken.txt"
+else
+  rm -f "$out/broken.txt"
+fi
+
+python3 bench/report.py "$out" "$room" "$broken" "$stream" "$quick" > BENCHMARKS.md
+echo "wrote BENCHMARKS.md"
