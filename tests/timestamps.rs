@@ -268,3 +268,27 @@ fn json_output_changes_nothing_but_the_timestamps() {
         }
     }
 }
+
+#[test]
+fn the_readme_jq_pipeline_works() {
+    // The line is taken from the README, so the two cannot drift apart.
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap_or_default();
+    let Some(line) = readme
+        .lines()
+        .find(|l| l.starts_with("room-inspector timestamps --format json") && l.contains("| jq"))
+    else {
+        panic!("the README lost its jq pipeline");
+    };
+    assert!(
+        std::path::Path::new("/usr/bin/jq").exists(),
+        "this test needs jq (apt-get install jq; .ci/run installs it)"
+    );
+    let r = common::sh(line);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some("li.wei joined 2024-03-10T06:00:00.000Z"),
+        "{}",
+        r.stdout
+    );
+}
