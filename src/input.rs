@@ -100,6 +100,8 @@ pub struct RoomReport<'a> {
     pub window_base: usize,
     /// Absolute byte span of the room.
     pub span: (usize, usize),
+    /// Nothing but whitespace follows in this input (false when unknown).
+    pub last: bool,
 }
 
 impl RoomReport<'_> {
@@ -401,6 +403,7 @@ pub fn rooms_of(
                     window: &w.buf,
                     window_base: w.base,
                     span: (w.base, w.base),
+                    last: true,
                 };
                 return Ok(sink(report));
             }
@@ -510,6 +513,7 @@ fn emit_stop(
         window: &w.buf,
         window_base: w.base,
         span: (w.base + at, w.base + at),
+        last: true,
     })
 }
 
@@ -578,6 +582,10 @@ fn located<'a>(
         window: &w.buf,
         window_base: w.base,
         span: (w.base + start, w.base + end),
+        last: w.eof
+            && w.buf[end..]
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
     };
     (report, mark)
 }

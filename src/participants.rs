@@ -146,17 +146,35 @@ impl Row<'_, '_> {
         }
     }
 
+    /// One of the six human columns, sanitized, appended to `out`.
+    fn cell(&self, col: usize, tf: &TimeFormat, arena: &str, out: &mut String) {
+        let time = |v: Option<TsValue<'_>>, out: &mut String| match v {
+            Some(TsValue::Ms(ms)) => tf.render_into(ms, out),
+            other => out.push_str(&sanitize(&Self::time_cell(other, tf))),
+        };
+        match col {
+            0 => out.push_str(&sanitize(&self.identity(arena))),
+            1 => out.push_str(&sanitize(self.name(arena).unwrap_or_default())),
+            2 => time(self.p.joined, out),
+            3 => time(self.p.left, out),
+            4 => {
+                if let Some(d) = self.duration {
+                    time::duration_into(d, out);
+                }
+            }
+            _ => out.push_str(self.status.as_str()),
+        }
+    }
+
     /// The six human columns, sanitized.
     fn cells(&self, tf: &TimeFormat, arena: &str) -> Vec<String> {
-        let name = self.name(arena).unwrap_or_default();
-        vec![
-            sanitize(&self.identity(arena)).into_owned(),
-            sanitize(name).into_owned(),
-            sanitize(&Self::time_cell(self.p.joined, tf)).into_owned(),
-            sanitize(&Self::time_cell(self.p.left, tf)).into_owned(),
-            self.duration.map(time::duration).unwrap_or_default(),
-            self.status.as_str().to_string(),
-        ]
+        (0..HEADER.len())
+            .map(|col| {
+                let mut text = String::new();
+                self.cell(col, tf, arena, &mut text);
+                text
+            })
+            .collect()
     }
 }
 
@@ -230,6 +248,38 @@ fn sort_rows(rows: &mut Vec<Row<'_, '_>>, key: SortKey, arena: &str) {
     *rows = sorted;
 }
 
+/// What the human formats need, apart from where they write.
+struct Human<'t> {
+    format: ParticipantsFormat,
+    header: bool,
+    tf: &'t TimeFormat,
+    width: Option<u16>,
+}
+
+impl Human<'_> {
+    fn write(&self, out: &mut dyn Write, rows: &[Row<'_, '_>], arena: &str) -> io::Result<()> {
+        if !matches!(
+            self.format,
+            ParticipantsFormat::Table | ParticipantsFormat::Markdown
+        ) {
+            let cell = |row: usize, col: usize, text: &mut String| {
+                rows[row].cell(col, self.tf, arena, text);
+            };
+            let header = self.header.then_some(&HEADER[..]);
+            return table::plain_streamed(out, header, HEADER.len(), rows.len(), &cell);
+        }
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(self.tf, arena)).collect();
+        match self.format {
+            ParticipantsFormat::Table if cells.is_empty() => writeln!(out, "no participants"),
+            ParticipantsFormat::Table => table::bordered(out, &HEADER, &cells, self.width),
+            ParticipantsFormat::Markdown if cells.is_empty() => {
+                writeln!(out, "_no participants_")
+            }
+            _ => table::markdown(out, &HEADER, &cells),
+        }
+    }
+}
+
 struct Printer<'w> {
     format: ParticipantsFormat,
     header: bool,
@@ -277,9 +327,18 @@ impl Printer<'_> {
             ParticipantsFormat::Table
             | ParticipantsFormat::Plain
             | ParticipantsFormat::Markdown => {
+                let human = Human {
+                    format: self.format,
+                    header: self.header,
+                    tf: &self.tf,
+                    width: self.width,
+                };
+                if self.sections.lone(report.last) {
+                    return human.write(&mut *self.out, rows, arena);
+                }
                 let heading = listing::heading(report, scan, rows.len(), "participant");
                 let mut body = Vec::new();
-                self.human(&mut body, rows, arena)?;
+                human.write(&mut body, rows, arena)?;
                 let prefix = match self.format {
                     ParticipantsFormat::Plain => "# ",
                     ParticipantsFormat::Markdown => "### ",
@@ -362,19 +421,6 @@ impl Printer<'_> {
                 }
                 w.flush()
             }
-        }
-    }
-
-    fn human(&self, out: &mut dyn Write, rows: &[Row<'_, '_>], arena: &str) -> io::Result<()> {
-        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(&self.tf, arena)).collect();
-        match self.format {
-            ParticipantsFormat::Table if cells.is_empty() => writeln!(out, "no participants"),
-            ParticipantsFormat::Table => table::bordered(out, &HEADER, &cells, self.width),
-            ParticipantsFormat::Markdown if cells.is_empty() => {
-                writeln!(out, "_no participants_")
-            }
-            ParticipantsFormat::Markdown => table::markdown(out, &HEADER, &cells),
-            _ => table::plain(out, self.header.then_some(&HEADER[..]), &cells),
         }
     }
 

@@ -2,53 +2,39 @@
 //! JSON form is the room's own text with each timestamp replaced by its
 //! rendered string, so structure, key order and every other byte survive.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
 use crate::cli::{TimestampsArgs, TimestampsFormat};
 use crate::input::RoomReport;
 use crate::listing::{self, Event, Listing};
 use crate::render::table;
-use crate::room::{Collect, SECONDS_LIKE, TsValue};
+use crate::room::{Collect, RoomScan, SECONDS_LIKE, Timestamp, TsValue};
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};
 use crate::{Exit, write_failed};
 
 const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
 
-/// The rows of one room for people.
-fn rows(report: &RoomReport<'_>, tf: &TimeFormat) -> Vec<Vec<String>> {
-    let Some(scan) = report.scan.as_ref() else {
-        return Vec::new();
-    };
-    scan.timestamps
-        .iter()
-        .map(|t| {
-            let pointer = sanitize(&t.loc.pointer(scan.index_in_array)).into_owned();
-            match t.value {
-                TsValue::Ms(ms) => {
-                    let note = if SECONDS_LIKE.contains(&ms) {
-                        format!("as seconds: {}", time::utc_seconds(ms))
-                    } else {
-                        String::new()
-                    };
-                    vec![
-                        pointer,
-                        ms.to_string(),
-                        tf.render(ms),
-                        tf.relative(ms),
-                        note,
-                    ]
-                }
-                TsValue::Invalid { raw, why } => vec![
-                    pointer,
-                    sanitize(&String::from_utf8_lossy(raw)).into_owned(),
-                    String::new(),
-                    String::new(),
-                    format!("invalid: {why}"),
-                ],
-            }
-        })
-        .collect()
+/// One cell of the table for people, appended to `out`.
+fn cell(scan: &RoomScan<'_>, t: &Timestamp<'_>, col: usize, tf: &TimeFormat, out: &mut String) {
+    match (col, t.value) {
+        (0, _) => out.push_str(&sanitize(&t.loc.pointer(scan.index_in_array))),
+        (1, TsValue::Ms(ms)) => out.push_str(itoa::Buffer::new().format(ms)),
+        (1, TsValue::Invalid { raw, .. }) => {
+            out.push_str(&sanitize(&String::from_utf8_lossy(raw)));
+        }
+        (2, TsValue::Ms(ms)) => tf.render_into(ms, out),
+        (3, TsValue::Ms(ms)) => out.push_str(&tf.relative(ms)),
+        (4, TsValue::Ms(ms)) if SECONDS_LIKE.contains(&ms) => {
+            out.push_str("as seconds: ");
+            out.push_str(&time::utc_seconds(ms));
+        }
+        (4, TsValue::Invalid { why, .. }) => {
+            let _ = write!(out, "invalid: {why}");
+        }
+        _ => {}
+    }
 }
 
 /// The room's text with each valid timestamp replaced by a JSON string.
@@ -142,18 +128,43 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
                 out.write_all(&text)
             }
             TimestampsFormat::Table | TimestampsFormat::Plain => {
-                let cells = rows(report, tf);
-                let heading = listing::heading(report, scan, cells.len(), "timestamp");
-                let mut body = Vec::new();
-                if format == TimestampsFormat::Table {
-                    if cells.is_empty() {
-                        writeln!(body, "no timestamps")?;
-                    } else {
-                        table::bordered(&mut body, &HEADER, &cells, width)?;
+                let stamps = &scan.timestamps;
+                let write = |body: &mut dyn Write| -> io::Result<()> {
+                    if format == TimestampsFormat::Plain {
+                        let each = |row: usize, col: usize, text: &mut String| {
+                            cell(scan, &stamps[row], col, tf, text);
+                        };
+                        return table::plain_streamed(
+                            body,
+                            Some(&HEADER),
+                            HEADER.len(),
+                            stamps.len(),
+                            &each,
+                        );
                     }
-                } else {
-                    table::plain(&mut body, Some(&HEADER), &cells)?;
+                    if stamps.is_empty() {
+                        return writeln!(body, "no timestamps");
+                    }
+                    let cells: Vec<Vec<String>> = stamps
+                        .iter()
+                        .map(|t| {
+                            (0..HEADER.len())
+                                .map(|col| {
+                                    let mut text = String::new();
+                                    cell(scan, t, col, tf, &mut text);
+                                    text
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    table::bordered(body, &HEADER, &cells, width)
+                };
+                if sections.lone(report.last) {
+                    return write(&mut *out);
                 }
+                let heading = listing::heading(report, scan, stamps.len(), "timestamp");
+                let mut body = Vec::new();
+                write(&mut body)?;
                 let prefix = if format == TimestampsFormat::Plain {
                     "# "
                 } else {

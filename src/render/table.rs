@@ -37,47 +37,61 @@ pub fn bordered(
     writeln!(out, "{table}")
 }
 
-/// Columns padded to the widest cell, two spaces apart, no trailing blanks.
-pub fn plain(out: &mut dyn Write, header: Option<&[&str]>, rows: &[Vec<String>]) -> io::Result<()> {
-    let columns = header
-        .map(|h| h.len())
-        .or_else(|| rows.first().map(Vec::len))
-        .unwrap_or(0);
+/// Columns padded to the widest cell, two spaces apart, no trailing
+/// blanks; the cells are not held: one pass measures, a second
+/// renders and writes, so a million rows need no million strings and a
+/// reader that stops early (`| head`) stops the second pass.
+pub fn plain_streamed(
+    out: &mut dyn Write,
+    header: Option<&[&str]>,
+    columns: usize,
+    rows: usize,
+    cell: &dyn Fn(usize, usize, &mut String),
+) -> io::Result<()> {
     let mut widths = vec![0usize; columns];
-    for (i, h) in header.into_iter().flatten().enumerate() {
-        widths[i] = widths[i].max(h.width());
+    for (i, h) in header.into_iter().flatten().enumerate().take(columns) {
+        widths[i] = h.width();
     }
-    for row in rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.width());
+    let mut text = String::new();
+    for row in 0..rows {
+        for (col, width) in widths.iter_mut().enumerate() {
+            text.clear();
+            cell(row, col, &mut text);
+            *width = (*width).max(text.width());
         }
     }
     let mut line = String::new();
-    let mut emit = |cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
-        line.clear();
-        for (i, cell) in cells.enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(cell);
-            if i + 1 < columns {
-                line.extend(std::iter::repeat_n(
-                    ' ',
-                    widths[i].saturating_sub(cell.width()),
-                ));
-            }
-        }
+    let mut emit = |line: &mut String| -> io::Result<()> {
         let trimmed = line.trim_end();
         out.write_all(trimmed.as_bytes())?;
         out.write_all(b"\n")
     };
     if let Some(h) = header {
-        emit(&mut h.iter().copied())?;
+        for (col, title) in h.iter().enumerate().take(columns) {
+            pad(&mut line, col, columns, title, widths[col]);
+        }
+        emit(&mut line)?;
     }
-    for row in rows {
-        emit(&mut row.iter().map(String::as_str))?;
+    for row in 0..rows {
+        line.clear();
+        for (col, &width) in widths.iter().enumerate() {
+            text.clear();
+            cell(row, col, &mut text);
+            pad(&mut line, col, columns, &text, width);
+        }
+        emit(&mut line)?;
     }
     Ok(())
+}
+
+fn pad(line: &mut String, col: usize, columns: usize, text: &str, width: usize) {
+    if col > 0 {
+        line.push_str("  ");
+    }
+    line.push_str(text);
+    if col + 1 < columns {
+        line.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
+    }
 }
 
 /// A GitHub-flavoured Markdown table; pipes in cells are escaped.
@@ -108,6 +122,16 @@ impl Sections {
             count: 0,
             held: None,
         }
+    }
+
+    /// True if this room is the only one (one input, and nothing follows
+    /// it): it is then written straight out, without a heading or holding.
+    pub fn lone(&mut self, last: bool) -> bool {
+        if self.count == 0 && !self.several && last {
+            self.count = 1;
+            return true;
+        }
+        false
     }
 
     /// `prefix` marks the heading: `# ` makes it a comment line that is
@@ -172,12 +196,10 @@ mod tests {
 
     #[test]
     fn plain_columns_align_by_display_width() {
-        let rows = vec![
-            vec!["李伟".to_string(), "a".to_string()],
-            vec!["bob".to_string(), "b".to_string()],
-        ];
+        let rows = [["李伟", "a"], ["bob", "b"]];
         let mut out = Vec::new();
-        assert!(plain(&mut out, Some(&["NAME", "X"]), &rows).is_ok());
+        let cell = |row: usize, col: usize, text: &mut String| text.push_str(rows[row][col]);
+        assert!(plain_streamed(&mut out, Some(&["NAME", "X"]), 2, rows.len(), &cell).is_ok());
         assert_eq!(String::from_utf8_lossy(&out), "NAME  X\n李伟  a\nbob   b\n");
     }
 }
