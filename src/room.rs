@@ -3,7 +3,7 @@
 //! type error, so `validate` can report every problem in one run.
 
 use crate::diag::{Finding, Rule, Severity};
-use crate::json::scan::{JNum, JStr, Kind, MAX_DEPTH, NumValue, Scan, Scanner, Stop};
+use crate::json::scan::{JNum, JStr, Kind, MAX_DEPTH, NumValue, Scan, Scanner};
 use crate::term::quoted;
 use crate::time;
 
@@ -434,36 +434,66 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
+    /// One participant. The common fields of the common types are read
+    /// with the scanner held in a local (kept in registers); anything else
+    /// hands the scanner back to the general walk for that one field.
     #[inline]
     fn participant(&mut self, key: JStr<'a>) -> Scan<()> {
-        if let Some(quick) = quick_participant(self.sc.buf, self.sc.pos, self.sc.eof)? {
-            self.sc.pos = quick.end;
-            let mut p = Participant {
-                key,
-                identity: quick.identity,
-                name: quick.name,
-                joined: None,
-                left: None,
-            };
-            // In document order, as the full walk records them.
-            let left_first =
-                matches!((quick.joined, quick.left), (Some(j), Some(l)) if l.at < j.at);
-            if left_first && let Some(n) = quick.left {
-                p.left = Some(self.quick_timestamp(n, "leftAt", key));
+        let mut p = Participant {
+            key,
+            identity: None,
+            name: None,
+            joined: None,
+            left: None,
+        };
+        let mut left_at = 0;
+        // Known fields are checked for repeats by slot, which is cheaper
+        // than comparing keys pairwise; other keys go through the key set.
+        let mut known: [Option<JStr<'a>>; 5] = [None; 5];
+        let level = self.open_object();
+        let mut sc = self.sc;
+        let mut first = true;
+        while let Some(field) = sc.next_key(first)? {
+            first = false;
+            let name = field.name();
+            match (name.as_ref(), sc.peek_byte()) {
+                (b"identity", Some(b'"')) if known[0].is_none() => {
+                    known[0] = Some(field);
+                    p.identity = Some(sc.string()?);
+                }
+                (b"name", Some(b'"')) if known[1].is_none() => {
+                    known[1] = Some(field);
+                    p.name = Some(sc.string()?);
+                }
+                (b"joinedAt", Some(b'-' | b'0'..=b'9')) if known[2].is_none() => {
+                    known[2] = Some(field);
+                    let n = sc.number()?;
+                    p.joined = Some(self.quick_timestamp(n, "joinedAt", key));
+                }
+                (b"leftAt", Some(b'-' | b'0'..=b'9')) if known[3].is_none() => {
+                    known[3] = Some(field);
+                    let n = sc.number()?;
+                    left_at = n.at;
+                    p.left = Some(self.quick_timestamp(n, "leftAt", key));
+                }
+                _ => {
+                    self.sc = sc;
+                    self.path.push(Seg::Key(field));
+                    self.participant_field(&mut p, &mut known, &mut left_at, field, level)?;
+                    self.path.pop();
+                    sc = self.sc;
+                }
             }
-            if let Some(n) = quick.joined {
-                p.joined = Some(self.quick_timestamp(n, "joinedAt", key));
+            if !sc.more_members()? {
+                break;
             }
-            if !left_first && let Some(n) = quick.left {
-                p.left = Some(self.quick_timestamp(n, "leftAt", key));
-            }
-            let left_at = quick.left.map_or(0, |n| n.at);
-            return self.participant_done(key, p, left_at);
         }
-        self.slow_participant(key)
+        self.sc = sc;
+        self.close_object(level);
+        self.participant_done(key, p, left_at)
     }
 
-    /// A timestamp the fast path read: the same checks and records as
+    /// A timestamp read on the fast path: the same checks and records as
     /// `timestamp`, with the path extended only for this call.
     fn quick_timestamp(&mut self, n: JNum<'a>, field: &'static str, key: JStr<'a>) -> TsValue<'a> {
         self.path.push(Seg::Key(JStr {
@@ -484,64 +514,51 @@ impl<'a> Walker<'a, '_> {
         value
     }
 
-    /// Any participant: every field, every type error, nested values.
-    fn slow_participant(&mut self, key: JStr<'a>) -> Scan<()> {
-        let mut p = Participant {
-            key,
-            identity: None,
-            name: None,
-            joined: None,
-            left: None,
-        };
-        let mut left_at = 0;
-        let level = self.open_object();
-        let mut first = true;
-        // Known fields are checked for repeats by slot, which is cheaper
-        // than comparing keys pairwise; other keys go through the key set.
-        let mut known: [Option<JStr<'a>>; 5] = [None; 5];
-        while let Some(field) = self.sc.next_key(first)? {
-            first = false;
-            self.path.push(Seg::Key(field));
-            match field.name().as_ref() {
-                b"identity" => {
-                    self.known_key(&mut known[0], field);
-                    p.identity = self.string_field("a string (the participant ID)")?;
-                }
-                b"name" => {
-                    self.known_key(&mut known[1], field);
-                    p.name = self.string_field("a string (the display name)")?;
-                }
-                b"joinedAt" => {
-                    self.known_key(&mut known[2], field);
-                    p.joined = Some(self.timestamp(TsLoc::Participant(key, "joinedAt"), true)?);
-                }
-                b"leftAt" => {
-                    self.known_key(&mut known[3], field);
-                    self.sc.skip_ws();
-                    left_at = self.sc.pos;
-                    p.left = Some(self.timestamp(TsLoc::Participant(key, "leftAt"), true)?);
-                }
-                b"tracksPublished" => {
-                    self.known_key(&mut known[4], field);
-                    self.admin_field(field, "participant")?;
-                    self.tracks(key)?;
-                }
-                _ => {
-                    // Duplicates are reported from the object, not the key.
-                    self.path.pop();
-                    self.note_key(level, field);
-                    self.path.push(Seg::Key(field));
-                    self.unknown_field(field, PARTICIPANT_FIELDS)?;
-                    self.any_value()?;
-                }
+    /// Any field of a participant, of any type, repeated or unknown; the
+    /// path already holds the field.
+    fn participant_field(
+        &mut self,
+        p: &mut Participant<'a>,
+        known: &mut [Option<JStr<'a>>; 5],
+        left_at: &mut usize,
+        field: JStr<'a>,
+        level: usize,
+    ) -> Scan<()> {
+        let key = p.key;
+        match field.name().as_ref() {
+            b"identity" => {
+                self.known_key(&mut known[0], field);
+                p.identity = self.string_field("a string (the participant ID)")?;
             }
-            self.path.pop();
-            if !self.sc.more_members()? {
-                break;
+            b"name" => {
+                self.known_key(&mut known[1], field);
+                p.name = self.string_field("a string (the display name)")?;
+            }
+            b"joinedAt" => {
+                self.known_key(&mut known[2], field);
+                p.joined = Some(self.timestamp(TsLoc::Participant(key, "joinedAt"), true)?);
+            }
+            b"leftAt" => {
+                self.known_key(&mut known[3], field);
+                self.sc.skip_ws();
+                *left_at = self.sc.pos;
+                p.left = Some(self.timestamp(TsLoc::Participant(key, "leftAt"), true)?);
+            }
+            b"tracksPublished" => {
+                self.known_key(&mut known[4], field);
+                self.admin_field(field, "participant")?;
+                self.tracks(key)?;
+            }
+            _ => {
+                // Duplicates are reported from the object, not the key.
+                self.path.pop();
+                self.note_key(level, field);
+                self.path.push(Seg::Key(field));
+                self.unknown_field(field, PARTICIPANT_FIELDS)?;
+                self.any_value()?;
             }
         }
-        self.close_object(level);
-        self.participant_done(key, p, left_at)
+        Ok(())
     }
 
     /// The checks that need the whole participant.
@@ -951,65 +968,6 @@ impl<'a> Walker<'a, '_> {
             }
         }
     }
-}
-
-/// What the fast path read from a participant object.
-#[derive(Default)]
-struct Quick<'a> {
-    identity: Option<JStr<'a>>,
-    name: Option<JStr<'a>>,
-    joined: Option<JNum<'a>>,
-    left: Option<JNum<'a>>,
-    end: usize,
-}
-
-/// The common participant, read with the scanner held in locals: string
-/// `identity` and `name`, numeric `joinedAt` and `leftAt`, each at most
-/// once, keys without escapes. Anything else (another field, another type,
-/// a repeat, a syntax error) returns `None`, and the full walk reads the
-/// object again from its start, so findings never depend on which path ran.
-#[inline]
-fn quick_participant(buf: &[u8], pos: usize, eof: bool) -> Scan<Option<Quick<'_>>> {
-    macro_rules! or_bail {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(Stop::Incomplete) => return Err(Stop::Incomplete),
-                Err(Stop::Syntax(_)) => return Ok(None),
-            }
-        };
-    }
-    let mut sc = Scanner::new(buf, pos + 1, eof);
-    let mut quick = Quick::default();
-    let mut first = true;
-    while let Some(key) = or_bail!(sc.next_key(first)) {
-        first = false;
-        if key.escaped {
-            return Ok(None);
-        }
-        let next = sc.peek_byte();
-        match (key.raw, next) {
-            (b"identity", Some(b'"')) if quick.identity.is_none() => {
-                quick.identity = Some(or_bail!(sc.string()));
-            }
-            (b"name", Some(b'"')) if quick.name.is_none() => {
-                quick.name = Some(or_bail!(sc.string()));
-            }
-            (b"joinedAt", Some(b'-' | b'0'..=b'9')) if quick.joined.is_none() => {
-                quick.joined = Some(or_bail!(sc.number()));
-            }
-            (b"leftAt", Some(b'-' | b'0'..=b'9')) if quick.left.is_none() => {
-                quick.left = Some(or_bail!(sc.number()));
-            }
-            (_, None) if !eof => return Err(Stop::Incomplete),
-            _ => return Ok(None),
-        }
-        if !or_bail!(sc.more_members()) {
-            break;
-        }
-    }
-    quick.end = sc.pos;
-    Ok(Some(quick))
 }
 
 /// A value described for a "found ..." message.

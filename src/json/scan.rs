@@ -181,6 +181,8 @@ impl Kind {
 /// rooms are five levels deep.
 pub const MAX_DEPTH: usize = 256;
 
+/// Copyable, so a hot loop can hold it in locals and hand it back.
+#[derive(Clone, Copy)]
 pub struct Scanner<'a> {
     pub buf: &'a [u8],
     pub pos: usize,
