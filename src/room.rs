@@ -468,13 +468,23 @@ impl<'a> Walker<'a, '_> {
                 (b"joinedAt", Some(b'-' | b'0'..=b'9')) if known[2].is_none() => {
                     known[2] = Some(field);
                     let n = sc.number()?;
-                    p.joined = Some(self.quick_timestamp(n, "joinedAt", key));
+                    p.joined = Some(self.quick_timestamp(
+                        n,
+                        "joinedAt",
+                        TsLoc::Participant(key, "joinedAt"),
+                        true,
+                    ));
                 }
                 (b"leftAt", Some(b'-' | b'0'..=b'9')) if known[3].is_none() => {
                     known[3] = Some(field);
                     let n = sc.number()?;
                     left_at = n.at;
-                    p.left = Some(self.quick_timestamp(n, "leftAt", key));
+                    p.left = Some(self.quick_timestamp(
+                        n,
+                        "leftAt",
+                        TsLoc::Participant(key, "leftAt"),
+                        true,
+                    ));
                 }
                 _ => {
                     self.sc = sc;
@@ -495,17 +505,28 @@ impl<'a> Walker<'a, '_> {
 
     /// A timestamp read on the fast path: the same checks and records as
     /// `timestamp`, with the path extended only for this call.
-    fn quick_timestamp(&mut self, n: JNum<'a>, field: &'static str, key: JStr<'a>) -> TsValue<'a> {
+    fn quick_timestamp(
+        &mut self,
+        n: JNum<'a>,
+        field: &'static str,
+        loc: TsLoc<'a>,
+        integer_only: bool,
+    ) -> TsValue<'a> {
         self.path.push(Seg::Key(JStr {
             raw: field.as_bytes(),
             at: n.at,
             escaped: false,
         }));
-        let value = self.check_timestamp(n, true, "an integer (Unix ms)");
+        let expected = if integer_only {
+            "an integer (Unix ms)"
+        } else {
+            "a number (Unix ms)"
+        };
+        let value = self.check_timestamp(n, integer_only, expected);
         self.path.pop();
         if self.opts.collect.timestamps {
             self.out.timestamps.push(Timestamp {
-                loc: TsLoc::Participant(key, field),
+                loc,
                 at: self.base + n.at,
                 len: n.raw.len(),
                 value,
@@ -610,12 +631,7 @@ impl<'a> Walker<'a, '_> {
             self.note_key(level, sid);
             self.path.push(Seg::Key(sid));
             if self.sc.peek_kind("a value")? == Kind::Object {
-                self.fields(|w, name| match name {
-                    b"sid" | b"mimeType" => w.string_field("a string").map(drop),
-                    b"width" | b"height" => w.number_field(),
-                    b"timestamp" => w.timestamp(TsLoc::Track(participant, sid), false).map(drop),
-                    _ => w.any_value().map(drop),
-                })?;
+                self.track(participant, sid)?;
             } else {
                 self.type_error("an object (a published track)")?;
             }
@@ -624,6 +640,73 @@ impl<'a> Walker<'a, '_> {
                 break;
             }
         }
+        self.close_object(level);
+        Ok(())
+    }
+
+    /// One published track, read like a participant: common fields with a
+    /// local scanner, anything else through the general walk.
+    fn track(&mut self, participant: JStr<'a>, sid: JStr<'a>) -> Scan<()> {
+        const FIELDS: [&[u8]; 5] = [b"sid", b"mimeType", b"width", b"height", b"timestamp"];
+        let mut known: [Option<JStr<'a>>; 5] = [None; 5];
+        let level = self.open_object();
+        let mut sc = self.sc;
+        let mut first = true;
+        while let Some(field) = sc.next_key(first)? {
+            first = false;
+            let name = field.name();
+            let slot = FIELDS.iter().position(|f| *f == name.as_ref());
+            let fresh = slot.is_some_and(|i| known[i].is_none());
+            match (slot, sc.peek_byte()) {
+                (Some(i @ (0 | 1)), Some(b'"')) if fresh => {
+                    known[i] = Some(field);
+                    sc.string()?;
+                }
+                (Some(i @ (2 | 3)), Some(b'-' | b'0'..=b'9')) if fresh => {
+                    known[i] = Some(field);
+                    let n = sc.number()?;
+                    if is_unsafe_integer(&n) {
+                        self.path.push(Seg::Key(field));
+                        self.check_precision(&n);
+                        self.path.pop();
+                    }
+                }
+                (Some(4), Some(b'-' | b'0'..=b'9')) if fresh => {
+                    known[4] = Some(field);
+                    let n = sc.number()?;
+                    let loc = TsLoc::Track(participant, sid);
+                    self.quick_timestamp(n, "timestamp", loc, false);
+                }
+                _ => {
+                    self.sc = sc;
+                    self.path.push(Seg::Key(field));
+                    match slot {
+                        Some(i) => {
+                            self.known_key(&mut known[i], field);
+                            match i {
+                                0 | 1 => self.string_field("a string").map(drop)?,
+                                2 | 3 => self.number_field()?,
+                                _ => self
+                                    .timestamp(TsLoc::Track(participant, sid), false)
+                                    .map(drop)?,
+                            }
+                        }
+                        None => {
+                            self.path.pop();
+                            self.note_key(level, field);
+                            self.path.push(Seg::Key(field));
+                            self.any_value()?;
+                        }
+                    }
+                    self.path.pop();
+                    sc = self.sc;
+                }
+            }
+            if !sc.more_members()? {
+                break;
+            }
+        }
+        self.sc = sc;
         self.close_object(level);
         Ok(())
     }
@@ -918,12 +1001,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn check_precision(&mut self, n: &JNum<'a>) {
-        let big = match n.value {
-            NumValue::Int(v) => v.unsigned_abs() > JS_SAFE_INT as u64,
-            NumValue::BigInt { .. } => true,
-            NumValue::Float(_) => false,
-        };
-        if big {
+        if is_unsafe_integer(n) {
             self.warn(
                 Rule::PrecisionLoss,
                 n.at,
@@ -990,6 +1068,15 @@ impl std::fmt::Display for Found<'_> {
             Found::Array => f.write_str("an array"),
             Found::Object => f.write_str("an object"),
         }
+    }
+}
+
+/// An integer that JavaScript clients cannot hold exactly.
+fn is_unsafe_integer(n: &JNum<'_>) -> bool {
+    match n.value {
+        NumValue::Int(v) => v.unsigned_abs() > JS_SAFE_INT as u64,
+        NumValue::BigInt { .. } => true,
+        NumValue::Float(_) => false,
     }
 }
 

@@ -325,6 +325,20 @@ fn duplicates_point_at_the_repeated_member_at_every_level() {
 }
 
 #[test]
+fn published_tracks_are_checked_field_by_field() {
+    let room = br#"{"id":"a","participants":{"p":{"identity":"p","tracksPublished":{"T":{"sid":"T","width":"wide","height":9007199254740993,"timestamp":1700000000000.5,"sid":"U","codec":"vp8","codec":1}}}}}"#;
+    let r = run_stdin(&["validate", "--now", NOW], room);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:1:89: error[type]: /participants/p/tracksPublished/T/width: expected a number, found string \"wide\"\n\
+         <stdin>:1:105: warning[precision-loss]: /participants/p/tracksPublished/T/height: integer 9007199254740993 is beyond 2^53 and loses precision in JavaScript clients; send it as a string\n\
+         <stdin>:1:150: error[duplicate-key]: /participants/p/tracksPublished/T/sid: duplicate key \"sid\"; a JSON parser keeps only the last one, hiding the other (first at 1:71)\n\
+         <stdin>:1:174: error[duplicate-key]: /participants/p/tracksPublished/T/codec: duplicate key \"codec\"; a JSON parser keeps only the last one, hiding the other (first at 1:160)\n\
+         1 file, 0 rooms valid, 1 invalid: 3 errors, 1 warning\n"
+    );
+}
+
+#[test]
 fn a_byte_order_mark_is_skipped() {
     let r = run_stdin(
         &["validate"],
