@@ -39,22 +39,6 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 13] = [
-        Rule::Syntax,
-        Rule::NoRoom,
-        Rule::Type,
-        Rule::MissingField,
-        Rule::DuplicateKey,
-        Rule::TimestampRange,
-        Rule::UnknownField,
-        Rule::SecondsNotMs,
-        Rule::LeftBeforeJoined,
-        Rule::UpdatedBeforeCreated,
-        Rule::KeyIdentityMismatch,
-        Rule::TimestampInFuture,
-        Rule::PrecisionLoss,
-    ];
-
     pub fn code(self) -> &'static str {
         match self {
             Rule::Syntax => "syntax",

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::cli::{ParticipantsArgs, ParticipantsFormat, SortKey};
 use crate::input::RoomReport;
+use crate::json::scan::JStr;
 use crate::listing::{self, Event, Listing};
 use crate::render::table;
 use crate::room::{Collect, Participant, RoomScan, TsValue};
@@ -75,17 +76,27 @@ fn ms(v: Option<TsValue<'_>>) -> Option<i64> {
     }
 }
 
-fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut String) -> Row<'p, 'a> {
+/// Appends a string's value to the arena: the bytes as they are unless
+/// they hold escapes. The arena is checked as UTF-8 once, at the end.
+fn push_text(arena: &mut Vec<u8>, text: JStr<'_>) {
+    if text.escaped {
+        arena.extend_from_slice(text.decode().as_bytes());
+    } else {
+        arena.extend_from_slice(text.raw);
+    }
+}
+
+fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p, 'a> {
     let mut texts = [0; 4];
     texts[0] = arena.len();
-    arena.push_str(&p.key.decode());
+    push_text(arena, p.key);
     texts[1] = arena.len();
     if let Some(identity) = p.identity {
-        arena.push_str(&identity.decode());
+        push_text(arena, identity);
     }
     texts[2] = arena.len();
     if let Some(name) = p.name {
-        arena.push_str(&name.decode());
+        push_text(arena, name);
     }
     texts[3] = arena.len();
     let (joined, left) = (ms(p.joined), ms(p.left));
@@ -217,35 +228,40 @@ fn compare(a: &Row<'_, '_>, b: &Row<'_, '_>, key: SortKey, arena: &str) -> Order
 
 /// Sorts stably; numeric keys sort as compact (key, position) pairs, so a
 /// million rows are not moved around during the sort itself.
-fn sort_rows(rows: &mut Vec<Row<'_, '_>>, key: SortKey, arena: &str) {
+fn sort_rows<'r, 'p, 'a>(
+    rows: &'r [Row<'p, 'a>],
+    key: SortKey,
+    arena: &str,
+) -> Vec<&'r Row<'p, 'a>> {
     let numeric = |r: &Row<'_, '_>| match key {
         SortKey::Joined => Some(r.joined),
         SortKey::Left => Some(r.left),
         SortKey::Duration => Some(r.duration),
         SortKey::Identity | SortKey::Name => None,
     };
-    if rows.first().and_then(numeric).is_none() && !rows.is_empty() {
-        rows.sort_by(|a, b| compare(a, b, key, arena));
-        return;
+    if rows.first().and_then(numeric).is_none() {
+        let mut sorted: Vec<&Row<'_, '_>> = rows.iter().collect();
+        sorted.sort_by(|a, b| compare(a, b, key, arena));
+        return sorted;
     }
-    // Missing values sort last, as in `compare`.
-    let mut order: Vec<(bool, i64, u32)> = rows
+    // One integer per row: the value mapped to an order-preserving u64
+    // (missing values last, as in `compare`) above the row's position, so
+    // the sort is stable and compares plain integers.
+    let mut order: Vec<u128> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let v = numeric(r).flatten();
-            (v.is_none(), v.unwrap_or(0), i as u32)
+            let v = numeric(r)
+                .flatten()
+                .map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
+            (u128::from(v) << 64) | i as u128
         })
         .collect();
     order.sort_unstable();
-    let mut sorted = Vec::with_capacity(rows.len());
-    let mut taken: Vec<Option<Row<'_, '_>>> = rows.drain(..).map(Some).collect();
-    for (_, _, i) in order {
-        if let Some(row) = taken[i as usize].take() {
-            sorted.push(row);
-        }
-    }
-    *rows = sorted;
+    order
+        .into_iter()
+        .map(|k| &rows[(k as u64) as usize])
+        .collect()
 }
 
 /// What the human formats need, apart from where they write.
@@ -257,7 +273,7 @@ struct Human<'t> {
 }
 
 impl Human<'_> {
-    fn write(&self, out: &mut dyn Write, rows: &[Row<'_, '_>], arena: &str) -> io::Result<()> {
+    fn write(&self, out: &mut dyn Write, rows: &[&Row<'_, '_>], arena: &str) -> io::Result<()> {
         if !matches!(
             self.format,
             ParticipantsFormat::Table | ParticipantsFormat::Markdown
@@ -317,7 +333,7 @@ impl Printer<'_> {
         &mut self,
         report: &RoomReport<'_>,
         scan: &RoomScan<'_>,
-        rows: &[Row<'_, '_>],
+        rows: &[&Row<'_, '_>],
         arena: &str,
     ) -> io::Result<()> {
         let id = scan.id.map(|id| id.decode().into_owned());
@@ -463,21 +479,25 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         let Event::Room(report, scan) = event else {
             return Ok(());
         };
-        let mut arena = String::new();
-        let mut rows: Vec<Row<'_, '_>> = scan
+        let mut bytes = Vec::new();
+        let rows: Vec<Row<'_, '_>> = scan
             .participants
             .iter()
-            .map(|p| row(p, now_ms, &mut arena))
+            .map(|p| row(p, now_ms, &mut bytes))
             .filter(|r| {
                 (!args.active || r.status == Status::Active)
                     && (!args.left || r.status == Status::Left)
             })
             .collect();
-        sort_rows(&mut rows, args.sort, &arena);
+        // The input was checked as UTF-8, so this cannot fail; it is one
+        // pass over the arena instead of one check per text.
+        let arena = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let mut sorted = sort_rows(&rows, args.sort, &arena);
         if args.reverse {
-            rows.reverse();
+            sorted.reverse();
         }
-        printer.room(report, scan, &rows, &arena)
+        printer.room(report, scan, &sorted, &arena)
     };
     let result = match started {
         Ok(()) => listing.walk(args.input.color, err, &mut each),

@@ -115,9 +115,6 @@ impl Paint {
     pub fn bold<'t>(self, text: &'t str) -> Cow<'t, str> {
         self.wrap("1", text)
     }
-    pub fn dim<'t>(self, text: &'t str) -> Cow<'t, str> {
-        self.wrap("2", text)
-    }
 }
 
 #[cfg(test)]

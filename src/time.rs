@@ -307,15 +307,35 @@ pub fn duration_into(ms: i64, out: &mut String) {
     }
     let secs = (ms / 1000).unsigned_abs();
     let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    let _ = if d > 0 {
-        write!(out, "{d}d {h:02}h {m:02}m")
-    } else if h > 0 {
-        write!(out, "{h}h {m:02}m {s:02}s")
-    } else if m > 0 {
-        write!(out, "{m}m {s:02}s")
-    } else {
-        write!(out, "{s}s")
+    // Written by hand: this runs for every row of a million-row listing.
+    let mut number = itoa::Buffer::new();
+    let two = |out: &mut String, v: u64| {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
     };
+    if d > 0 {
+        out.push_str(number.format(d));
+        out.push_str("d ");
+        two(out, h);
+        out.push_str("h ");
+        two(out, m);
+        out.push('m');
+    } else if h > 0 {
+        out.push_str(number.format(h));
+        out.push_str("h ");
+        two(out, m);
+        out.push_str("m ");
+        two(out, s);
+        out.push('s');
+    } else if m > 0 {
+        out.push_str(number.format(m));
+        out.push_str("m ");
+        two(out, s);
+        out.push('s');
+    } else {
+        out.push_str(number.format(s));
+        out.push('s');
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::io::{IsTerminal, Write};
 
 use crate::cli::{ReportFormat, ValidateArgs};
-use crate::diag::Severity;
 use crate::input::{self, RoomReport};
 use crate::render::report::{FileStatus, Reporter, Totals};
 use crate::room::{Collect, Options};
@@ -86,12 +85,4 @@ impl Totals {
             Exit::Ok
         }
     }
-}
-
-pub fn count(report: &RoomReport<'_>, severity: Severity) -> usize {
-    report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .count()
 }

@@ -164,19 +164,6 @@ pub enum Kind {
     Null,
 }
 
-impl Kind {
-    pub fn article_name(self) -> &'static str {
-        match self {
-            Kind::Object => "an object",
-            Kind::Array => "an array",
-            Kind::String => "a string",
-            Kind::Number => "a number",
-            Kind::Bool => "a boolean",
-            Kind::Null => "null",
-        }
-    }
-}
-
 /// Deeper nesting than this is refused rather than risking the stack; real
 /// rooms are five levels deep.
 pub const MAX_DEPTH: usize = 256;
