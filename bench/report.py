@@ -43,6 +43,10 @@ row("jq -e . (start-up)", "sdk.json (150 B)", st[4], st[0], "for reference")
 j = list(load("jq").values())
 row("jq shape check", os.path.basename(room), j[0], vals[0], "for reference", mb(room))
 row("jq @tsv participants", os.path.basename(room), j[1], vals[0], "for reference", mb(room))
+if os.path.exists(os.path.join(out, "jaq.json")):
+    q = list(load("jaq").values())
+    row("jaq shape check", os.path.basename(room), q[0], vals[0], "for reference", mb(room))
+    row("jaq @tsv participants", os.path.basename(room), q[1], vals[0], "for reference", mb(room))
 tsv_vs_jq = med(j[1]) / med(p[1])
 broken_note = ""
 if os.path.exists(os.path.join(out, "broken.txt")):

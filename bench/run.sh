@@ -50,6 +50,12 @@ bench participants "$runs" "$base $room" "$ri participants $now --format tsv $ro
 bench timestamps "$runs" "$base $room" "$ri timestamps $now --format json $room"
 bench startup 30 "$base $sdk" "$ri validate $now $sdk" "$ri participants $now $sdk" "$ri timestamps $now $sdk" "jq -e . $sdk"
 bench jq 2 "jq -r '$jq_shape' $room" "jq -r '$jq_tsv' $room"
+# jaq, when installed (cargo install jaq), runs the same programs.
+if command -v jaq >/dev/null; then
+  bench jaq 2 "jaq -r '$jq_shape' $room" "jaq -r '$jq_tsv' $room"
+else
+  rm -f "$out/jaq.json"
+fi
 
 rss() { /usr/bin/time -f %M "$@" >/dev/null 2>"$out/rss.txt" || true; tail -1 "$out/rss.txt"; }
 {
