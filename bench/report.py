@@ -24,7 +24,10 @@ def ms(seconds):
 def row(job, inp, r, baseline, target, size=None):
     ratio = med(r) / med(baseline)
     speed = f"{size / med(r):.0f}" if size else ""
-    rows.append(f"| {job} | {inp} | {ms(med(r))} | {ms(med(baseline))} | {ratio:.2f}x | {speed} | {target} |")
+    met = ""
+    if target.startswith("<= "):
+        met = "yes" if ratio <= float(target.split()[1].rstrip("x")) else "no"
+    rows.append(f"| {job} | {inp} | {ms(med(r))} | {ms(med(baseline))} | {ratio:.2f}x | {speed} | {target} | {met} |")
 
 v = load("validate"); vals = list(v.values())
 row("validate", os.path.basename(room), vals[1], vals[0], "<= 1.5x parse", mb(room))
@@ -57,7 +60,11 @@ rss_lines = []
 with open(os.path.join(out, "rss.tsv")) as f:
     for line in f:
         name, kib, size = line.split()
-        rss_lines.append(f"| {name} | {int(kib)/1024:.0f} MiB | {int(size)/2**20:.0f} MiB | {int(kib)*1024/int(size):.2f}x |")
+        target = {
+            "validate_room": "<= 1.3x the file (met)" if int(kib) * 1024 <= 1.3 * int(size) else "<= 1.3x the file (not met)",
+            "validate_1g": "<= 64 MiB (met)" if int(kib) <= 64 * 1024 else "<= 64 MiB (not met)",
+        }.get(name, "")
+        rss_lines.append(f"| {name} | {int(kib)/1024:.0f} MiB | {int(size)/2**20:.0f} MiB | {int(kib)*1024/int(size):.2f}x | {target} |")
 
 print(f"""# Benchmarks
 
@@ -72,16 +79,20 @@ Reproduce: `bench/run.sh` (full: generates ~1.6 GB under bench/data first) or
 Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}.
 Tools: {version(['hyperfine', '--version'])}; {version(['jq', '--version'])}; jaq: {version(['jaq', '--version'])}.
 
-| job | input | median | baseline median | ratio | MB/s | target |
-|---|---|---|---|---|---|---|
+| job | input | median | baseline median | ratio | MB/s | target | met |
+|---|---|---|---|---|---|---|---|
 """ + "\n".join(rows) + f"""
 
 `participants --format tsv` is {tsv_vs_jq:.1f}x faster than the jq one-liner
-`jq -r '.participants[] | [.identity,.name,.joinedAt,.leftAt] | @tsv'`.
+`jq -r '.participants[] | [.identity,.name,.joinedAt,.leftAt] | @tsv'`
+(target: at least 10x; {"met" if tsv_vs_jq >= 10 else "not met"}).
 For the jq rows the "baseline" column is the parse limit as well.
 """ + broken_note + """
+In-process timings of the walk alone (divan, generated 100k-participant
+room): `cargo bench --bench walk`.
+
 ## Peak memory (`/usr/bin/time -f %M`)
 
-| run | peak RSS | input size | ratio |
-|---|---|---|---|
+| run | peak RSS | input size | ratio | target |
+|---|---|---|---|---|
 """ + "\n".join(rss_lines) + "\n")
