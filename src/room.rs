@@ -415,21 +415,26 @@ impl<'a> Walker<'a, '_> {
 
     fn participants(&mut self) -> Scan<()> {
         let level = self.open_object();
+        // The scanner stays in a local across the whole map.
+        let mut sc = self.sc;
         let mut first = true;
-        while let Some(key) = self.sc.next_key(first)? {
+        while let Some(key) = sc.next_key(first)? {
             first = false;
             self.note_key(level, key);
             self.path.push(Seg::Key(key));
-            if self.sc.peek_kind("a value")? == Kind::Object {
-                self.participant(key)?;
+            if sc.peek_byte() == Some(b'{') {
+                self.participant(key, &mut sc)?;
             } else {
+                self.sc = sc;
                 self.type_error("an object (a participant)")?;
+                sc = self.sc;
             }
             self.path.pop();
-            if !self.sc.more_members()? {
+            if !sc.more_members()? {
                 break;
             }
         }
+        self.sc = sc;
         self.close_object(level);
         Ok(())
     }
@@ -438,7 +443,7 @@ impl<'a> Walker<'a, '_> {
     /// with the scanner held in a local (kept in registers); anything else
     /// hands the scanner back to the general walk for that one field.
     #[inline]
-    fn participant(&mut self, key: JStr<'a>) -> Scan<()> {
+    fn participant(&mut self, key: JStr<'a>, sc: &mut Scanner<'a>) -> Scan<()> {
         let mut p = Participant {
             key,
             identity: None,
@@ -450,8 +455,8 @@ impl<'a> Walker<'a, '_> {
         // Known fields are checked for repeats by slot, which is cheaper
         // than comparing keys pairwise; other keys go through the key set.
         let mut known: [Option<JStr<'a>>; 5] = [None; 5];
-        let level = self.open_object();
-        let mut sc = self.sc;
+        sc.pos += 1;
+        let level = self.keyset_level();
         let mut first = true;
         while let Some(field) = sc.next_key(first)? {
             first = false;
@@ -487,18 +492,17 @@ impl<'a> Walker<'a, '_> {
                     ));
                 }
                 _ => {
-                    self.sc = sc;
+                    self.sc = *sc;
                     self.path.push(Seg::Key(field));
                     self.participant_field(&mut p, &mut known, &mut left_at, field, level)?;
                     self.path.pop();
-                    sc = self.sc;
+                    *sc = self.sc;
                 }
             }
             if !sc.more_members()? {
                 break;
             }
         }
-        self.sc = sc;
         self.close_object(level);
         self.participant_done(key, p, left_at)
     }
@@ -793,6 +797,11 @@ impl<'a> Walker<'a, '_> {
 
     fn open_object(&mut self) -> usize {
         self.sc.pos += 1;
+        self.keyset_level()
+    }
+
+    /// The cleared key set for an object at the current depth.
+    fn keyset_level(&mut self) -> usize {
         let depth = self.path.len();
         while self.keysets.len() <= depth {
             self.keysets.push(KeySet::default());
