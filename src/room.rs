@@ -837,7 +837,11 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Reports the repeated keys of a large object.
+    #[inline]
     fn close_object(&mut self, level: usize) {
+        if self.keysets[level].large.is_empty() {
+            return;
+        }
         for (first, repeat) in self.keysets[level].repeats(self.sc.buf) {
             self.duplicate(first, repeat);
         }

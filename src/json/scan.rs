@@ -221,6 +221,27 @@ fn string_stop(buf: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The value of the eight bytes at `i` if all are ASCII digits.
+#[inline]
+fn eight_digits(buf: &[u8], i: usize) -> Option<u64> {
+    let chunk = buf.get(i..i + 8)?;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    let w = u64::from_le_bytes(word);
+    // Every byte is 0x30..=0x39: its high nibble is 3 and adding 6 keeps
+    // it below 0x40.
+    let digits = (w & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030
+        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030;
+    if !digits {
+        return None;
+    }
+    // The first digit is the lowest byte: pair, then quad, then all.
+    let v = w - 0x3030_3030_3030_3030;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF)
+}
+
 impl<'a> Scanner<'a> {
     pub fn new(buf: &'a [u8], pos: usize, eof: bool) -> Self {
         Scanner { buf, pos, eof }
@@ -395,15 +416,30 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A string; the scanner is at its opening quote.
+    /// A string; the scanner is at its opening quote. The common string
+    /// (no escapes) is found inline; escapes and errors go the long way.
     #[inline]
     pub fn string(&mut self) -> Scan<JStr<'a>> {
         let at = self.pos;
-        let mut i = at + 1;
+        let buf = self.buf;
+        let i = string_stop(buf, at + 1);
+        if buf.get(i) == Some(&b'"') {
+            self.pos = i + 1;
+            return Ok(JStr {
+                raw: &buf[at + 1..i],
+                at,
+                escaped: false,
+            });
+        }
+        self.string_rest(at, i)
+    }
+
+    /// The rest of a string from `i`, the first byte that is not plain.
+    #[inline(never)]
+    fn string_rest(&mut self, at: usize, mut i: usize) -> Scan<JStr<'a>> {
         let buf = self.buf;
         let mut escaped = false;
         loop {
-            i = string_stop(buf, i);
             let Some(&b) = buf.get(i) else {
                 return self.ran_out("inside a string");
             };
@@ -418,7 +454,7 @@ impl<'a> Scanner<'a> {
                 }
                 b'\\' => {
                     escaped = true;
-                    i = self.escape(i)?;
+                    i = string_stop(buf, self.escape(i)?);
                 }
                 _ => {
                     return self.syntax(
@@ -501,6 +537,11 @@ impl<'a> Scanner<'a> {
         match buf.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
+                // Eight digits at a time while they last (a timestamp has 13).
+                while let Some(eight) = eight_digits(buf, i) {
+                    magnitude = magnitude.wrapping_mul(100_000_000).wrapping_add(eight);
+                    i += 8;
+                }
                 while let Some(&d @ b'0'..=b'9') = buf.get(i) {
                     magnitude = magnitude.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
                     i += 1;
@@ -653,6 +694,24 @@ mod tests {
         );
         assert_eq!(num("1.5"), Ok(NumValue::Float(1.5)));
         assert_eq!(num("1e400"), Ok(NumValue::Float(f64::INFINITY)));
+    }
+
+    #[test]
+    fn numbers_of_every_length_read_exactly() {
+        let mut v: i64 = 0;
+        for digit in (1..=18).map(|n| n % 10) {
+            v = v * 10 + digit;
+            assert_eq!(num(&v.to_string()), Ok(NumValue::Int(v)));
+            assert_eq!(num(&format!("-{v}")), Ok(NumValue::Int(-v)));
+            assert_eq!(num(&format!("{v} ")), Ok(NumValue::Int(v)));
+        }
+        assert_eq!(eight_digits(b"12345678", 0), Some(12_345_678));
+        assert_eq!(eight_digits(b"1234567:", 0), None);
+        assert_eq!(eight_digits(b"1234567/", 0), None);
+        assert_eq!(
+            num("1700000000000.5"),
+            Ok(NumValue::Float(1_700_000_000_000.5))
+        );
     }
 
     #[test]
