@@ -9,11 +9,12 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
 use crate::json::lines::{LineStart, Locator};
 use crate::json::scan::{Stop, describe_byte};
-use crate::room::{Options, RoomScan, scan_room};
+use crate::room::{Options, RoomScan, Scratch, scan_room};
 
 /// Files up to this size are read in one piece.
 const WHOLE_FILE_LIMIT: u64 = 512 << 20;
@@ -76,16 +77,15 @@ fn read_error(name: &str, e: &io::Error) -> InputError {
 }
 
 /// Where a room came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Origin {
-    pub file: String,
+    /// Shared by every room of the input.
+    pub file: Rc<str>,
     /// 0-based position of the room in its input.
     pub index: usize,
     /// Line of the room's first byte.
     pub line: usize,
 }
-
-use serde::Serialize;
 
 /// One room of an input, handed to the command while its text is in memory.
 pub struct RoomReport<'a> {
@@ -300,6 +300,8 @@ pub fn rooms_of(
     }
     let mut top = Top::Start;
     let mut index = 0;
+    let mut scratch = Scratch::default();
+    let file: Rc<str> = Rc::from(name.as_str());
     let mut array_index = 0;
     // A syntax error close to the end of a window may only be one because a
     // character or token was cut by the edge: read more and look again, so
@@ -315,7 +317,7 @@ pub fn rooms_of(
                 w.fill(keep == 0).map_err(|e| read_error(&name, &e))?;
                 continue;
             }
-            return Ok(emit_stop(&w, &name, index, at, message, sink));
+            return Ok(emit_stop(&w, &file, index, at, message, sink));
         }};
     }
     loop {
@@ -387,7 +389,7 @@ pub fn rooms_of(
             if index == 0 {
                 let report = RoomReport {
                     origin: Origin {
-                        file: name.clone(),
+                        file: Rc::clone(&file),
                         index,
                         line: 1,
                     },
@@ -410,7 +412,7 @@ pub fn rooms_of(
             return Ok(Ok(()));
         };
         let in_array = matches!(top, Top::ArrayFirst | Top::ArrayElem).then_some(array_index);
-        match scan_room(&w.buf, room_at, w.eof, w.base, in_array, opts) {
+        match scan_room(&w.buf, room_at, w.eof, w.base, in_array, opts, &mut scratch) {
             Err(Stop::Incomplete) => {
                 let grow = room_at == 0;
                 w.consume(room_at);
@@ -422,7 +424,7 @@ pub fn rooms_of(
                 if let Some(bad) = w.bad_utf8.filter(|&b| b < w.base + end) {
                     return Ok(emit_stop(
                         &w,
-                        &name,
+                        &file,
                         index,
                         bad - w.base,
                         invalid_utf8(&w, bad),
@@ -456,7 +458,7 @@ pub fn rooms_of(
                         _ => {}
                     }
                 }
-                let (report, mark) = located(&w, &name, index, room_at, end, scan);
+                let (report, mark) = located(&w, &file, index, room_at, end, scan);
                 if let Err(e) = sink(report) {
                     return Ok(Err(e));
                 }
@@ -483,7 +485,7 @@ fn invalid_utf8(w: &Window, bad: usize) -> String {
 /// Reports a syntax error that ends this input.
 fn emit_stop(
     w: &Window,
-    name: &str,
+    file: &Rc<str>,
     index: usize,
     at: usize,
     message: String,
@@ -497,7 +499,7 @@ fn emit_stop(
     let place = loc.locate(at);
     sink(RoomReport {
         origin: Origin {
-            file: name.to_string(),
+            file: Rc::clone(file),
             index,
             line: place.line,
         },
@@ -517,16 +519,43 @@ fn emit_stop(
     })
 }
 
+/// Whether nothing but whitespace follows `end` in this input.
+fn is_last(w: &Window, end: usize) -> bool {
+    w.eof
+        && w.buf[end..]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
 /// Places a room's findings in the text, in order.
 fn located<'a>(
     w: &'a Window,
-    name: &str,
+    file: &Rc<str>,
     index: usize,
     start: usize,
     end: usize,
     mut scan: RoomScan<'a>,
 ) -> (RoomReport<'a>, (usize, LineStart)) {
     let findings: Vec<Finding> = std::mem::take(&mut scan.findings);
+    let mut loc = w.locator();
+    if findings.is_empty() {
+        // The usual room: only its first line is needed.
+        let line = loc.locate(start).line;
+        let report = RoomReport {
+            origin: Origin {
+                file: Rc::clone(file),
+                index,
+                line,
+            },
+            scan: Some(scan),
+            diagnostics: Vec::new(),
+            window: &w.buf,
+            window_base: w.base,
+            span: (w.base + start, w.base + end),
+            last: is_last(w, end),
+        };
+        return (report, loc.position());
+    }
     // Every offset, duplicates' first occurrences included, placed in one
     // forward pass, so a thousand findings in a huge room stay linear.
     let mut offsets: Vec<(usize, usize)> = Vec::with_capacity(findings.len() + 1);
@@ -540,7 +569,6 @@ fn located<'a>(
     offsets.sort_unstable();
     let mut places = vec![LineCol { line: 0, column: 0 }; findings.len() * 2];
     let mut origin_line = 1;
-    let mut loc = w.locator();
     for (offset, slot) in offsets {
         let place = loc.locate(offset - w.base);
         if slot == usize::MAX {
@@ -573,7 +601,7 @@ fn located<'a>(
     let mark = loc.position();
     let report = RoomReport {
         origin: Origin {
-            file: name.to_string(),
+            file: Rc::clone(file),
             index,
             line: origin_line,
         },
@@ -582,10 +610,7 @@ fn located<'a>(
         window: &w.buf,
         window_base: w.base,
         span: (w.base + start, w.base + end),
-        last: w.eof
-            && w.buf[end..]
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
+        last: is_last(w, end),
     };
     (report, mark)
 }

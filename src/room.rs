@@ -124,13 +124,13 @@ const SMALL_OBJECT: usize = 16;
 /// cache and sorted once at the end: a hash table would miss the cache on
 /// every insert, and growing it would re-hash keys scattered over the input.
 #[derive(Default)]
-struct KeySet<'a> {
-    /// Keys with their hash, compared by hash first.
-    small: Vec<(u64, JStr<'a>)>,
+pub struct KeySet {
+    /// Hash and offset of each key; equal hashes are compared as text.
+    small: Vec<(u64, usize)>,
     large: Vec<(u64, usize)>,
 }
 
-impl<'a> KeySet<'a> {
+impl KeySet {
     fn clear(&mut self) {
         self.small.clear();
         self.large.clear();
@@ -139,25 +139,24 @@ impl<'a> KeySet<'a> {
     /// The earlier key equal to `key`, if the object is small enough to
     /// know at once.
     #[inline]
-    fn insert(&mut self, key: JStr<'a>) -> Option<JStr<'a>> {
+    fn insert<'a>(&mut self, key: JStr<'a>, buf: &'a [u8]) -> Option<JStr<'a>> {
         let hash = key_hash(&key);
         if !self.large.is_empty() {
             self.large.push((hash, key.at));
             return None;
         }
-        if let Some((_, first)) = self
-            .small
-            .iter()
-            .find(|(h, k)| *h == hash && k.same_text(&key))
-        {
-            return Some(*first);
+        for &(h, at) in &self.small {
+            if h == hash
+                && let Some(first) = key_at(buf, at)
+                && first.same_text(&key)
+            {
+                return Some(first);
+            }
         }
-        self.small.push((hash, key));
+        self.small.push((hash, key.at));
         if self.small.len() > SMALL_OBJECT {
             self.large.reserve(1024);
-            for (h, k) in self.small.drain(..) {
-                self.large.push((h, k.at));
-            }
+            self.large.append(&mut self.small);
         }
         None
     }
@@ -165,7 +164,7 @@ impl<'a> KeySet<'a> {
     /// Every (first, repeat) pair among the keys of a large object. A
     /// bitset (16 bits a key) finds the few hashes seen twice in one pass;
     /// only their keys are sorted and compared.
-    fn repeats(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
+    fn repeats<'a>(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
         let mut pairs = Vec::new();
         if self.large.is_empty() {
             return pairs;
@@ -197,12 +196,11 @@ impl<'a> KeySet<'a> {
             })
             .collect();
         suspects.sort_unstable();
-        let key_at = |at: usize| Scanner::new(buf, at, true).string().ok();
         for run in suspects.chunk_by(|a, b| a.0 == b.0) {
             if run.len() < 2 {
                 continue;
             }
-            let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(at)).collect();
+            let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(buf, at)).collect();
             for i in 1..keys.len() {
                 if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {
                     pairs.push((*first, keys[i]));
@@ -219,7 +217,7 @@ pub struct Walker<'a, 'o> {
     base: usize,
     opts: &'o Options,
     path: Vec<Seg<'a>>,
-    keysets: Vec<KeySet<'a>>,
+    keysets: Vec<KeySet>,
     out: RoomScan<'a>,
 }
 
@@ -228,6 +226,14 @@ const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 
 /// Scans the room value at `pos`. On `Incomplete` nothing of the attempt is
 /// kept and the caller retries with more input.
+/// Buffers kept from one room to the next, so a stream of small rooms does
+/// not allocate them again for every room.
+#[derive(Default)]
+pub struct Scratch {
+    path: Vec<Seg<'static>>,
+    keysets: Vec<KeySet>,
+}
+
 pub fn scan_room<'a>(
     buf: &'a [u8],
     pos: usize,
@@ -235,22 +241,35 @@ pub fn scan_room<'a>(
     base: usize,
     index_in_array: Option<usize>,
     opts: &Options,
+    scratch: &mut Scratch,
 ) -> Scan<(RoomScan<'a>, usize)> {
     let mut w = Walker {
         sc: Scanner::new(buf, pos, eof),
         base,
         opts,
-        path: Vec::with_capacity(8),
-        keysets: Vec::new(),
+        // An empty Vec<Seg<'static>> is a Vec<Seg<'a>> (covariance).
+        path: std::mem::take(&mut scratch.path),
+        keysets: std::mem::take(&mut scratch.keysets),
         out: RoomScan {
             index_in_array,
             ..RoomScan::default()
         },
     };
+    w.path.clear();
     if let Some(i) = index_in_array {
         w.path.push(Seg::Index(i));
     }
-    w.room()?;
+    let result = w.room();
+    // Hand the buffers back. The path is empty, so the map never runs; it
+    // only changes the lifetime, and the in-place collect keeps the
+    // allocation.
+    w.path.clear();
+    scratch.path = std::mem::take(&mut w.path)
+        .into_iter()
+        .map(|_| Seg::Index(0))
+        .collect();
+    scratch.keysets = std::mem::take(&mut w.keysets);
+    result?;
     let end = w.sc.pos;
     Ok((w.out, end))
 }
@@ -831,7 +850,7 @@ impl<'a> Walker<'a, '_> {
     /// repeats an earlier one of a small object.
     #[inline]
     fn note_key(&mut self, level: usize, key: JStr<'a>) {
-        if let Some(first) = self.keysets[level].insert(key) {
+        if let Some(first) = self.keysets[level].insert(key, self.sc.buf) {
             self.duplicate(first, key);
         }
     }
@@ -1082,6 +1101,11 @@ impl std::fmt::Display for Found<'_> {
             Found::Object => f.write_str("an object"),
         }
     }
+}
+
+/// The key whose opening quote is at `at`, read again from the text.
+fn key_at(buf: &[u8], at: usize) -> Option<JStr<'_>> {
+    Scanner::new(buf, at, true).string().ok()
 }
 
 /// An integer that JavaScript clients cannot hold exactly.
