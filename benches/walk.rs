@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use room_inspector::input::rooms_of;
-use room_inspector::room::{Collect, Options, scan_room};
+use room_inspector::room::{Collect, Options, Scratch, scan_room};
 
 fn main() {
     divan::main();
@@ -60,9 +60,13 @@ fn options(collect: Collect) -> Options {
 fn walk_validate(bencher: divan::Bencher) {
     let text = room(100_000, false);
     let opts = options(Collect::default());
+    let mut scratch = Scratch::default();
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| scan_room(&text, 0, true, 0, None, &opts).map(|(scan, _)| scan.findings.len()));
+        .bench_local(|| {
+            scan_room(&text, 0, true, 0, None, &opts, &mut scratch)
+                .map(|(scan, _)| scan.findings.len())
+        });
 }
 
 #[divan::bench]
@@ -72,10 +76,12 @@ fn walk_collecting_participants(bencher: divan::Bencher) {
         participants: true,
         timestamps: true,
     });
+    let mut scratch = Scratch::default();
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| {
-            scan_room(&text, 0, true, 0, None, &opts).map(|(scan, _)| scan.participants.len())
+        .bench_local(|| {
+            scan_room(&text, 0, true, 0, None, &opts, &mut scratch)
+                .map(|(scan, _)| scan.participants.len())
         });
 }
 
