@@ -221,6 +221,25 @@ pub struct Walker<'a, 'o> {
     out: RoomScan<'a>,
 }
 
+/// The type a field of a known-shape object should have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Text,
+    Number,
+    /// A number of Unix milliseconds, with the timestamp rules.
+    Time,
+}
+
+const TRACK_FIELDS: [(&str, Shape); 5] = [
+    ("sid", Shape::Text),
+    ("mimeType", Shape::Text),
+    ("width", Shape::Number),
+    ("height", Shape::Number),
+    ("timestamp", Shape::Time),
+];
+
+const EVENT_FIELDS: [(&str, Shape); 2] = [("eventName", Shape::Text), ("timestamp", Shape::Time)];
+
 const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
 const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 
@@ -654,7 +673,7 @@ impl<'a> Walker<'a, '_> {
             self.note_key(level, sid);
             self.path.push(Seg::Key(sid));
             if self.sc.peek_kind("a value")? == Kind::Object {
-                self.track(participant, sid)?;
+                self.shaped(&TRACK_FIELDS, TsLoc::Track(participant, sid))?;
             } else {
                 self.type_error("an object (a published track)")?;
             }
@@ -667,26 +686,28 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
-    /// One published track, read like a participant: common fields with a
-    /// local scanner, anything else through the general walk.
-    fn track(&mut self, participant: JStr<'a>, sid: JStr<'a>) -> Scan<()> {
-        const FIELDS: [&[u8]; 5] = [b"sid", b"mimeType", b"width", b"height", b"timestamp"];
-        let mut known: [Option<JStr<'a>>; 5] = [None; 5];
+    /// An object of known shape (a published track, an event), read like
+    /// a participant: the common fields of the expected types with a local
+    /// scanner, anything else (another type, a repeat, an unknown field)
+    /// through the general walk. `loc` places its timestamp.
+    fn shaped(&mut self, fields: &[(&'static str, Shape)], loc: TsLoc<'a>) -> Scan<()> {
+        let mut known: [Option<JStr<'a>>; 8] = [None; 8];
         let level = self.open_object();
         let mut sc = self.sc;
         let mut first = true;
         while let Some(field) = sc.next_key(first)? {
             first = false;
             let name = field.name();
-            let slot = FIELDS.iter().position(|f| *f == name.as_ref());
+            let slot = fields
+                .iter()
+                .position(|(f, _)| f.as_bytes() == name.as_ref());
             let fresh = slot.is_some_and(|i| known[i].is_none());
-            match (slot, sc.peek_byte()) {
-                (Some(i @ (0 | 1)), Some(b'"')) if fresh => {
-                    known[i] = Some(field);
+            let shape = slot.map(|i| fields[i]);
+            match (shape, sc.peek_byte()) {
+                (Some((_, Shape::Text)), Some(b'"')) if fresh => {
                     sc.string()?;
                 }
-                (Some(i @ (2 | 3)), Some(b'-' | b'0'..=b'9')) if fresh => {
-                    known[i] = Some(field);
+                (Some((_, Shape::Number)), Some(b'-' | b'0'..=b'9')) if fresh => {
                     let n = sc.number()?;
                     if is_unsafe_integer(&n) {
                         self.path.push(Seg::Key(field));
@@ -694,27 +715,23 @@ impl<'a> Walker<'a, '_> {
                         self.path.pop();
                     }
                 }
-                (Some(4), Some(b'-' | b'0'..=b'9')) if fresh => {
-                    known[4] = Some(field);
+                (Some((name, Shape::Time)), Some(b'-' | b'0'..=b'9')) if fresh => {
                     let n = sc.number()?;
-                    let loc = TsLoc::Track(participant, sid);
-                    self.quick_timestamp(n, "timestamp", loc, false);
+                    self.quick_timestamp(n, name, loc, false);
                 }
                 _ => {
                     self.sc = sc;
                     self.path.push(Seg::Key(field));
-                    match slot {
-                        Some(i) => {
+                    match (slot, shape) {
+                        (Some(i), Some((_, shape))) => {
                             self.known_key(&mut known[i], field);
-                            match i {
-                                0 | 1 => self.string_field("a string").map(drop)?,
-                                2 | 3 => self.number_field()?,
-                                _ => self
-                                    .timestamp(TsLoc::Track(participant, sid), false)
-                                    .map(drop)?,
+                            match shape {
+                                Shape::Text => self.string_field("a string").map(drop)?,
+                                Shape::Number => self.number_field()?,
+                                Shape::Time => self.timestamp(loc, false).map(drop)?,
                             }
                         }
-                        None => {
+                        _ => {
                             self.path.pop();
                             self.note_key(level, field);
                             self.path.push(Seg::Key(field));
@@ -724,6 +741,11 @@ impl<'a> Walker<'a, '_> {
                     self.path.pop();
                     sc = self.sc;
                 }
+            }
+            if let Some(i) = slot
+                && known[i].is_none()
+            {
+                known[i] = Some(field);
             }
             if !sc.more_members()? {
                 break;
@@ -744,11 +766,7 @@ impl<'a> Walker<'a, '_> {
             self.depth_check()?;
             self.path.push(Seg::Index(index));
             if self.sc.peek_kind("a value")? == Kind::Object {
-                self.fields(|w, name| match name {
-                    b"eventName" => w.string_field("a string").map(drop),
-                    b"timestamp" => w.timestamp(TsLoc::Event(index), false).map(drop),
-                    _ => w.any_value().map(drop),
-                })?;
+                self.shaped(&EVENT_FIELDS, TsLoc::Event(index))?;
             } else {
                 self.type_error("an object (an event)")?;
             }

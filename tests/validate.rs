@@ -339,6 +339,21 @@ fn published_tracks_are_checked_field_by_field() {
 }
 
 #[test]
+fn events_are_checked_field_by_field() {
+    let room = br#"{"id":"a","participants":{},"events":[{"eventName":"x","timestamp":1700000000000},{"eventName":3,"timestamp":"t","timestamp":1,"extra":{"a":1,"a":2}},5]}"#;
+    let r = run_stdin(&["validate", "--now", NOW], room);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:1:96: error[type]: /events/1/eventName: expected a string, found number 3\n\
+         <stdin>:1:110: error[type]: /events/1/timestamp: expected a number (Unix ms), found string \"t\"\n\
+         <stdin>:1:114: error[duplicate-key]: /events/1/timestamp: duplicate key \"timestamp\"; a JSON parser keeps only the last one, hiding the other (first at 1:98)\n\
+         <stdin>:1:143: error[duplicate-key]: /events/1/extra/a: duplicate key \"a\"; a JSON parser keeps only the last one, hiding the other (first at 1:137)\n\
+         <stdin>:1:151: error[type]: /events/2: expected an object (an event), found number 5\n\
+         1 file, 0 rooms valid, 1 invalid: 5 errors, 0 warnings\n"
+    );
+}
+
+#[test]
 fn a_byte_order_mark_is_skipped() {
     let r = run_stdin(
         &["validate"],
