@@ -240,6 +240,19 @@ const TRACK_FIELDS: [(&str, Shape); 5] = [
 
 const EVENT_FIELDS: [(&str, Shape); 2] = [("eventName", Shape::Text), ("timestamp", Shape::Time)];
 
+/// Every field a room may have, admin-view ones included.
+const ROOM_KEYS: [&str; 9] = [
+    "id",
+    "createdAt",
+    "updatedAt",
+    "egressId",
+    "participants",
+    "userId",
+    "deleted",
+    "deletedAt",
+    "events",
+];
+
 const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
 const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 
@@ -362,12 +375,23 @@ impl<'a> Walker<'a, '_> {
         let mut created: Option<(i64, usize)> = None;
         let mut updated: Option<(i64, usize)> = None;
         let level = self.open_object();
+        // Known fields are checked for repeats by slot, as in participants.
+        let mut known: [Option<JStr<'a>>; 9] = [None; 9];
         let mut first = true;
         while let Some(key) = self.sc.next_key(first)? {
             first = false;
-            self.note_key(level, key);
             self.path.push(Seg::Key(key));
-            match key.name().as_ref() {
+            let name = key.name();
+            match ROOM_KEYS.iter().position(|k| k.as_bytes() == name.as_ref()) {
+                Some(i) => self.known_key(&mut known[i], key),
+                None => {
+                    // Duplicates are reported from the object, not the key.
+                    self.path.pop();
+                    self.note_key(level, key);
+                    self.path.push(Seg::Key(key));
+                }
+            }
+            match name.as_ref() {
                 b"id" => {
                     has_id = true;
                     self.out.id = self.string_field("a string (the room ID)")?;
@@ -391,7 +415,7 @@ impl<'a> Walker<'a, '_> {
                 }
                 b"userId" | b"deleted" | b"deletedAt" | b"events" => {
                     self.admin_field(key, "room")?;
-                    match key.name().as_ref() {
+                    match name.as_ref() {
                         b"userId" => {
                             self.string_field("a string (the owner's user ID)")?;
                         }
