@@ -253,11 +253,10 @@ const ROOM_KEYS: [&str; 9] = [
     "events",
 ];
 
+/// What an unknown-field message lists as expected.
 const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
 const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 
-/// Scans the room value at `pos`. On `Incomplete` nothing of the attempt is
-/// kept and the caller retries with more input.
 /// Buffers kept from one room to the next, so a stream of small rooms does
 /// not allocate them again for every room.
 #[derive(Default)]
@@ -266,6 +265,8 @@ pub struct Scratch {
     keysets: Vec<KeySet>,
 }
 
+/// Scans the room value at `pos`. On `Incomplete` nothing of the attempt is
+/// kept and the caller retries with more input.
 pub fn scan_room<'a>(
     buf: &'a [u8],
     pos: usize,
