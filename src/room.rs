@@ -579,18 +579,30 @@ impl<'a> Walker<'a, '_> {
         loc: TsLoc<'a>,
         integer_only: bool,
     ) -> TsValue<'a> {
-        self.path.push(Seg::Key(JStr {
-            raw: field.as_bytes(),
-            at: n.at,
-            escaped: false,
-        }));
-        let expected = if integer_only {
-            "an integer (Unix ms)"
-        } else {
-            "a number (Unix ms)"
+        let value = match n.value {
+            // Most timestamps: no rule has anything to say, so the path
+            // need not be extended for a pointer.
+            NumValue::Int(ms)
+                if (SECONDS_LIKE.end..=self.opts.now_ms.min(MAX_MS)).contains(&ms) =>
+            {
+                TsValue::Ms(ms)
+            }
+            _ => {
+                self.path.push(Seg::Key(JStr {
+                    raw: field.as_bytes(),
+                    at: n.at,
+                    escaped: false,
+                }));
+                let expected = if integer_only {
+                    "an integer (Unix ms)"
+                } else {
+                    "a number (Unix ms)"
+                };
+                let value = self.check_timestamp(n, integer_only, expected);
+                self.path.pop();
+                value
+            }
         };
-        let value = self.check_timestamp(n, integer_only, expected);
-        self.path.pop();
         if self.opts.collect.timestamps {
             self.out.timestamps.push(Timestamp {
                 loc,
