@@ -287,7 +287,9 @@ impl Human<'_> {
         let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(self.tf, arena)).collect();
         match self.format {
             ParticipantsFormat::Table if cells.is_empty() => writeln!(out, "no participants"),
-            ParticipantsFormat::Table => table::bordered(out, &HEADER, &cells, self.width),
+            ParticipantsFormat::Table => {
+                table::bordered(out, &HEADER, &cells, self.width, &[2, 3, 4, 5])
+            }
             ParticipantsFormat::Markdown if cells.is_empty() => {
                 writeln!(out, "_no participants_")
             }

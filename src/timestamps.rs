@@ -157,7 +157,7 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
                                 .collect()
                         })
                         .collect();
-                    table::bordered(body, &HEADER, &cells, width)
+                    table::bordered(body, &HEADER, &cells, width, &[1, 2, 3])
                 };
                 if sections.lone(report.last) {
                     return write(&mut *out);

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, presets};
 use unicode_width::UnicodeWidthStr;
 
 /// The width to fit a table to, when stdout is a terminal.
@@ -16,12 +16,14 @@ pub fn terminal_width() -> Option<u16> {
 }
 
 /// A bordered table; wide cells wrap inside their column so the layout
-/// holds at any width.
+/// holds at any width. Columns in `whole` (times, numbers) are never
+/// wrapped: a timestamp cut in two is unreadable, so names give way first.
 pub fn bordered(
     out: &mut dyn Write,
     header: &[&str],
     rows: &[Vec<String>],
     width: Option<u16>,
+    whole: &[usize],
 ) -> io::Result<()> {
     let mut table = Table::new();
     table
@@ -33,6 +35,33 @@ pub fn bordered(
     }
     for row in rows {
         table.add_row(row.iter().map(Cell::new));
+    }
+    // Only when the rest still gets a usable width; on a very narrow
+    // terminal every column wraps rather than the table overflowing.
+    let widest = |index: usize| {
+        std::iter::once(header.get(index).map_or(0, |h| h.width()))
+            .chain(rows.iter().map(|r| r.get(index).map_or(0, |c| c.width())))
+            .max()
+            .unwrap_or(0)
+    };
+    const NARROWEST: usize = 8;
+    let needed: usize = (0..header.len())
+        .map(|i| {
+            if whole.contains(&i) {
+                widest(i)
+            } else {
+                NARROWEST
+            }
+        })
+        .map(|w| w + 3)
+        .sum::<usize>()
+        + 1;
+    if width.is_none_or(|w| usize::from(w) >= needed) {
+        for &index in whole {
+            if let Some(column) = table.column_mut(index) {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
     }
     writeln!(out, "{table}")
 }
@@ -181,11 +210,17 @@ mod tests {
             ],
             vec!["short".to_string(), "2024-03-10T06:10:00.000Z".to_string()],
         ];
-        for width in [30u16, 40, 60] {
+        for width in [30u16, 40, 60, 100] {
             let mut out = Vec::new();
-            assert!(bordered(&mut out, &["NAME", "TIME"], &rows, Some(width)).is_ok());
+            assert!(bordered(&mut out, &["NAME", "TIME"], &rows, Some(width), &[1]).is_ok());
             let text = String::from_utf8_lossy(&out);
             let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
+            if width >= 60 {
+                assert!(
+                    text.contains("2024-03-10T06:10:00.000Z"),
+                    "the time stays whole\n{text}"
+                );
+            }
             assert!(
                 widths.iter().all(|&w| w <= usize::from(width)),
                 "{width}\n{text}"
