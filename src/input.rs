@@ -303,6 +303,10 @@ pub fn rooms_of(
     let mut scratch = Scratch::default();
     let file: Rc<str> = Rc::from(name.as_str());
     let mut array_index = 0;
+    // NDJSON (a first room on one line): a broken line is reported and the
+    // next line read, so one bad line does not hide the rest of the file.
+    let mut ndjson = false;
+    let mut skip_line = false;
     // A syntax error close to the end of a window may only be one because a
     // character or token was cut by the edge: read more and look again, so
     // that a message never depends on where a window ended.
@@ -310,17 +314,61 @@ pub fn rooms_of(
         ($keep:expr, $at:expr, $message:expr) => {{
             let at: usize = $at;
             let message: String = $message;
+            let keep: usize = $keep;
             if !w.eof && at + LOOKAHEAD >= w.buf.len() {
-                let keep: usize = $keep;
                 w.consume(keep);
                 pos = 0;
                 w.fill(keep == 0).map_err(|e| read_error(&name, &e))?;
                 continue;
             }
-            return Ok(emit_stop(&w, &file, index, at, message, sink));
+            let resync = ndjson && matches!(top, Top::Start | Top::Stream);
+            let sent = emit_stop(&w, &file, index, at, message, !resync, sink);
+            if !resync || sent.is_err() {
+                return Ok(sent);
+            }
+            // Go on from the line the error is on if the broken room began
+            // on an earlier one (a room cut short: the next line may be a
+            // whole room), else from the line after it.
+            index += 1;
+            let error_line =
+                memchr::memrchr(b'\n', &w.buf[..at.min(w.buf.len())]).map_or(0, |n| n + 1);
+            if error_line > keep {
+                pos = error_line;
+                top = Top::Start;
+                if w.bad_utf8.take().is_some() {
+                    w.utf8_checked = pos;
+                    w.check_utf8();
+                }
+            } else {
+                pos = keep;
+                skip_line = true;
+            }
+            continue;
         }};
     }
     loop {
+        if skip_line {
+            match memchr::memchr(b'\n', &w.buf[pos..]) {
+                Some(newline) => {
+                    pos += newline + 1;
+                    skip_line = false;
+                    top = Top::Start;
+                    // A bad byte on the skipped line is behind us: check
+                    // again from the new line.
+                    if w.bad_utf8.take().is_some() {
+                        w.utf8_checked = pos;
+                        w.check_utf8();
+                    }
+                }
+                None if w.eof => return Ok(Ok(())),
+                None => {
+                    w.consume(pos);
+                    pos = 0;
+                    w.fill(false).map_err(|e| read_error(&name, &e))?;
+                    continue;
+                }
+            }
+        }
         let buf = &w.buf[..];
         let mut at = pos;
         while at < buf.len() && matches!(buf[at], b' ' | b'\t' | b'\n' | b'\r') {
@@ -422,14 +470,8 @@ pub fn rooms_of(
             Err(Stop::Syntax(e)) => stop!(room_at, e.at, e.message),
             Ok((scan, end)) => {
                 if let Some(bad) = w.bad_utf8.filter(|&b| b < w.base + end) {
-                    return Ok(emit_stop(
-                        &w,
-                        &file,
-                        index,
-                        bad - w.base,
-                        invalid_utf8(&w, bad),
-                        sink,
-                    ));
+                    let at = bad - w.base;
+                    stop!(room_at, at, invalid_utf8(&w, bad))
                 }
                 // A number or literal must not run straight into the next
                 // value (`1true`); when the window ends right after it,
@@ -458,6 +500,24 @@ pub fn rooms_of(
                         _ => {}
                     }
                 }
+                if index == 0 && in_array.is_none() {
+                    // A first room that is an object alone on its line.
+                    let rest = &w.buf[end..];
+                    let after = rest
+                        .iter()
+                        .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+                        .map(|i| rest[i]);
+                    if after.is_none() && !w.eof {
+                        // What follows the first room decides; read it.
+                        w.consume(room_at);
+                        pos = 0;
+                        w.fill(false).map_err(|e| read_error(&name, &e))?;
+                        continue;
+                    }
+                    ndjson = scan.is_object
+                        && memchr::memchr(b'\n', &w.buf[room_at..end]).is_none()
+                        && matches!(after, Some(b'\n') | None);
+                }
                 let (report, mark) = located(&w, &file, index, room_at, end, scan);
                 if let Err(e) = sink(report) {
                     return Ok(Err(e));
@@ -482,13 +542,14 @@ fn invalid_utf8(w: &Window, bad: usize) -> String {
     format!("invalid UTF-8 (byte 0x{byte:02x}); JSON text must be UTF-8")
 }
 
-/// Reports a syntax error that ends this input.
+/// Reports a syntax error; `last` when it ends the input.
 fn emit_stop(
     w: &Window,
     file: &Rc<str>,
     index: usize,
     at: usize,
     message: String,
+    last: bool,
     sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let (at, message) = match w.bad_utf8 {
@@ -515,7 +576,7 @@ fn emit_stop(
         window: &w.buf,
         window_base: w.base,
         span: (w.base + at, w.base + at),
-        last: true,
+        last,
     })
 }
 
@@ -688,6 +749,24 @@ mod tests {
         );
         for step in 1..40 {
             assert_eq!(digest(MIXED.as_bytes(), false, step), whole, "step {step}");
+        }
+    }
+
+    #[test]
+    fn ndjson_goes_on_after_a_broken_line_in_windows_of_any_size() {
+        let text = b"{\"id\":\"a\",\"participants\":{}}\n{\"id\":\"b\",\"participants\":{\n{\"id\":\"\xff\"}\n{\"id\":7,\"participants\":{}} x\n{\"id\":\"c\",\"participants\":{}}\n";
+        let whole = digest(text, true, 1);
+        assert_eq!(
+            whole.iter().filter(|l| l.contains(" syntax ")).count(),
+            3,
+            "{whole:#?}"
+        );
+        assert!(
+            whole.iter().any(|l| l.contains("room 5 line 5")),
+            "{whole:#?}"
+        );
+        for step in 1..48 {
+            assert_eq!(digest(text, false, step), whole, "step {step}");
         }
     }
 

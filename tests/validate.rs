@@ -256,6 +256,36 @@ fn a_stream_on_stdin_reports_each_room_on_its_line() {
 }
 
 #[test]
+fn in_ndjson_a_broken_line_does_not_hide_the_lines_after_it() {
+    let stream = b"{\"id\":\"a\",\"participants\":{}}\n\
+        {\"id\":\"b\",\"participants\":{\n\
+        {\"id\":7,\"participants\":{}}\n\
+        {\"id\":\"\xff\",\"participants\":{}}\n\
+        {\"id\":\"e\",\"participants\":{}}\n\
+        {\"id\":\"g\",\"participants\":{}} x\n\
+        {\"id\":\"h\",\"participants\":{}}\n";
+    let r = run_stdin(&["validate"], stream);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "<stdin>:3:1: error[syntax]: expected a key (a string) or '}', found '{'\n\
+         <stdin>:3:7: error[type]: /id: expected a string (the room ID), found number 7\n\
+         <stdin>:4:8: error[syntax]: invalid UTF-8 (byte 0xff); JSON text must be UTF-8\n\
+         <stdin>:6:30: error[syntax]: expected a room (a JSON object), found 'x'\n\
+         1 file, 4 rooms valid, 4 invalid: 4 errors, 0 warnings\n"
+    );
+    // A pretty-printed file is not NDJSON: its first syntax error ends it.
+    let pretty = b"{\"id\":\"a\",\n\"participants\":{}}\n{\"id\":\"b\",\n{\"id\":7}";
+    let r = run_stdin(&["validate"], pretty);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.contains("error[")).count(),
+        1,
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn hostile_inputs_get_a_clear_error_never_a_panic() {
     let deep = "[".repeat(100_000);
     let cases: Vec<(&[u8], &str, i32)> = vec![

@@ -210,9 +210,15 @@ pub enum Outcome {
 pub fn check_verdict(text: &[u8], strict: bool) -> Result<Outcome, String> {
     let seen = ours(text, true, 1, strict);
     let syntax: Vec<&Seen> = seen.iter().filter(|s| s.rule == Rule::Syntax).collect();
-    if syntax.len() > 1 || (syntax.len() == 1 && seen.last() != Some(syntax[0])) {
+    // A syntax error ends the input, except in NDJSON, where reading goes
+    // on from the next line: nothing may be reported before its line.
+    let ends = |i: usize| {
+        let s = &seen[i];
+        s.rule != Rule::Syntax || seen[i + 1..].iter().all(|later| later.line >= s.line)
+    };
+    if !(0..seen.len()).all(ends) {
         return Err(format!(
-            "a syntax error must end the input and come last\n  input: {}\n  seen: {seen:#?}",
+            "after a syntax error, reading may only go on from a later line\n  input: {}\n  seen: {seen:#?}",
             show(text)
         ));
     }
