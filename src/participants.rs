@@ -304,7 +304,8 @@ struct Printer<'w> {
     tf: TimeFormat,
     width: Option<u16>,
     out: &'w mut dyn Write,
-    rooms: usize,
+    /// Records written so far: one JSON array spans every room.
+    records: usize,
     sections: table::Sections,
 }
 
@@ -340,7 +341,6 @@ impl Printer<'_> {
     ) -> io::Result<()> {
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
-        self.rooms += 1;
         match self.format {
             ParticipantsFormat::Table
             | ParticipantsFormat::Plain
@@ -365,7 +365,7 @@ impl Printer<'_> {
                 self.sections.push(self.out, heading, body, prefix)
             }
             ParticipantsFormat::Json | ParticipantsFormat::Ndjson => {
-                for (i, r) in rows.iter().enumerate() {
+                for r in rows {
                     let key = r.key(arena);
                     let identity = r.identity_text(arena);
                     let name = r.name(arena);
@@ -383,22 +383,15 @@ impl Printer<'_> {
                         duration: r.duration.map(time::duration),
                         status: r.status,
                     };
-                    if self.format == ParticipantsFormat::Json && (self.rooms > 1 || i > 0) {
-                        self.out.write_all(b",")?;
-                    }
                     if self.format == ParticipantsFormat::Json {
-                        self.out.write_all(b"\n  ")?;
+                        self.out
+                            .write_all(if self.records > 0 { b",\n  " } else { b"\n  " })?;
                     }
+                    self.records += 1;
                     serde_json::to_writer(&mut *self.out, &record)?;
                     if self.format == ParticipantsFormat::Ndjson {
                         self.out.write_all(b"\n")?;
                     }
-                }
-                if !rows.is_empty() && self.format == ParticipantsFormat::Json {
-                    // Later rooms continue the same array.
-                    self.rooms = self.rooms.max(2);
-                } else if self.format == ParticipantsFormat::Json {
-                    self.rooms -= 1;
                 }
                 Ok(())
             }
@@ -445,7 +438,7 @@ impl Printer<'_> {
     fn finish(&mut self) -> io::Result<()> {
         self.sections.finish(self.out)?;
         match self.format {
-            ParticipantsFormat::Json if self.rooms > 0 => self.out.write_all(b"\n]\n"),
+            ParticipantsFormat::Json if self.records > 0 => self.out.write_all(b"\n]\n"),
             ParticipantsFormat::Json => self.out.write_all(b"]\n"),
             _ => Ok(()),
         }
@@ -472,7 +465,7 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         tf: listing.tf.clone(),
         width: table::terminal_width(),
         out,
-        rooms: 0,
+        records: 0,
         sections: table::Sections::new(listing.sources.len() > 1),
     };
     let now_ms = listing.tf.now_ms;
