@@ -86,6 +86,14 @@ fn push_text(arena: &mut Vec<u8>, text: JStr<'_>) {
     }
 }
 
+fn status(p: &Participant<'_>) -> Status {
+    match (ms(p.joined), ms(p.left)) {
+        (None, _) => Status::Unknown,
+        (Some(_), Some(_)) => Status::Left,
+        (Some(_), None) => Status::Active,
+    }
+}
+
 fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p, 'a> {
     let mut texts = [0; 4];
     texts[0] = arena.len();
@@ -100,11 +108,7 @@ fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p,
     }
     texts[3] = arena.len();
     let (joined, left) = (ms(p.joined), ms(p.left));
-    let status = match (joined, left) {
-        (None, _) => Status::Unknown,
-        (Some(_), Some(_)) => Status::Left,
-        (Some(_), None) => Status::Active,
-    };
+    let status = status(p);
     let duration = match (joined, left) {
         (Some(j), Some(l)) => Some(l - j),
         (Some(j), None) => Some(now - j),
@@ -478,11 +482,11 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         let rows: Vec<Row<'_, '_>> = scan
             .participants
             .iter()
-            .map(|p| row(p, now_ms, &mut bytes))
-            .filter(|r| {
-                (!args.active || r.status == Status::Active)
-                    && (!args.left || r.status == Status::Left)
+            .filter(|p| {
+                let status = status(p);
+                (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
             })
+            .map(|p| row(p, now_ms, &mut bytes))
             .collect();
         // The input was checked as UTF-8, so this cannot fail; it is one
         // pass over the arena instead of one check per text.

@@ -593,25 +593,26 @@ impl<'a> Walker<'a, '_> {
                     at: n.at,
                     escaped: false,
                 }));
-                let expected = if integer_only {
-                    "an integer (Unix ms)"
-                } else {
-                    "a number (Unix ms)"
-                };
-                let value = self.check_timestamp(n, integer_only, expected);
+                let value = self.check_timestamp(n, integer_only);
                 self.path.pop();
                 value
             }
         };
+        self.record_timestamp(loc, n.at, n.raw.len(), value);
+        value
+    }
+
+    /// Keeps a timestamp for the `timestamps` command.
+    #[inline]
+    fn record_timestamp(&mut self, loc: TsLoc<'a>, at: usize, len: usize, value: TsValue<'a>) {
         if self.opts.collect.timestamps {
             self.out.timestamps.push(Timestamp {
                 loc,
-                at: self.base + n.at,
-                len: n.raw.len(),
+                at: self.base + at,
+                len,
                 value,
             });
         }
-        value
     }
 
     /// Any field of a participant, of any type, repeated or unknown; the
@@ -989,16 +990,12 @@ impl<'a> Walker<'a, '_> {
     fn timestamp(&mut self, loc: TsLoc<'a>, integer_only: bool) -> Scan<TsValue<'a>> {
         self.sc.skip_ws();
         let at = self.sc.pos;
-        let expected = if integer_only {
-            "an integer (Unix ms)"
-        } else {
-            "a number (Unix ms)"
-        };
         let value = if self.sc.peek_kind("a value")? == Kind::Number {
             let n = self.sc.number()?;
-            self.check_timestamp(n, integer_only, expected)
+            self.check_timestamp(n, integer_only)
         } else {
             let found = self.any_value()?;
+            let expected = expected_timestamp(integer_only);
             self.error(
                 Rule::Type,
                 at,
@@ -1010,18 +1007,12 @@ impl<'a> Walker<'a, '_> {
                 why: Invalid::NotANumber,
             }
         };
-        if self.opts.collect.timestamps {
-            self.out.timestamps.push(Timestamp {
-                loc,
-                at: self.base + at,
-                len: self.sc.pos - at,
-                value,
-            });
-        }
+        self.record_timestamp(loc, at, self.sc.pos - at, value);
         Ok(value)
     }
 
-    fn check_timestamp(&mut self, n: JNum<'a>, integer_only: bool, expected: &str) -> TsValue<'a> {
+    fn check_timestamp(&mut self, n: JNum<'a>, integer_only: bool) -> TsValue<'a> {
+        let expected = expected_timestamp(integer_only);
         let invalid = |why| TsValue::Invalid { raw: n.raw, why };
         let ms = match n.value {
             NumValue::Int(v) => v,
@@ -1155,6 +1146,15 @@ impl std::fmt::Display for Found<'_> {
             Found::Array => f.write_str("an array"),
             Found::Object => f.write_str("an object"),
         }
+    }
+}
+
+/// What a timestamp field holds, for "expected ..." messages.
+fn expected_timestamp(integer_only: bool) -> &'static str {
+    if integer_only {
+        "an integer (Unix ms)"
+    } else {
+        "a number (Unix ms)"
     }
 }
 

@@ -20,10 +20,7 @@ static BUNDLED: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bun
 
 /// RFC 3339 in UTC with milliseconds, the form used in messages.
 pub fn utc_ms(ms: i64) -> String {
-    match Timestamp::from_millisecond(ms) {
-        Ok(ts) => format!("{ts:.3}"),
-        Err(_) => format!("{ms} ms (out of range)"),
-    }
+    rfc3339_utc_ms(ms)
 }
 
 /// A value read as Unix seconds, in RFC 3339 UTC.
@@ -170,7 +167,6 @@ impl TimeFormat {
             Style::UnixSeconds => {
                 format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
             }
-            Style::Rfc3339 if self.zone == TimeZone::UTC => rfc3339_utc_ms(ms),
             style => {
                 let zoned = ts.to_zoned(self.zone.clone());
                 match style {

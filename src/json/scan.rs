@@ -657,16 +657,13 @@ pub fn describe_byte(rest: &[u8]) -> String {
         Some(&b) if b.is_ascii_graphic() => format!("'{}'", b as char),
         Some(&b) if b < 0x80 => format!("byte 0x{b:02x}"),
         Some(_) => {
-            let n = rest.len().min(4);
-            match std::str::from_utf8(&rest[..n])
-                .ok()
-                .or_else(|| {
-                    simdutf8::compat::from_utf8(&rest[..n])
-                        .err()
-                        .and_then(|e| std::str::from_utf8(&rest[..e.valid_up_to()]).ok())
-                })
-                .and_then(|s| s.chars().next())
-            {
+            // The character the byte starts, if it is a whole one.
+            let head = &rest[..rest.len().min(4)];
+            let valid = match std::str::from_utf8(head) {
+                Ok(text) => text,
+                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            match valid.chars().next() {
                 Some(c) => format!("'{}' (U+{:04X})", c.escape_default(), c as u32),
                 None => format!("byte 0x{:02x}", rest[0]),
             }
