@@ -1,10 +1,11 @@
 //! Inputs (paths and standard input) and the split of one input into rooms:
 //! a single room, an array of rooms, or a stream (NDJSON or concatenated).
 //!
-//! A regular file is read whole, so a huge room is scanned once. Pipes and
-//! very large files are read in windows: a room that runs past the window
-//! is scanned again once more input is in, and consumed rooms are dropped,
-//! so memory follows the largest room, not the length of the stream.
+//! A regular file is held whole (mapped when large, read when small), so a
+//! huge room is scanned once. Pipes and very large files are read in
+//! windows: a room that runs past the window is scanned again once more
+//! input is in, and consumed rooms are dropped, so memory follows the
+//! largest room, not the length of the stream.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -25,6 +26,40 @@ const LOOKAHEAD: usize = 16;
 const WHOLE_PIECE: usize = 256 << 10;
 /// Reads from a pipe or a larger file come in windows of this size.
 const WINDOW: usize = 4 << 20;
+/// Files from this size up are mapped rather than read: copying a file
+/// that the page cache already holds costs as much as the whole scan, while
+/// for a small file one `read` is cheaper than setting up a mapping.
+const MAP_MIN: u64 = 1 << 20;
+
+/// The bytes of an input: read into memory, or a read-only map of a file.
+enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// Maps `file` for reading.
+///
+/// A map sees the file as it is on disk: were another process to truncate
+/// the file while it is being read, the read past the new end would kill
+/// this process with SIGBUS (ripgrep and git take the same risk for the
+/// same speed). Room dumps are written once and read many times, so the
+/// copy is not worth its cost; `None` (mapping refused) falls back to it.
+#[allow(unsafe_code)]
+fn map(file: &File) -> Option<memmap2::Mmap> {
+    // SAFETY: the map is read-only and private to this process; the only
+    // hazard is a concurrent truncation, described above.
+    unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -124,7 +159,7 @@ impl RoomReport<'_> {
 /// The bytes of one input, read as they are needed.
 struct Window {
     reader: Box<dyn Read>,
-    buf: Vec<u8>,
+    buf: Bytes,
     /// Absolute offset of `buf[0]`.
     base: usize,
     eof: bool,
@@ -144,41 +179,49 @@ struct Window {
 }
 
 impl Window {
+    fn new(reader: Box<dyn Read>, buf: Bytes, whole: bool, step: usize) -> Window {
+        Window {
+            reader,
+            buf,
+            base: 0,
+            eof: false,
+            origin: (0, LineStart::default()),
+            mark: (0, LineStart::default()),
+            utf8_checked: 0,
+            bad_utf8: None,
+            whole,
+            step: step.max(1),
+        }
+    }
+
     /// Reads more; `grow` asks for a window larger than the current one.
     fn fill(&mut self, grow: bool) -> io::Result<()> {
         if self.eof {
             return Ok(());
         }
-        if self.whole {
-            // Checked piece by piece while each piece is still in cache,
-            // rather than in a second pass over the whole buffer.
-            loop {
-                let n = (&mut self.reader)
-                    .take(WHOLE_PIECE as u64)
-                    .read_to_end(&mut self.buf)?;
-                if n == 0 {
-                    self.eof = true;
-                }
-                self.check_utf8();
-                if n == 0 {
-                    return Ok(());
-                }
+        loop {
+            let Bytes::Owned(buf) = &mut self.buf else {
+                // A map holds the whole file from the start.
+                return Ok(());
+            };
+            // A whole file is checked piece by piece while each piece is
+            // still in cache, rather than in a second pass over the buffer.
+            let limit = if self.whole {
+                WHOLE_PIECE
+            } else if grow {
+                (buf.len() * 2).max(self.step) - buf.len()
+            } else {
+                self.step
+            };
+            let n = (&mut self.reader).take(limit as u64).read_to_end(buf)?;
+            if n == 0 {
+                self.eof = true;
+            }
+            self.check_utf8();
+            if n == 0 || !self.whole {
+                return Ok(());
             }
         }
-        let target = if grow {
-            (self.buf.len() * 2).max(self.step)
-        } else {
-            self.buf.len() + self.step
-        };
-        let limit = target.saturating_sub(self.buf.len());
-        let n = (&mut self.reader)
-            .take(limit as u64)
-            .read_to_end(&mut self.buf)?;
-        if n == 0 {
-            self.eof = true;
-        }
-        self.check_utf8();
-        Ok(())
     }
 
     fn check_utf8(&mut self) {
@@ -217,7 +260,9 @@ impl Window {
         let (_, start) = loc.position();
         self.origin = (0, start);
         self.mark = (0, start);
-        self.buf.drain(..pos);
+        if let Bytes::Owned(buf) = &mut self.buf {
+            buf.drain(..pos);
+        }
         self.base += pos;
         self.utf8_checked = self.utf8_checked.saturating_sub(pos);
     }
@@ -253,6 +298,15 @@ pub fn for_each_room(
             }
             let file = File::open(path).map_err(|e| read_error(&name, &e))?;
             let whole = meta.is_file() && meta.len() <= WHOLE_FILE_LIMIT;
+            if whole
+                && meta.len() >= MAP_MIN
+                && let Some(mapped) = map(&file)
+            {
+                let mut w = Window::new(Box::new(io::empty()), Bytes::Mapped(mapped), true, 0);
+                w.eof = true;
+                w.check_utf8();
+                return split(name, w, opts, sink);
+            }
             // One allocation of the right size: growing a huge buffer by
             // doubling would copy it over and over.
             let capacity = if whole {
@@ -277,18 +331,21 @@ pub fn rooms_of(
     opts: &Options,
     sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
 ) -> Result<io::Result<()>, InputError> {
-    let mut w = Window {
+    let w = Window::new(
         reader,
-        buf: Vec::with_capacity(capacity),
-        base: 0,
-        eof: false,
-        origin: (0, LineStart::default()),
-        mark: (0, LineStart::default()),
-        utf8_checked: 0,
-        bad_utf8: None,
+        Bytes::Owned(Vec::with_capacity(capacity)),
         whole,
-        step: step.max(1),
-    };
+        step,
+    );
+    split(name, w, opts, sink)
+}
+
+fn split(
+    name: String,
+    mut w: Window,
+    opts: &Options,
+    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
+) -> Result<io::Result<()>, InputError> {
     while w.buf.len() < 3 && !w.eof {
         w.fill(false).map_err(|e| read_error(&name, &e))?;
     }

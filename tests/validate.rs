@@ -285,6 +285,39 @@ fn in_ndjson_a_broken_line_does_not_hide_the_lines_after_it() {
     );
 }
 
+/// Large files are mapped rather than read; what they report must not
+/// depend on that, down to the place of an error in the last line and
+/// invalid UTF-8 past the first megabyte.
+#[test]
+fn a_large_file_reads_the_same_as_the_same_bytes_on_stdin() {
+    let mut text = Vec::new();
+    let mut line = 0;
+    while text.len() < 3 << 20 {
+        line += 1;
+        text.extend_from_slice(
+            format!("{{\"id\":\"r{line}\",\"createdAt\":1700000000000,\"participants\":{{\"p\":{{\"identity\":\"p\",\"name\":\"n\",\"joinedAt\":1700000000001}}}}}}\n").as_bytes(),
+        );
+    }
+    text.extend_from_slice(b"{\"id\":\"last\",\"participants\":{\"p\":{\"joinedAt\":\"soon\"}}}\n");
+    text.extend_from_slice(b"{\"id\":\"\xff\",\"participants\":{}}\n");
+    let path = std::env::temp_dir().join(format!("ri-large-{}.ndjson", std::process::id()));
+    assert!(std::fs::write(&path, &text).is_ok());
+    let name = path.to_string_lossy().into_owned();
+    let from_file = run(&["validate", &name]);
+    let from_stdin = run_stdin(&["validate", "-"], &text);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(from_file.code, 1);
+    let expected = format!(
+        "{name}:{}:46: error[type]: /participants/p/joinedAt: expected an integer (Unix ms), found string \"soon\"\n\
+         {name}:{}:8: error[syntax]: invalid UTF-8 (byte 0xff); JSON text must be UTF-8\n\
+         1 file, {line} rooms valid, 2 invalid: 2 errors, 0 warnings\n",
+        line + 1,
+        line + 2,
+    );
+    assert_eq!(from_file.stdout, expected);
+    assert_eq!(from_stdin.stdout, expected.replace(&name, "<stdin>"));
+}
+
 #[test]
 fn hostile_inputs_get_a_clear_error_never_a_panic() {
     let deep = "[".repeat(100_000);
