@@ -77,8 +77,8 @@ pub fn usage_error(err: &mut dyn Write, message: &str) -> Exit {
     Exit::Usage
 }
 
-/// Whether the reader of our output went away, looking through wrappers
-/// (the csv writer reports an io error inside its own).
+/// Whether the reader of our output went away, looking through errors
+/// that wrap an io error.
 pub fn is_broken_pipe(e: &io::Error) -> bool {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return true;
@@ -88,12 +88,6 @@ pub fn is_broken_pipe(e: &io::Error) -> bool {
         .map(|inner| inner as &(dyn std::error::Error + 'static));
     while let Some(error) = source {
         if let Some(io) = error.downcast_ref::<io::Error>()
-            && io.kind() == io::ErrorKind::BrokenPipe
-        {
-            return true;
-        }
-        if let Some(csv) = error.downcast_ref::<csv::Error>()
-            && let csv::ErrorKind::Io(io) = csv.kind()
             && io.kind() == io::ErrorKind::BrokenPipe
         {
             return true;

@@ -139,6 +139,111 @@ fn identity(p: &Participant<'_>) -> String {
     }
 }
 
+/// Rows for `listed`, in that order, with their texts in `bytes`.
+///
+/// Rows are built in the order they are written, so writing reads memory
+/// in order. Reading the participants out of input order is the costly
+/// part: every text is touched first, a chunk at a time, in loads that do
+/// not depend on each other, so that their cache misses overlap and the
+/// copies that follow find the texts in cache.
+fn build_rows<'p, 'a>(
+    listed: &[&'p Participant<'a>],
+    now: i64,
+    rows: &mut Vec<Row<'p, 'a>>,
+    bytes: &mut Vec<u8>,
+) {
+    rows.clear();
+    bytes.clear();
+    for chunk in listed.chunks(32) {
+        let first = |s: Option<JStr<'_>>| s.and_then(|s| s.raw.first().copied()).unwrap_or(0);
+        let touched = chunk.iter().fold(0u8, |acc, p| {
+            acc ^ first(Some(p.key)) ^ first(p.identity) ^ first(p.name)
+        });
+        std::hint::black_box(touched);
+        rows.extend(chunk.iter().map(|p| row(p, now, bytes)));
+    }
+}
+
+/// The texts of rows as one string. The input was checked as UTF-8, so
+/// the check cannot fail; it is one pass instead of one per text.
+fn arena(bytes: &[u8]) -> Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// CSV and TSV records. Texts go through csv_core, which quotes a field
+/// only when it holds the delimiter, a quote or a line break, so the data
+/// stays exact; numbers, durations and statuses cannot hold those and are
+/// copied as they are.
+struct Delimited {
+    quoter: csv_core::Writer,
+    delimiter: u8,
+    line: Vec<u8>,
+}
+
+impl Delimited {
+    fn new(delimiter: u8) -> Delimited {
+        Delimited {
+            quoter: csv_core::WriterBuilder::new().delimiter(delimiter).build(),
+            delimiter,
+            line: Vec::with_capacity(64 << 10),
+        }
+    }
+
+    fn text(&mut self, mut field: &[u8]) {
+        // Room for the worst case: every byte a doubled quote.
+        loop {
+            let start = self.line.len();
+            self.line.resize(start + 2 * field.len() + 2, 0);
+            let (result, read, wrote) = self.quoter.field(field, &mut self.line[start..]);
+            self.line.truncate(start + wrote);
+            field = &field[read..];
+            if result == csv_core::WriteResult::InputEmpty {
+                break;
+            }
+        }
+        loop {
+            let start = self.line.len();
+            self.line.resize(start + 2, 0);
+            let (result, wrote) = self.quoter.delimiter(&mut self.line[start..]);
+            self.line.truncate(start + wrote);
+            if result == csv_core::WriteResult::InputEmpty {
+                break;
+            }
+        }
+    }
+
+    fn plain(&mut self, field: &[u8]) {
+        self.line.extend_from_slice(field);
+        self.line.push(self.delimiter);
+    }
+
+    /// A text as it will be written, delimiter included, for the fields
+    /// that are the same on every row.
+    fn encoded(&mut self, field: &[u8]) -> Vec<u8> {
+        let start = self.line.len();
+        self.text(field);
+        self.line.split_off(start)
+    }
+
+    fn end_record(&mut self) {
+        if let Some(last) = self.line.last_mut() {
+            *last = b'\n';
+        }
+    }
+
+    /// Writes out what is held once it is large enough, or when `all`.
+    fn flush(&mut self, out: &mut dyn Write, all: bool) -> io::Result<()> {
+        if all || self.line.len() >= 60 << 10 {
+            out.write_all(&self.line)?;
+            self.line.clear();
+        }
+        Ok(())
+    }
+}
+
 impl Row<'_, '_> {
     fn key<'t>(&self, arena: &'t str) -> &'t str {
         arena.get(self.texts[0]..self.texts[1]).unwrap_or_default()
@@ -324,33 +429,39 @@ impl Printer<'_> {
         match self.format {
             ParticipantsFormat::Json => self.out.write_all(b"["),
             ParticipantsFormat::Csv | ParticipantsFormat::Tsv if self.header => {
-                let mut w = self.csv_writer();
-                w.write_record(CSV_HEADER)?;
-                w.flush()
+                let mut w = Delimited::new(self.delimiter());
+                for field in CSV_HEADER {
+                    w.text(field.as_bytes());
+                }
+                w.end_record();
+                w.flush(self.out, true)
             }
             _ => Ok(()),
         }
     }
 
-    /// Quoting by the csv crate: a field with the delimiter, a quote or a
-    /// line break is quoted, so the data stays exact.
-    fn csv_writer(&mut self) -> csv::Writer<&mut dyn Write> {
-        let mut builder = csv::WriterBuilder::new();
+    fn delimiter(&self) -> u8 {
         if self.format == ParticipantsFormat::Tsv {
-            builder.delimiter(b'\t');
+            b'\t'
+        } else {
+            b','
         }
-        builder.from_writer(&mut *self.out)
     }
 
     fn room(
         &mut self,
         report: &RoomReport<'_>,
         scan: &RoomScan<'_>,
-        rows: &[Row<'_, '_>],
-        arena: &str,
+        listed: &[&Participant<'_>],
     ) -> io::Result<()> {
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
+        let now = self.tf.now_ms;
+        let mut rows = Vec::new();
+        let mut bytes = Vec::new();
+        // Machine formats are written a few hundred rows at a time, so
+        // rows and texts stay in cache and use no memory worth naming.
+        const CHUNK: usize = 512;
         match self.format {
             ParticipantsFormat::Table
             | ParticipantsFormat::Plain
@@ -361,12 +472,14 @@ impl Printer<'_> {
                     tf: &self.tf,
                     width: self.width,
                 };
+                build_rows(listed, now, &mut rows, &mut bytes);
+                let arena = arena(&bytes);
                 if self.sections.lone(report.last) {
-                    return human.write(&mut *self.out, rows, arena);
+                    return human.write(&mut *self.out, &rows, &arena);
                 }
                 let heading = listing::heading(report, scan, rows.len(), "participant");
                 let mut body = Vec::new();
-                human.write(&mut body, rows, arena)?;
+                human.write(&mut body, &rows, &arena)?;
                 let prefix = match self.format {
                     ParticipantsFormat::Plain => "# ",
                     ParticipantsFormat::Markdown => "### ",
@@ -375,72 +488,82 @@ impl Printer<'_> {
                 self.sections.push(self.out, heading, body, prefix)
             }
             ParticipantsFormat::Json | ParticipantsFormat::Ndjson => {
-                for r in rows {
-                    let key = r.key(arena);
-                    let identity = r.identity_text(arena);
-                    let name = r.name(arena);
-                    let record = Record {
-                        room: id.as_deref(),
-                        source: &source,
-                        key,
-                        identity,
-                        name,
-                        joined_at: r.joined,
-                        joined: r.joined.map(|v| self.tf.render(v)),
-                        left_at: r.left,
-                        left: r.left.map(|v| self.tf.render(v)),
-                        duration_ms: r.duration,
-                        duration: r.duration.map(time::duration),
-                        status: r.status,
-                    };
-                    if self.format == ParticipantsFormat::Json {
-                        self.out
-                            .write_all(if self.records > 0 { b",\n  " } else { b"\n  " })?;
-                    }
-                    self.records += 1;
-                    serde_json::to_writer(&mut *self.out, &record)?;
-                    if self.format == ParticipantsFormat::Ndjson {
-                        self.out.write_all(b"\n")?;
+                for chunk in listed.chunks(CHUNK) {
+                    build_rows(chunk, now, &mut rows, &mut bytes);
+                    let arena = arena(&bytes);
+                    for r in &rows {
+                        let record = Record {
+                            room: id.as_deref(),
+                            source: &source,
+                            key: r.key(&arena),
+                            identity: r.identity_text(&arena),
+                            name: r.name(&arena),
+                            joined_at: r.joined,
+                            joined: r.joined.map(|v| self.tf.render(v)),
+                            left_at: r.left,
+                            left: r.left.map(|v| self.tf.render(v)),
+                            duration_ms: r.duration,
+                            duration: r.duration.map(time::duration),
+                            status: r.status,
+                        };
+                        if self.format == ParticipantsFormat::Json {
+                            self.out.write_all(if self.records > 0 {
+                                b",\n  "
+                            } else {
+                                b"\n  "
+                            })?;
+                        }
+                        self.records += 1;
+                        serde_json::to_writer(&mut *self.out, &record)?;
+                        if self.format == ParticipantsFormat::Ndjson {
+                            self.out.write_all(b"\n")?;
+                        }
                     }
                 }
                 Ok(())
             }
             ParticipantsFormat::Csv | ParticipantsFormat::Tsv => {
-                let room = id.unwrap_or_default();
-                let tf = self.tf.clone();
-                let mut w = self.csv_writer();
+                let mut w = Delimited::new(self.delimiter());
+                let room = w.encoded(id.unwrap_or_default().as_bytes());
+                let source = w.encoded(source.as_bytes());
                 let mut number = itoa::Buffer::new();
                 let mut text = String::with_capacity(32);
-                for r in rows {
-                    w.write_field(&room)?;
-                    w.write_field(r.key(arena))?;
-                    w.write_field(r.identity_text(arena).unwrap_or_default())?;
-                    w.write_field(r.name(arena).unwrap_or_default())?;
-                    for v in [r.joined, r.left] {
-                        text.clear();
-                        match v {
-                            Some(v) => {
-                                w.write_field(number.format(v))?;
-                                tf.render_into(v, &mut text);
+                for chunk in listed.chunks(CHUNK) {
+                    build_rows(chunk, now, &mut rows, &mut bytes);
+                    let arena = arena(&bytes);
+                    for r in &rows {
+                        w.line.extend_from_slice(&room);
+                        w.text(r.key(&arena).as_bytes());
+                        w.text(r.identity_text(&arena).unwrap_or_default().as_bytes());
+                        w.text(r.name(&arena).unwrap_or_default().as_bytes());
+                        for v in [r.joined, r.left] {
+                            text.clear();
+                            match v {
+                                Some(v) => {
+                                    w.plain(number.format(v).as_bytes());
+                                    self.tf.render_into(v, &mut text);
+                                }
+                                None => w.plain(b""),
                             }
-                            None => w.write_field("")?,
+                            // A `+FORMAT` time style may hold anything.
+                            w.text(text.as_bytes());
                         }
-                        w.write_field(&text)?;
-                    }
-                    text.clear();
-                    match r.duration {
-                        Some(v) => {
-                            w.write_field(number.format(v))?;
-                            time::duration_into(v, &mut text);
+                        text.clear();
+                        match r.duration {
+                            Some(v) => {
+                                w.plain(number.format(v).as_bytes());
+                                time::duration_into(v, &mut text);
+                            }
+                            None => w.plain(b""),
                         }
-                        None => w.write_field("")?,
+                        w.plain(text.as_bytes());
+                        w.plain(r.status.as_str().as_bytes());
+                        w.line.extend_from_slice(&source);
+                        w.end_record();
+                        w.flush(self.out, false)?;
                     }
-                    w.write_field(&text)?;
-                    w.write_field(r.status.as_str())?;
-                    w.write_field(&source)?;
-                    w.write_record(None::<&[u8]>)?;
                 }
-                w.flush()
+                w.flush(self.out, true)
             }
         }
     }
@@ -484,19 +607,8 @@ pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         let Event::Room(report, scan) = event else {
             return Ok(());
         };
-        // Rows are built in the order they are listed, so that writing
-        // them reads memory in order; reading the participants out of
-        // order here is a short loop whose cache misses overlap.
         let listed = listed(&scan.participants, args, now_ms);
-        let mut bytes = Vec::new();
-        let rows: Vec<Row<'_, '_>> = listed.iter().map(|p| row(p, now_ms, &mut bytes)).collect();
-        // The input was checked as UTF-8, so this cannot fail; it is one
-        // pass over the arena instead of one check per text.
-        let arena = match simdutf8::basic::from_utf8(&bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(&bytes),
-        };
-        printer.room(report, scan, &rows, &arena)
+        printer.room(report, scan, &listed)
     };
     let result = match started {
         Ok(()) => listing.walk(args.input.color, err, &mut each),

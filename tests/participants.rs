@@ -85,6 +85,31 @@ fn csv_round_trips_through_a_csv_parser() {
     assert_eq!(json.as_array().map(Vec::len), Some(6));
 }
 
+/// Every field a user can shape, the times of a `+FORMAT` style included,
+/// is quoted when it holds the delimiter or a quote, in CSV and in TSV.
+#[test]
+fn delimiters_and_quotes_in_any_field_survive_csv_and_tsv() {
+    for (format, delimiter) in [("csv", b','), ("tsv", b'\t')] {
+        let r = participants(&["--format", format, "--time-style", "+%d,%b\t\"%Y\"", PEOPLE]);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(r.stdout.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+        assert_eq!(rows.len(), 6, "{format}: {}", r.stdout);
+        assert!(
+            rows.iter().all(|row| row.len() == 12),
+            "{format}: {}",
+            r.stdout
+        );
+        let noa = rows.iter().find(|row| &row[1] == "noa");
+        assert_eq!(
+            noa.map(|row| (row[4].to_string(), row[5].to_string())),
+            Some(("1710051000000".to_string(), "10,Mar\t\"2024\"".to_string())),
+            "{format}"
+        );
+    }
+}
+
 fn identities(stdout: &str) -> Vec<String> {
     stdout
         .lines()
