@@ -524,6 +524,12 @@ impl Printer<'_> {
             }
             ParticipantsFormat::Csv | ParticipantsFormat::Tsv => {
                 let mut w = Delimited::new(self.delimiter());
+                // These styles write digits and `-:.TZ+` only; RFC 2822 has
+                // commas and a `+FORMAT` style may hold anything.
+                let times_plain = matches!(
+                    self.tf.style,
+                    time::Style::Rfc3339 | time::Style::IsoDate | time::Style::UnixSeconds
+                );
                 let room = w.encoded(id.unwrap_or_default().as_bytes());
                 let source = w.encoded(source.as_bytes());
                 let mut number = itoa::Buffer::new();
@@ -545,8 +551,11 @@ impl Printer<'_> {
                                 }
                                 None => w.plain(b""),
                             }
-                            // A `+FORMAT` time style may hold anything.
-                            w.text(text.as_bytes());
+                            if times_plain {
+                                w.plain(text.as_bytes());
+                            } else {
+                                w.text(text.as_bytes());
+                            }
                         }
                         text.clear();
                         match r.duration {

@@ -108,6 +108,15 @@ fn delimiters_and_quotes_in_any_field_survive_csv_and_tsv() {
             "{format}"
         );
     }
+    let r = participants(&["--format", "csv", "--time-style", "rfc2822", PEOPLE]);
+    let noa = r.stdout.lines().find(|l| l.contains(",noa,"));
+    assert_eq!(
+        noa.and_then(|l| l.split(",1710051000000,").nth(1))
+            .map(|rest| rest.starts_with("\"Sun, 10 Mar 2024 06:10:00 +0000\",")),
+        Some(true),
+        "{}",
+        r.stdout
+    );
 }
 
 fn identities(stdout: &str) -> Vec<String> {
