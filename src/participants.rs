@@ -413,6 +413,206 @@ impl Human<'_> {
     }
 }
 
+/// What every row of one room shares in the machine formats.
+struct Machine<'r> {
+    format: ParticipantsFormat,
+    delimiter: u8,
+    tf: &'r TimeFormat,
+    id: Option<&'r str>,
+    source: &'r str,
+    /// The room ID and the source as CSV fields, quoted once per room.
+    room_field: Vec<u8>,
+    source_field: Vec<u8>,
+    /// Times in this style never need CSV quoting: RFC 3339, ISO dates and
+    /// Unix seconds write digits and `-:.TZ+` only, while RFC 2822 has
+    /// commas and a `+FORMAT` style may hold anything.
+    times_plain: bool,
+}
+
+impl<'r> Machine<'r> {
+    fn room(
+        format: ParticipantsFormat,
+        delimiter: u8,
+        tf: &'r TimeFormat,
+        id: Option<&'r str>,
+        source: &'r str,
+    ) -> Machine<'r> {
+        let mut quoter = Delimited::new(delimiter);
+        Machine {
+            format,
+            delimiter,
+            tf,
+            id,
+            source,
+            room_field: quoter.encoded(id.unwrap_or_default().as_bytes()),
+            source_field: quoter.encoded(source.as_bytes()),
+            times_plain: matches!(
+                tf.style,
+                time::Style::Rfc3339 | time::Style::IsoDate | time::Style::UnixSeconds
+            ),
+        }
+    }
+}
+
+/// The buffers one thread needs to write rows, reused from chunk to chunk.
+struct MachineWriter<'p, 'a> {
+    rows: Vec<Row<'p, 'a>>,
+    bytes: Vec<u8>,
+    delimited: Delimited,
+    number: itoa::Buffer,
+    text: String,
+}
+
+impl<'p, 'a> MachineWriter<'p, 'a> {
+    fn new(room: &Machine<'_>) -> Self {
+        MachineWriter {
+            rows: Vec::new(),
+            bytes: Vec::new(),
+            delimited: Delimited::new(room.delimiter),
+            number: itoa::Buffer::new(),
+            text: String::with_capacity(32),
+        }
+    }
+
+    /// Appends `listed` to `out`; `preceding` records were written before
+    /// them, which decides the JSON separator.
+    fn chunk(
+        &mut self,
+        room: &Machine<'_>,
+        listed: &[&'p Participant<'a>],
+        preceding: usize,
+        out: &mut Vec<u8>,
+    ) -> io::Result<()> {
+        build_rows(listed, room.tf.now_ms, &mut self.rows, &mut self.bytes);
+        if matches!(
+            room.format,
+            ParticipantsFormat::Csv | ParticipantsFormat::Tsv
+        ) {
+            self.delimited_rows(room, out);
+            return Ok(());
+        }
+        let arena = arena(&self.bytes);
+        for (i, r) in self.rows.iter().enumerate() {
+            let record = Record {
+                room: room.id,
+                source: room.source,
+                key: r.key(&arena),
+                identity: r.identity_text(&arena),
+                name: r.name(&arena),
+                joined_at: r.joined,
+                joined: r.joined.map(|v| room.tf.render(v)),
+                left_at: r.left,
+                left: r.left.map(|v| room.tf.render(v)),
+                duration_ms: r.duration,
+                duration: r.duration.map(time::duration),
+                status: r.status,
+            };
+            if room.format == ParticipantsFormat::Json {
+                out.extend_from_slice(if preceding + i > 0 { b",\n  " } else { b"\n  " });
+            }
+            serde_json::to_writer(&mut *out, &record)?;
+            if room.format == ParticipantsFormat::Ndjson {
+                out.push(b'\n');
+            }
+        }
+        Ok(())
+    }
+
+    fn delimited_rows(&mut self, room: &Machine<'_>, out: &mut Vec<u8>) {
+        let arena = arena(&self.bytes);
+        let w = &mut self.delimited;
+        std::mem::swap(&mut w.line, out);
+        for r in &self.rows {
+            w.line.extend_from_slice(&room.room_field);
+            w.text(r.key(&arena).as_bytes());
+            w.text(r.identity_text(&arena).unwrap_or_default().as_bytes());
+            w.text(r.name(&arena).unwrap_or_default().as_bytes());
+            for v in [r.joined, r.left] {
+                self.text.clear();
+                match v {
+                    Some(v) => {
+                        w.plain(self.number.format(v).as_bytes());
+                        room.tf.render_into(v, &mut self.text);
+                    }
+                    None => w.plain(b""),
+                }
+                if room.times_plain {
+                    w.plain(self.text.as_bytes());
+                } else {
+                    w.text(self.text.as_bytes());
+                }
+            }
+            self.text.clear();
+            match r.duration {
+                Some(v) => {
+                    w.plain(self.number.format(v).as_bytes());
+                    time::duration_into(v, &mut self.text);
+                }
+                None => w.plain(b""),
+            }
+            w.plain(self.text.as_bytes());
+            w.plain(r.status.as_str().as_bytes());
+            w.line.extend_from_slice(&room.source_field);
+            w.end_record();
+        }
+        std::mem::swap(&mut w.line, out);
+    }
+}
+
+/// Rows are written a few hundred at a time, so rows and texts stay in
+/// cache and take no memory worth naming.
+const CHUNK: usize = 512;
+/// From this many chunks on, a second thread formats every other chunk
+/// while this one formats and writes the rest: formatting is most of the
+/// work once a room is read, and the two halves need nothing from each
+/// other. Smaller rooms are not worth a thread.
+const PARALLEL_CHUNKS: usize = 8;
+
+/// Writes the rows of `listed` in a machine format to `out`.
+fn machine_rows(
+    room: &Machine<'_>,
+    listed: &[&Participant<'_>],
+    preceding: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let chunks: Vec<&[&Participant<'_>]> = listed.chunks(CHUNK).collect();
+    let mut writer = MachineWriter::new(room);
+    let mut buf = Vec::with_capacity(CHUNK * 256);
+    let mut own = |k: usize, buf: &mut Vec<u8>, out: &mut dyn Write| -> io::Result<()> {
+        buf.clear();
+        writer.chunk(room, chunks[k], preceding + k * CHUNK, buf)?;
+        out.write_all(buf)
+    };
+    if chunks.len() < PARALLEL_CHUNKS {
+        return (0..chunks.len()).try_for_each(|k| own(k, &mut buf, &mut *out));
+    }
+    std::thread::scope(|scope| {
+        // Two buffers in flight are enough to keep both threads busy; a
+        // failed write drops the receiver, which ends the helper.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
+        let chunks = &chunks;
+        scope.spawn(move || {
+            let mut writer = MachineWriter::new(room);
+            for k in (1..chunks.len()).step_by(2) {
+                let mut buf = Vec::with_capacity(CHUNK * 256);
+                let done = writer.chunk(room, chunks[k], preceding + k * CHUNK, &mut buf);
+                if sender.send(done.map(|()| buf)).is_err() {
+                    break;
+                }
+            }
+        });
+        for k in 0..chunks.len() {
+            if k % 2 == 0 {
+                own(k, &mut buf, &mut *out)?;
+            } else {
+                let theirs = receiver.recv().map_err(io::Error::other)??;
+                out.write_all(&theirs)?;
+            }
+        }
+        Ok(())
+    })
+}
+
 struct Printer<'w> {
     format: ParticipantsFormat,
     header: bool,
@@ -456,12 +656,6 @@ impl Printer<'_> {
     ) -> io::Result<()> {
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
-        let now = self.tf.now_ms;
-        let mut rows = Vec::new();
-        let mut bytes = Vec::new();
-        // Machine formats are written a few hundred rows at a time, so
-        // rows and texts stay in cache and use no memory worth naming.
-        const CHUNK: usize = 512;
         match self.format {
             ParticipantsFormat::Table
             | ParticipantsFormat::Plain
@@ -472,7 +666,8 @@ impl Printer<'_> {
                     tf: &self.tf,
                     width: self.width,
                 };
-                build_rows(listed, now, &mut rows, &mut bytes);
+                let (mut rows, mut bytes) = (Vec::new(), Vec::new());
+                build_rows(listed, self.tf.now_ms, &mut rows, &mut bytes);
                 let arena = arena(&bytes);
                 if self.sections.lone(report.last) {
                     return human.write(&mut *self.out, &rows, &arena);
@@ -487,92 +682,20 @@ impl Printer<'_> {
                 };
                 self.sections.push(self.out, heading, body, prefix)
             }
-            ParticipantsFormat::Json | ParticipantsFormat::Ndjson => {
-                for chunk in listed.chunks(CHUNK) {
-                    build_rows(chunk, now, &mut rows, &mut bytes);
-                    let arena = arena(&bytes);
-                    for r in &rows {
-                        let record = Record {
-                            room: id.as_deref(),
-                            source: &source,
-                            key: r.key(&arena),
-                            identity: r.identity_text(&arena),
-                            name: r.name(&arena),
-                            joined_at: r.joined,
-                            joined: r.joined.map(|v| self.tf.render(v)),
-                            left_at: r.left,
-                            left: r.left.map(|v| self.tf.render(v)),
-                            duration_ms: r.duration,
-                            duration: r.duration.map(time::duration),
-                            status: r.status,
-                        };
-                        if self.format == ParticipantsFormat::Json {
-                            self.out.write_all(if self.records > 0 {
-                                b",\n  "
-                            } else {
-                                b"\n  "
-                            })?;
-                        }
-                        self.records += 1;
-                        serde_json::to_writer(&mut *self.out, &record)?;
-                        if self.format == ParticipantsFormat::Ndjson {
-                            self.out.write_all(b"\n")?;
-                        }
-                    }
-                }
-                Ok(())
-            }
-            ParticipantsFormat::Csv | ParticipantsFormat::Tsv => {
-                let mut w = Delimited::new(self.delimiter());
-                // These styles write digits and `-:.TZ+` only; RFC 2822 has
-                // commas and a `+FORMAT` style may hold anything.
-                let times_plain = matches!(
-                    self.tf.style,
-                    time::Style::Rfc3339 | time::Style::IsoDate | time::Style::UnixSeconds
+            ParticipantsFormat::Json
+            | ParticipantsFormat::Ndjson
+            | ParticipantsFormat::Csv
+            | ParticipantsFormat::Tsv => {
+                let room = Machine::room(
+                    self.format,
+                    self.delimiter(),
+                    &self.tf,
+                    id.as_deref(),
+                    &source,
                 );
-                let room = w.encoded(id.unwrap_or_default().as_bytes());
-                let source = w.encoded(source.as_bytes());
-                let mut number = itoa::Buffer::new();
-                let mut text = String::with_capacity(32);
-                for chunk in listed.chunks(CHUNK) {
-                    build_rows(chunk, now, &mut rows, &mut bytes);
-                    let arena = arena(&bytes);
-                    for r in &rows {
-                        w.line.extend_from_slice(&room);
-                        w.text(r.key(&arena).as_bytes());
-                        w.text(r.identity_text(&arena).unwrap_or_default().as_bytes());
-                        w.text(r.name(&arena).unwrap_or_default().as_bytes());
-                        for v in [r.joined, r.left] {
-                            text.clear();
-                            match v {
-                                Some(v) => {
-                                    w.plain(number.format(v).as_bytes());
-                                    self.tf.render_into(v, &mut text);
-                                }
-                                None => w.plain(b""),
-                            }
-                            if times_plain {
-                                w.plain(text.as_bytes());
-                            } else {
-                                w.text(text.as_bytes());
-                            }
-                        }
-                        text.clear();
-                        match r.duration {
-                            Some(v) => {
-                                w.plain(number.format(v).as_bytes());
-                                time::duration_into(v, &mut text);
-                            }
-                            None => w.plain(b""),
-                        }
-                        w.plain(text.as_bytes());
-                        w.plain(r.status.as_str().as_bytes());
-                        w.line.extend_from_slice(&source);
-                        w.end_record();
-                        w.flush(self.out, false)?;
-                    }
-                }
-                w.flush(self.out, true)
+                machine_rows(&room, listed, self.records, &mut *self.out)?;
+                self.records += listed.len();
+                Ok(())
             }
         }
     }

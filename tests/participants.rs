@@ -264,6 +264,67 @@ fn help_explains_the_leftat_quirk() {
     assert!(r.stdout.contains("Examples:"));
 }
 
+/// Large rooms are formatted by two threads, a chunk each in turn; the
+/// rows must come out whole, once each, and in order, in every machine
+/// format.
+#[test]
+fn a_large_room_lists_every_row_once_in_sorted_order() {
+    let n: usize = 20_011;
+    let mut room = String::from("{\"id\":\"big\",\"participants\":{");
+    for i in 0..n {
+        // A permutation of 0..n, so that sorting moves nearly every row.
+        let t = (i * 7919) % n;
+        if i > 0 {
+            room.push(',');
+        }
+        room.push_str(&format!(
+            "\"u{i}\":{{\"identity\":\"u{i}\",\"name\":\"Name, \\\"{i}\\\"\",\"joinedAt\":{}}}",
+            1_700_000_000_000u64 + t as u64 * 1000
+        ));
+    }
+    room.push_str("}}");
+    let path = std::env::temp_dir().join(format!("ri-large-{}.json", std::process::id()));
+    assert!(std::fs::write(&path, &room).is_ok());
+    let file = path.to_string_lossy().into_owned();
+    let out = |format: &str| participants(&["--format", format, &file]).stdout;
+    let (csv_text, json_text, ndjson_text) = (out("csv"), out("json"), out("ndjson"));
+    let _ = std::fs::remove_file(&path);
+
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    assert_eq!(rows.len(), n);
+    let joined: Vec<u64> = rows.iter().filter_map(|r| r[4].parse().ok()).collect();
+    let expected: Vec<u64> = (0..n as u64)
+        .map(|t| 1_700_000_000_000 + t * 1000)
+        .collect();
+    assert_eq!(joined, expected, "every row once, sorted by join time");
+    let keys: Vec<String> = rows.iter().map(|r| r[1].to_string()).collect();
+    assert!(
+        rows.iter()
+            .all(|r| r[3] == format!("Name, \"{}\"", &r[1][1..]))
+    );
+
+    let json: serde_json::Value = match serde_json::from_str(&json_text) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    };
+    let json_keys: Vec<String> = json
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| r["key"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(json_keys, keys);
+    let ndjson_keys: Vec<String> = ndjson_text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|r| r["key"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ndjson_keys, keys);
+}
+
 #[test]
 fn a_huge_room_into_head_ends_quietly_in_every_format() {
     let path = std::env::temp_dir().join(format!("ri-head-{}.json", std::process::id()));
