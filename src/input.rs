@@ -11,6 +11,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
 use crate::json::lines::{LineStart, Locator};
@@ -34,7 +35,7 @@ const MAP_MIN: u64 = 1 << 20;
 /// The bytes of an input: read into memory, or a read-only map of a file.
 enum Bytes {
     Owned(Vec<u8>),
-    Mapped(memmap2::Mmap),
+    Mapped(Arc<memmap2::Mmap>),
 }
 
 impl std::ops::Deref for Bytes {
@@ -169,10 +170,7 @@ struct Window {
     /// The furthest offset located so far and its position, so locating
     /// the findings of a stream of rooms is one pass, not one per room.
     mark: (usize, LineStart),
-    /// `buf[..utf8_checked]` is known to be UTF-8.
-    utf8_checked: usize,
-    /// Absolute offset of the first byte that is not UTF-8.
-    bad_utf8: Option<usize>,
+    utf8: Utf8,
     whole: bool,
     /// Bytes to read at a time when not reading whole.
     step: usize,
@@ -187,8 +185,7 @@ impl Window {
             eof: false,
             origin: (0, LineStart::default()),
             mark: (0, LineStart::default()),
-            utf8_checked: 0,
-            bad_utf8: None,
+            utf8: Utf8::default(),
             whole,
             step: step.max(1),
         }
@@ -217,31 +214,9 @@ impl Window {
             if n == 0 {
                 self.eof = true;
             }
-            self.check_utf8();
+            self.utf8.check(&self.buf, self.base, self.eof);
             if n == 0 || !self.whole {
                 return Ok(());
-            }
-        }
-    }
-
-    fn check_utf8(&mut self) {
-        if self.bad_utf8.is_some() {
-            return;
-        }
-        let rest = &self.buf[self.utf8_checked..];
-        match simdutf8::basic::from_utf8(rest) {
-            Ok(_) => self.utf8_checked = self.buf.len(),
-            Err(_) => {
-                let e = match simdutf8::compat::from_utf8(rest) {
-                    Ok(_) => return,
-                    Err(e) => e,
-                };
-                if e.error_len().is_none() && !self.eof {
-                    // A character split by the window edge.
-                    self.utf8_checked += e.valid_up_to();
-                } else {
-                    self.bad_utf8 = Some(self.base + self.utf8_checked + e.valid_up_to());
-                }
             }
         }
     }
@@ -264,8 +239,157 @@ impl Window {
             buf.drain(..pos);
         }
         self.base += pos;
-        self.utf8_checked = self.utf8_checked.saturating_sub(pos);
+        self.utf8.checked = self.utf8.checked.saturating_sub(pos);
     }
+}
+
+/// What is known of an input's bytes as UTF-8.
+#[derive(Default)]
+struct Utf8 {
+    /// `buf[..checked]` is known to be UTF-8 (relative to the window).
+    checked: usize,
+    /// Absolute offset of the first byte that is not UTF-8.
+    bad: Option<usize>,
+    /// A helper thread checking a mapped file ahead of the scan; `checked`
+    /// and `bad` are taken from it as they are needed.
+    background: Option<Arc<Utf8Progress>>,
+}
+
+impl Utf8 {
+    /// Checks `buf[checked..]`; `base` is the absolute offset of `buf`.
+    fn check(&mut self, buf: &[u8], base: usize, eof: bool) {
+        // A check from here supersedes the helper's.
+        self.background = None;
+        if self.bad.is_some() {
+            return;
+        }
+        let rest = &buf[self.checked..];
+        match simdutf8::basic::from_utf8(rest) {
+            Ok(_) => self.checked = buf.len(),
+            Err(_) => {
+                let e = match simdutf8::compat::from_utf8(rest) {
+                    Ok(_) => return,
+                    Err(e) => e,
+                };
+                if e.error_len().is_none() && !eof {
+                    // A character split by the window edge.
+                    self.checked += e.valid_up_to();
+                } else {
+                    self.bad = Some(base + self.checked + e.valid_up_to());
+                }
+            }
+        }
+    }
+
+    /// Checks again from `from` (relative), after a broken line was
+    /// skipped: a bad byte behind it no longer counts.
+    fn restart(&mut self, buf: &[u8], base: usize, eof: bool, from: usize) {
+        if self.bad.take().is_some() || self.background.is_some() {
+            self.checked = from;
+            self.check(buf, base, eof);
+        }
+    }
+
+    /// Waits until the helper has checked the bytes before `up_to`
+    /// (absolute), or found the first that is not UTF-8.
+    fn sync(&mut self, buf: &[u8], base: usize, eof: bool, up_to: usize) {
+        let Some(progress) = &self.background else {
+            return;
+        };
+        let mut state = progress
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while state.checked < up_to && state.bad.is_none() && !state.done {
+            state = progress
+                .advanced
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        let (checked, bad) = (state.checked, state.bad);
+        drop(state);
+        self.checked = checked - base;
+        self.bad = bad;
+        if checked < up_to && bad.is_none() {
+            // The helper ended early (it cannot, short of a panic): check
+            // the rest here.
+            self.check(buf, base, eof);
+        }
+    }
+}
+
+/// How far the helper thread has checked a mapped file as UTF-8.
+#[derive(Default)]
+struct Utf8Progress {
+    state: Mutex<Checked>,
+    advanced: Condvar,
+}
+
+#[derive(Default)]
+struct Checked {
+    /// `bytes[..checked]` is UTF-8.
+    checked: usize,
+    /// The first byte that is not.
+    bad: Option<usize>,
+    /// The helper has stopped.
+    done: bool,
+}
+
+impl Utf8Progress {
+    fn publish(&self, update: impl FnOnce(&mut Checked)) {
+        update(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner));
+        self.advanced.notify_all();
+    }
+}
+
+/// Marks the helper as stopped however it stops, so no one waits for it
+/// in vain.
+struct Done(Arc<Utf8Progress>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.publish(|state| state.done = true);
+    }
+}
+
+/// Checks a mapped file as UTF-8 on a helper thread, a megabyte at a time,
+/// so the check overlaps the scan instead of preceding it. `None` when no
+/// thread could be started.
+fn check_in_background(bytes: Arc<memmap2::Mmap>) -> Option<Arc<Utf8Progress>> {
+    const PIECE: usize = 1 << 20;
+    let progress = Arc::new(Utf8Progress::default());
+    let done = Done(Arc::clone(&progress));
+    let spawned = std::thread::Builder::new()
+        .name("utf8-check".into())
+        .spawn(move || {
+            let progress = &done.0;
+            let mut at = 0;
+            while at < bytes.len() {
+                let end = (at + PIECE).min(bytes.len());
+                let piece = &bytes[at..end];
+                let (next, bad) = match simdutf8::basic::from_utf8(piece) {
+                    Ok(_) => (end, None),
+                    Err(_) => match simdutf8::compat::from_utf8(piece) {
+                        Ok(_) => (end, None),
+                        // A character cut by the piece's end: the next
+                        // piece starts with it.
+                        Err(e) if e.error_len().is_none() && end < bytes.len() => {
+                            (at + e.valid_up_to(), None)
+                        }
+                        Err(e) => (at + e.valid_up_to(), Some(at + e.valid_up_to())),
+                    },
+                };
+                progress.publish(|state| {
+                    state.checked = next;
+                    state.bad = bad;
+                });
+                if bad.is_some() || next == at {
+                    return;
+                }
+                at = next;
+            }
+        });
+    spawned.ok().map(|_| progress)
 }
 
 enum Top {
@@ -302,9 +426,14 @@ pub fn for_each_room(
                 && meta.len() >= MAP_MIN
                 && let Some(mapped) = map(&file)
             {
+                let mapped = Arc::new(mapped);
+                let background = check_in_background(Arc::clone(&mapped));
                 let mut w = Window::new(Box::new(io::empty()), Bytes::Mapped(mapped), true, 0);
                 w.eof = true;
-                w.check_utf8();
+                match background {
+                    Some(progress) => w.utf8.background = Some(progress),
+                    None => w.utf8.check(&w.buf, w.base, w.eof),
+                }
                 return split(name, w, opts, sink);
             }
             // One allocation of the right size: growing a huge buffer by
@@ -379,6 +508,7 @@ fn split(
                 continue;
             }
             let resync = ndjson && matches!(top, Top::Start | Top::Stream);
+            w.utf8.sync(&w.buf, w.base, w.eof, w.base + at + 1);
             let sent = emit_stop(&w, &file, index, at, message, !resync, sink);
             if !resync || sent.is_err() {
                 return Ok(sent);
@@ -392,10 +522,7 @@ fn split(
             if error_line > keep {
                 pos = error_line;
                 top = Top::Start;
-                if w.bad_utf8.take().is_some() {
-                    w.utf8_checked = pos;
-                    w.check_utf8();
-                }
+                w.utf8.restart(&w.buf, w.base, w.eof, pos);
             } else {
                 pos = keep;
                 skip_line = true;
@@ -412,10 +539,7 @@ fn split(
                     top = Top::Start;
                     // A bad byte on the skipped line is behind us: check
                     // again from the new line.
-                    if w.bad_utf8.take().is_some() {
-                        w.utf8_checked = pos;
-                        w.check_utf8();
-                    }
+                    w.utf8.restart(&w.buf, w.base, w.eof, pos);
                 }
                 None if w.eof => return Ok(Ok(())),
                 None => {
@@ -526,7 +650,8 @@ fn split(
             }
             Err(Stop::Syntax(e)) => stop!(room_at, e.at, e.message),
             Ok((scan, end)) => {
-                if let Some(bad) = w.bad_utf8.filter(|&b| b < w.base + end) {
+                w.utf8.sync(&w.buf, w.base, w.eof, w.base + end);
+                if let Some(bad) = w.utf8.bad.filter(|&b| b < w.base + end) {
                     let at = bad - w.base;
                     stop!(room_at, at, invalid_utf8(&w, bad))
                 }
@@ -609,7 +734,7 @@ fn emit_stop(
     last: bool,
     sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let (at, message) = match w.bad_utf8 {
+    let (at, message) = match w.utf8.bad {
         Some(bad) if bad <= w.base + at => (bad - w.base, invalid_utf8(w, bad)),
         _ => (at, message),
     };
