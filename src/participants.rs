@@ -259,16 +259,6 @@ impl Row<'_, '_> {
             .then(|| arena.get(self.texts[2]..self.texts[3]).unwrap_or_default())
     }
 
-    /// The identity, or the key when there is none; both when they differ.
-    fn identity(&self, arena: &str) -> String {
-        let key = self.key(arena);
-        match self.identity_text(arena) {
-            Some(id) if id != key => format!("{id} (key {key})"),
-            Some(id) => id.to_string(),
-            None => key.to_string(),
-        }
-    }
-
     fn time_cell(v: Option<TsValue<'_>>, tf: &TimeFormat) -> String {
         match v {
             None => String::new(),
@@ -281,15 +271,34 @@ impl Row<'_, '_> {
 
     /// One of the six human columns, sanitized, appended to `out`.
     fn cell(&self, col: usize, tf: &TimeFormat, arena: &str, out: &mut String) {
-        let time = |v: Option<TsValue<'_>>, out: &mut String| match v {
-            Some(TsValue::Ms(ms)) => tf.render_into(ms, out),
-            other => out.push_str(&sanitize(&Self::time_cell(other, tf))),
+        // The participant itself is read only for a value that is not a
+        // time, which the row does not hold.
+        let time = |ms: Option<i64>, left: bool, out: &mut String| match ms {
+            Some(ms) => tf.render_into(ms, out),
+            None => {
+                let v = if left { self.p.left } else { self.p.joined };
+                out.push_str(&sanitize(&Self::time_cell(v, tf)));
+            }
         };
         match col {
-            0 => out.push_str(&sanitize(&self.identity(arena))),
+            0 => {
+                // The identity, or the key when there is none; both when
+                // they differ (the same text as `identity`, which sorts).
+                let key = self.key(arena);
+                match self.identity_text(arena) {
+                    Some(id) if id != key => {
+                        out.push_str(&sanitize(id));
+                        out.push_str(" (key ");
+                        out.push_str(&sanitize(key));
+                        out.push(')');
+                    }
+                    Some(id) => out.push_str(&sanitize(id)),
+                    None => out.push_str(&sanitize(key)),
+                }
+            }
             1 => out.push_str(&sanitize(self.name(arena).unwrap_or_default())),
-            2 => time(self.p.joined, out),
-            3 => time(self.p.left, out),
+            2 => time(self.joined, false, out),
+            3 => time(self.left, true, out),
             4 => {
                 if let Some(d) = self.duration {
                     time::duration_into(d, out);

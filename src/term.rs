@@ -32,7 +32,8 @@ fn push_escape(out: &mut String, c: char) {
 
 /// Text from the input, made safe to print.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hazard) {
+    // Printable ASCII, the usual text, has no hazard: one quick pass.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_hazard) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

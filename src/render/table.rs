@@ -39,8 +39,11 @@ pub fn bordered(
     // Only when the rest still gets a usable width; on a very narrow
     // terminal every column wraps rather than the table overflowing.
     let widest = |index: usize| {
-        std::iter::once(header.get(index).map_or(0, |h| h.width()))
-            .chain(rows.iter().map(|r| r.get(index).map_or(0, |c| c.width())))
+        std::iter::once(header.get(index).map_or(0, |h| display_width(h)))
+            .chain(
+                rows.iter()
+                    .map(|r| r.get(index).map_or(0, |c| display_width(c))),
+            )
             .max()
             .unwrap_or(0)
     };
@@ -79,14 +82,14 @@ pub fn plain_streamed(
 ) -> io::Result<()> {
     let mut widths = vec![0usize; columns];
     for (i, h) in header.into_iter().flatten().enumerate().take(columns) {
-        widths[i] = h.width();
+        widths[i] = display_width(h);
     }
     let mut text = String::new();
     for row in 0..rows {
         for (col, width) in widths.iter_mut().enumerate() {
             text.clear();
             cell(row, col, &mut text);
-            *width = (*width).max(text.width());
+            *width = (*width).max(display_width(&text));
         }
     }
     let mut line = String::new();
@@ -113,13 +116,27 @@ pub fn plain_streamed(
     Ok(())
 }
 
+/// Columns `text` takes on a terminal. Cells are sanitized, so ASCII text
+/// holds printable characters only, one column each: the common case needs
+/// no lookup per character.
+fn display_width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.width()
+    }
+}
+
 fn pad(line: &mut String, col: usize, columns: usize, text: &str, width: usize) {
     if col > 0 {
         line.push_str("  ");
     }
     line.push_str(text);
     if col + 1 < columns {
-        line.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
+        line.extend(std::iter::repeat_n(
+            ' ',
+            width.saturating_sub(display_width(text)),
+        ));
     }
 }
 
