@@ -1174,6 +1174,10 @@ fn is_unsafe_integer(n: &JNum<'_>) -> bool {
 
 /// RFC 6901: `~` becomes `~0` and `/` becomes `~1`.
 pub fn push_pointer_token(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => out.push_str("~0"),
@@ -1213,9 +1217,16 @@ impl<'a> TsLoc<'a> {
     /// The JSON Pointer of this timestamp inside its room.
     pub fn pointer(&self, index_in_array: Option<usize>) -> String {
         let mut p = String::new();
+        self.pointer_into(index_in_array, &mut p);
+        p
+    }
+
+    /// Appends the pointer to `p`.
+    pub fn pointer_into(&self, index_in_array: Option<usize>, p: &mut String) {
+        let mut number = itoa::Buffer::new();
         if let Some(i) = index_in_array {
             p.push('/');
-            p.push_str(&i.to_string());
+            p.push_str(number.format(i));
         }
         match self {
             TsLoc::Room(field) => {
@@ -1224,23 +1235,22 @@ impl<'a> TsLoc<'a> {
             }
             TsLoc::Event(i) => {
                 p.push_str("/events/");
-                p.push_str(&i.to_string());
+                p.push_str(number.format(*i));
                 p.push_str("/timestamp");
             }
             TsLoc::Participant(key, field) => {
                 p.push_str("/participants/");
-                push_pointer_token(&mut p, &key.decode());
+                push_pointer_token(p, &key.decode());
                 p.push('/');
                 p.push_str(field);
             }
             TsLoc::Track(key, sid) => {
                 p.push_str("/participants/");
-                push_pointer_token(&mut p, &key.decode());
+                push_pointer_token(p, &key.decode());
                 p.push_str("/tracksPublished/");
-                push_pointer_token(&mut p, &sid.decode());
+                push_pointer_token(p, &sid.decode());
                 p.push_str("/timestamp");
             }
         }
-        p
     }
 }

@@ -183,16 +183,26 @@ impl TimeFormat {
 
     /// "3 h 12 min ago", "in 2 days", "now".
     pub fn relative(&self, ms: i64) -> String {
+        let mut out = String::new();
+        self.relative_into(ms, &mut out);
+        out
+    }
+
+    /// Appends the relative time to `out`.
+    pub fn relative_into(&self, ms: i64, out: &mut String) {
         let diff = ms - self.now_ms;
         let secs = (diff / 1000).unsigned_abs();
         if secs == 0 {
-            return "now".to_string();
+            out.push_str("now");
+            return;
         }
         let span = compact_span(secs, " ");
         if diff < 0 {
-            format!("{span} ago")
+            out.push_str(&span);
+            out.push_str(" ago");
         } else {
-            format!("in {span}")
+            out.push_str("in ");
+            out.push_str(&span);
         }
     }
 }

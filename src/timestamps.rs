@@ -2,6 +2,7 @@
 //! JSON form is the room's own text with each timestamp replaced by its
 //! rendered string, so structure, key order and every other byte survive.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
@@ -19,13 +20,20 @@ const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
 /// One cell of the table for people, appended to `out`.
 fn cell(scan: &RoomScan<'_>, t: &Timestamp<'_>, col: usize, tf: &TimeFormat, out: &mut String) {
     match (col, t.value) {
-        (0, _) => out.push_str(&sanitize(&t.loc.pointer(scan.index_in_array))),
+        (0, _) => {
+            let start = out.len();
+            t.loc.pointer_into(scan.index_in_array, out);
+            if let Cow::Owned(clean) = sanitize(&out[start..]) {
+                out.truncate(start);
+                out.push_str(&clean);
+            }
+        }
         (1, TsValue::Ms(ms)) => out.push_str(itoa::Buffer::new().format(ms)),
         (1, TsValue::Invalid { raw, .. }) => {
             out.push_str(&sanitize(&String::from_utf8_lossy(raw)));
         }
         (2, TsValue::Ms(ms)) => tf.render_into(ms, out),
-        (3, TsValue::Ms(ms)) => out.push_str(&tf.relative(ms)),
+        (3, TsValue::Ms(ms)) => tf.relative_into(ms, out),
         (4, TsValue::Ms(ms)) if SECONDS_LIKE.contains(&ms) => {
             out.push_str("as seconds: ");
             out.push_str(&time::utc_seconds(ms));
