@@ -45,42 +45,60 @@ fn cell(scan: &RoomScan<'_>, t: &Timestamp<'_>, col: usize, tf: &TimeFormat, out
     }
 }
 
-/// The room's text with each valid timestamp replaced by a JSON string.
-fn rewrite(report: &RoomReport<'_>, tf: &TimeFormat, out: &mut Vec<u8>) {
+/// Writes the room's text with each valid timestamp replaced by a JSON
+/// string, piece by piece, so a huge room is never held twice.
+fn rewrite(
+    report: &RoomReport<'_>,
+    tf: &TimeFormat,
+    emit: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
     let text = report.text();
     let start = report.span.0;
     let mut done = 0;
+    let mut rendered = String::new();
+    let mut quoted = Vec::new();
     if let Some(scan) = report.scan.as_ref() {
         for t in &scan.timestamps {
             if let TsValue::Ms(ms) = t.value {
                 let at = t.at - start;
-                out.extend_from_slice(&text[done..at]);
+                emit(&text[done..at])?;
+                rendered.clear();
+                tf.render_into(ms, &mut rendered);
                 // Rendered times are plain text; serde_json quotes them.
-                let _ = serde_json::to_writer(&mut *out, &tf.render(ms));
+                quoted.clear();
+                serde_json::to_writer(&mut quoted, rendered.as_str())?;
+                emit(&quoted)?;
                 done = at + t.len;
             }
         }
     }
-    out.extend_from_slice(&text[done..]);
+    emit(&text[done..])
 }
 
-/// JSON text without insignificant whitespace, for one room per line.
-fn minify(text: &[u8], out: &mut Vec<u8>) {
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in text {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+/// JSON text without insignificant whitespace, for one room per line; fed
+/// in pieces, so it keeps whether a piece ends inside a string.
+#[derive(Default)]
+struct Minify {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Minify {
+    fn feed(&mut self, text: &[u8], out: &mut Vec<u8>) {
+        for &b in text {
+            if self.in_string {
+                out.push(b);
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+            } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.in_string = b == b'"';
+                out.push(b);
             }
-        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            in_string = b == b'"';
-            out.push(b);
         }
     }
 }
@@ -116,24 +134,23 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
         };
         match format {
             TimestampsFormat::Json => {
-                text.clear();
-                rewrite(report, tf, &mut text);
                 if scan.index_in_array.is_some() {
                     out.write_all(if in_array { b",\n" } else { b"[\n" })?;
                     in_array = true;
-                    out.write_all(&text)
+                    rewrite(report, tf, &mut |piece| out.write_all(piece))
                 } else {
-                    out.write_all(&text)?;
+                    rewrite(report, tf, &mut |piece| out.write_all(piece))?;
                     out.write_all(b"\n")
                 }
             }
             TimestampsFormat::Ndjson => {
-                text.clear();
-                let mut rewritten = Vec::new();
-                rewrite(report, tf, &mut rewritten);
-                minify(&rewritten, &mut text);
-                text.push(b'\n');
-                out.write_all(&text)
+                let mut minify = Minify::default();
+                rewrite(report, tf, &mut |piece| {
+                    text.clear();
+                    minify.feed(piece, &mut text);
+                    out.write_all(&text)
+                })?;
+                out.write_all(b"\n")
             }
             TimestampsFormat::Table | TimestampsFormat::Plain => {
                 let stamps = &scan.timestamps;
@@ -192,12 +209,18 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
 
 #[cfg(test)]
 mod tests {
-    use super::minify;
+    use super::Minify;
 
     #[test]
-    fn minify_keeps_strings_exact() {
-        let mut out = Vec::new();
-        minify(b"{ \"a b\" : [ 1 , \"x \\\" y\" ]\n}", &mut out);
-        assert_eq!(out, b"{\"a b\":[1,\"x \\\" y\"]}");
+    fn minify_keeps_strings_exact_across_pieces() {
+        let text = b"{ \"a b\" : [ 1 , \"x \\\" y\" ]\n}";
+        // Every split point, escapes and quotes cut included.
+        for cut in 0..=text.len() {
+            let mut minify = Minify::default();
+            let mut out = Vec::new();
+            minify.feed(&text[..cut], &mut out);
+            minify.feed(&text[cut..], &mut out);
+            assert_eq!(out, b"{\"a b\":[1,\"x \\\" y\"]}", "cut at {cut}");
+        }
     }
 }
