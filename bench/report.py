@@ -40,6 +40,8 @@ row("validate vs the parse of the file mapped", os.path.basename(room), vals[1],
 s = list(load("stream").values())
 row("validate", os.path.basename(stream), s[1], s[0], "<= 1.5x parse", mb(stream))
 row("validate vs the parse of the file mapped", os.path.basename(stream), s[1], s[2], "for reference", mb(stream))
+row("participants --format csv", os.path.basename(stream), s[3], s[0], "for reference", mb(stream))
+row("timestamps --format ndjson", os.path.basename(stream), s[4], s[0], "for reference", mb(stream))
 p = list(load("participants").values())
 row("participants --format tsv", os.path.basename(room), p[1], p[0], "<= 3x parse", mb(room))
 t = list(load("timestamps").values())

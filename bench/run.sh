@@ -47,7 +47,8 @@ if [ -n "$broken" ]; then
 else
   bench validate "$runs" "$base $room" "$ri validate $now $room" "$base --map $room"
 fi
-bench stream "$runs" "$base $stream" "$ri validate $now $stream" "$base --map $stream"
+bench stream "$runs" "$base $stream" "$ri validate $now $stream" "$base --map $stream" \
+  "$ri participants $now --format csv $stream" "$ri timestamps $now --format ndjson $stream"
 bench participants "$runs" "$base $room" "$ri participants $now --format tsv $room"
 bench timestamps "$runs" "$base $room" "$ri timestamps $now --format json $room"
 bench startup 100 "$base $sdk" "$ri validate $now $sdk" "$ri participants $now $sdk" "$ri timestamps $now $sdk" "jq -e . $sdk"

@@ -188,7 +188,7 @@ impl Delimited {
         Delimited {
             quoter: csv_core::WriterBuilder::new().delimiter(delimiter).build(),
             delimiter,
-            line: Vec::with_capacity(64 << 10),
+            line: Vec::new(),
         }
     }
 
@@ -586,7 +586,7 @@ fn machine_rows(
 ) -> io::Result<()> {
     let chunks: Vec<&[&Participant<'_>]> = listed.chunks(CHUNK).collect();
     let mut writer = MachineWriter::new(room);
-    let mut buf = Vec::with_capacity(CHUNK * 256);
+    let mut buf = Vec::new();
     let mut own = |k: usize, buf: &mut Vec<u8>, out: &mut dyn Write| -> io::Result<()> {
         buf.clear();
         writer.chunk(room, chunks[k], preceding + k * CHUNK, buf)?;
