@@ -84,20 +84,40 @@ struct Minify {
 }
 
 impl Minify {
-    fn feed(&mut self, text: &[u8], out: &mut Vec<u8>) {
-        for &b in text {
-            if self.in_string {
-                out.push(b);
-                if self.escaped {
-                    self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
+    /// Copies runs rather than bytes: up to the next quote or backslash
+    /// inside a string, up to the next quote or whitespace outside one.
+    fn feed(&mut self, mut text: &[u8], out: &mut Vec<u8>) {
+        while let Some(&first) = text.first() {
+            if self.escaped {
+                out.push(first);
+                self.escaped = false;
+                text = &text[1..];
+            } else if self.in_string {
+                let Some(i) = memchr::memchr2(b'"', b'\\', text) else {
+                    out.extend_from_slice(text);
+                    return;
+                };
+                out.extend_from_slice(&text[..=i]);
+                if text[i] == b'"' {
                     self.in_string = false;
+                } else {
+                    self.escaped = true;
                 }
-            } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                self.in_string = b == b'"';
-                out.push(b);
+                text = &text[i + 1..];
+            } else {
+                let stop = text
+                    .iter()
+                    .position(|b| matches!(b, b'"' | b' ' | b'\n' | b'\r' | b'\t'));
+                let Some(i) = stop else {
+                    out.extend_from_slice(text);
+                    return;
+                };
+                out.extend_from_slice(&text[..i]);
+                if text[i] == b'"' {
+                    out.push(b'"');
+                    self.in_string = true;
+                }
+                text = &text[i + 1..];
             }
         }
     }
@@ -213,14 +233,14 @@ mod tests {
 
     #[test]
     fn minify_keeps_strings_exact_across_pieces() {
-        let text = b"{ \"a b\" : [ 1 , \"x \\\" y\" ]\n}";
+        let text = b"{ \"a b\" : [ 1 , \"x \\\" y\" ,\t\"\\\\\" ]\r\n}";
         // Every split point, escapes and quotes cut included.
         for cut in 0..=text.len() {
             let mut minify = Minify::default();
             let mut out = Vec::new();
             minify.feed(&text[..cut], &mut out);
             minify.feed(&text[cut..], &mut out);
-            assert_eq!(out, b"{\"a b\":[1,\"x \\\" y\"]}", "cut at {cut}");
+            assert_eq!(out, b"{\"a b\":[1,\"x \\\" y\",\"\\\\\"]}", "cut at {cut}");
         }
     }
 }
