@@ -153,24 +153,34 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
             Event::InputDone => return Ok(()),
         };
         match format {
-            TimestampsFormat::Json => {
-                if scan.index_in_array.is_some() {
+            TimestampsFormat::Json | TimestampsFormat::Ndjson => {
+                if format == TimestampsFormat::Json && scan.index_in_array.is_some() {
                     out.write_all(if in_array { b",\n" } else { b"[\n" })?;
                     in_array = true;
-                    rewrite(report, tf, &mut |piece| out.write_all(piece))
-                } else {
-                    rewrite(report, tf, &mut |piece| out.write_all(piece))?;
-                    out.write_all(b"\n")
                 }
-            }
-            TimestampsFormat::Ndjson => {
+                // A room goes out in one write, so a line is never cut by
+                // a flush and diagnostics on a shared stderr fall between
+                // rooms; only a room larger than PIECE goes out in parts,
+                // so a huge room is never held twice.
+                const PIECE: usize = 1 << 20;
                 let mut minify = Minify::default();
+                text.clear();
                 rewrite(report, tf, &mut |piece| {
-                    text.clear();
-                    minify.feed(piece, &mut text);
-                    out.write_all(&text)
+                    if format == TimestampsFormat::Ndjson {
+                        minify.feed(piece, &mut text);
+                    } else {
+                        text.extend_from_slice(piece);
+                    }
+                    if text.len() >= PIECE {
+                        out.write_all(&text)?;
+                        text.clear();
+                    }
+                    Ok(())
                 })?;
-                out.write_all(b"\n")
+                if format == TimestampsFormat::Ndjson || scan.index_in_array.is_none() {
+                    text.push(b'\n');
+                }
+                out.write_all(&text)
             }
             TimestampsFormat::Table | TimestampsFormat::Plain => {
                 let stamps = &scan.timestamps;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{run, run_env, run_stdin, snapshot};
+use common::{run, run_env, run_stdin, sh, snapshot};
 use serde_json::Value;
 
 const NOW: &str = "2020-04-23T21:51:34.725Z";
@@ -291,4 +291,49 @@ fn the_readme_jq_pipeline_works() {
         "{}",
         r.stdout
     );
+}
+
+/// Each room goes out whole: with stdout and stderr on one pipe, the
+/// warnings of the next room fall between lines, never inside one.
+#[test]
+fn json_lines_stay_whole_when_stderr_shares_the_stream() {
+    let mut stream = String::new();
+    for i in 0..300 {
+        stream.push_str(&format!(
+            "{{\"id\":\"r{i}\",\"createdAt\":1900000000000,\"participants\":{{"
+        ));
+        for j in 0..20 {
+            if j > 0 {
+                stream.push(',');
+            }
+            stream.push_str(&format!(
+                "\"u{j}\":{{\"identity\":\"u{j}\",\"name\":\"{}\",\"joinedAt\":1700000000000}}",
+                "N".repeat(40)
+            ));
+        }
+        stream.push_str("}}\n");
+    }
+    let path = std::env::temp_dir().join(format!("ri-merged-{}.ndjson", std::process::id()));
+    assert!(std::fs::write(&path, &stream).is_ok());
+    for format in ["ndjson", "json"] {
+        let r = sh(&format!(
+            "room-inspector timestamps --now 2024-01-01T00:00:00Z --format {format} {} 2>&1",
+            path.display()
+        ));
+        let name = path.display().to_string();
+        let (mut rooms, mut warnings) = (0, 0);
+        for line in r.stdout.lines() {
+            if line.starts_with(&name) {
+                warnings += 1;
+            } else {
+                assert!(
+                    line.starts_with('{') && line.ends_with('}'),
+                    "{format}: {line}"
+                );
+                rooms += 1;
+            }
+        }
+        assert_eq!((rooms, warnings), (300, 300), "{format}");
+    }
+    let _ = std::fs::remove_file(&path);
 }

@@ -116,11 +116,11 @@ pub fn plain_streamed(
     Ok(())
 }
 
-/// Columns `text` takes on a terminal. Cells are sanitized, so ASCII text
-/// holds printable characters only, one column each: the common case needs
-/// no lookup per character.
+/// Columns `text` takes on a terminal. Printable ASCII, the common case,
+/// is one column a byte and needs no lookup per character; anything else
+/// (a `+FORMAT` time may hold a raw CR) goes through unicode-width.
 fn display_width(text: &str) -> usize {
-    if text.is_ascii() {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         text.len()
     } else {
         text.width()
@@ -217,6 +217,13 @@ fn section(out: &mut dyn Write, heading: &str, body: &[u8], prefix: &str) -> io:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_width_counts_what_unicode_width_counts() {
+        for text in ["plain", "a\r\nb", "tab\there", "é李😀", ""] {
+            assert_eq!(display_width(text), text.width(), "{text:?}");
+        }
+    }
 
     #[test]
     fn a_narrow_table_wraps_cells_and_keeps_every_line_in_the_width() {
