@@ -112,7 +112,8 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub deny_warnings: bool,
 
-    /// Print nothing; the exit code is the answer
+    /// Print no report; the exit code is the answer (an unreadable input is
+    /// still named on stderr)
     #[arg(short, long)]
     pub quiet: bool,
 
@@ -165,11 +166,11 @@ pub struct ParticipantsArgs {
     #[arg(long)]
     pub reverse: bool,
 
-    /// Only participants still in the room (no leftAt)
+    /// Only participants still in the room: joined, and no leftAt (status active)
     #[arg(long, conflicts_with = "left")]
     pub active: bool,
 
-    /// Only participants who left
+    /// Only participants who left: joined, and a leftAt (status left)
     #[arg(long)]
     pub left: bool,
 
@@ -188,8 +189,12 @@ pub enum ParticipantsFormat {
     Json,
     /// One JSON object per participant per line
     Ndjson,
+    /// Comma-separated, a header row, fields quoted only where needed
     Csv,
+    /// Tab-separated; a field holding a tab, quote or line break is quoted
+    /// as in CSV
     Tsv,
+    /// A GitHub-flavoured Markdown table
     Markdown,
 }
 

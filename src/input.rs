@@ -101,8 +101,12 @@ impl std::fmt::Display for InputError {
 
 fn read_error(name: &str, e: &io::Error) -> InputError {
     let message = match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_string(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::NotFound => {
+            "no such file; check the path, or give - to read standard input".to_string()
+        }
+        io::ErrorKind::PermissionDenied => {
+            "permission denied; check the file's permissions".to_string()
+        }
         io::ErrorKind::IsADirectory => "is a directory; give a JSON file".to_string(),
         _ => format!("cannot read: {e}"),
     };

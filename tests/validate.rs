@@ -209,7 +209,7 @@ fn several_files_each_reported_and_the_worst_exit_wins() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "room-inspector: missing.json: no such file\nroom-inspector: fixtures: is a directory; give a JSON file\n"
+        "room-inspector: missing.json: no such file; check the path, or give - to read standard input\nroom-inspector: fixtures: is a directory; give a JSON file\n"
     );
     assert_eq!(
         r.stdout
