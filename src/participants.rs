@@ -45,6 +45,14 @@ enum Status {
 }
 
 impl Status {
+    fn of(joined: Option<i64>, left: Option<i64>) -> Status {
+        match (joined, left) {
+            (None, _) => Status::Unknown,
+            (Some(_), Some(_)) => Status::Left,
+            (Some(_), None) => Status::Active,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Status::Active => "active",
@@ -66,7 +74,6 @@ struct Row<'p, 'a> {
     joined: Option<i64>,
     left: Option<i64>,
     duration: Option<i64>,
-    status: Status,
 }
 
 fn ms(v: Option<TsValue<'_>>) -> Option<i64> {
@@ -83,14 +90,6 @@ fn push_text(arena: &mut Vec<u8>, text: JStr<'_>) {
         arena.extend_from_slice(text.decode().as_bytes());
     } else {
         arena.extend_from_slice(text.raw);
-    }
-}
-
-fn status(p: &Participant<'_>) -> Status {
-    match (ms(p.joined), ms(p.left)) {
-        (None, _) => Status::Unknown,
-        (Some(_), Some(_)) => Status::Left,
-        (Some(_), None) => Status::Active,
     }
 }
 
@@ -115,7 +114,6 @@ fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p,
         joined: ms(p.joined),
         left: ms(p.left),
         duration: duration(p, now),
-        status: status(p),
     }
 }
 
@@ -128,14 +126,24 @@ fn duration(p: &Participant<'_>, now: i64) -> Option<i64> {
     }
 }
 
-/// The IDENTITY column: the identity, or the key when there is none; both
-/// when they differ.
-fn identity(p: &Participant<'_>) -> String {
-    let key = p.key.decode();
-    match p.identity.map(|id| id.decode()) {
-        Some(id) if id != key => format!("{id} (key {key})"),
-        Some(id) => id.into_owned(),
-        None => key.into_owned(),
+/// The IDENTITY column, which `--sort identity` orders by: the identity,
+/// or the key when there is none; both when they differ. `text` is how
+/// each part is written (as it is, or sanitized for a terminal).
+fn push_identity<'t>(
+    out: &mut String,
+    identity: Option<&'t str>,
+    key: &'t str,
+    text: fn(&'t str) -> Cow<'t, str>,
+) {
+    match identity {
+        Some(id) if id != key => {
+            out.push_str(&text(id));
+            out.push_str(" (key ");
+            out.push_str(&text(key));
+            out.push(')');
+        }
+        Some(id) => out.push_str(&text(id)),
+        None => out.push_str(&text(key)),
     }
 }
 
@@ -233,18 +241,13 @@ impl Delimited {
             *last = b'\n';
         }
     }
-
-    /// Writes out what is held once it is large enough, or when `all`.
-    fn flush(&mut self, out: &mut dyn Write, all: bool) -> io::Result<()> {
-        if all || self.line.len() >= 60 << 10 {
-            out.write_all(&self.line)?;
-            self.line.clear();
-        }
-        Ok(())
-    }
 }
 
 impl Row<'_, '_> {
+    fn status(&self) -> Status {
+        Status::of(self.joined, self.left)
+    }
+
     fn key<'t>(&self, arena: &'t str) -> &'t str {
         arena.get(self.texts[0]..self.texts[1]).unwrap_or_default()
     }
@@ -259,43 +262,23 @@ impl Row<'_, '_> {
             .then(|| arena.get(self.texts[2]..self.texts[3]).unwrap_or_default())
     }
 
-    fn time_cell(v: Option<TsValue<'_>>, tf: &TimeFormat) -> String {
-        match v {
-            None => String::new(),
-            Some(TsValue::Ms(ms)) => tf.render(ms),
-            Some(TsValue::Invalid { raw, why }) => {
-                format!("invalid: {} ({why})", String::from_utf8_lossy(raw))
-            }
-        }
-    }
-
     /// One of the six human columns, sanitized, appended to `out`.
     fn cell(&self, col: usize, tf: &TimeFormat, arena: &str, out: &mut String) {
         // The participant itself is read only for a value that is not a
-        // time, which the row does not hold.
+        // time, which the row does not hold: empty when absent, else what
+        // was written and why it is not a time.
         let time = |ms: Option<i64>, left: bool, out: &mut String| match ms {
             Some(ms) => tf.render_into(ms, out),
             None => {
                 let v = if left { self.p.left } else { self.p.joined };
-                out.push_str(&sanitize(&Self::time_cell(v, tf)));
+                if let Some(TsValue::Invalid { raw, why }) = v {
+                    let text = format!("invalid: {} ({why})", String::from_utf8_lossy(raw));
+                    out.push_str(&sanitize(&text));
+                }
             }
         };
         match col {
-            0 => {
-                // The identity, or the key when there is none; both when
-                // they differ (the same text as `identity`, which sorts).
-                let key = self.key(arena);
-                match self.identity_text(arena) {
-                    Some(id) if id != key => {
-                        out.push_str(&sanitize(id));
-                        out.push_str(" (key ");
-                        out.push_str(&sanitize(key));
-                        out.push(')');
-                    }
-                    Some(id) => out.push_str(&sanitize(id)),
-                    None => out.push_str(&sanitize(key)),
-                }
-            }
+            0 => push_identity(out, self.identity_text(arena), self.key(arena), sanitize),
             1 => out.push_str(&sanitize(self.name(arena).unwrap_or_default())),
             2 => time(self.joined, false, out),
             3 => time(self.left, true, out),
@@ -304,7 +287,7 @@ impl Row<'_, '_> {
                     time::duration_into(d, out);
                 }
             }
-            _ => out.push_str(self.status.as_str()),
+            _ => out.push_str(self.status().as_str()),
         }
     }
 
@@ -348,7 +331,7 @@ fn listed<'p, 'a>(
     let mut listed: Vec<&Participant<'a>> = participants
         .iter()
         .filter(|p| {
-            let status = status(p);
+            let status = Status::of(ms(p.joined), ms(p.left));
             (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
         })
         .collect();
@@ -359,7 +342,12 @@ fn listed<'p, 'a>(
         SortKey::Identity | SortKey::Name => None,
     };
     match args.sort {
-        SortKey::Identity => listed.sort_by_cached_key(|p| identity(p)),
+        SortKey::Identity => listed.sort_by_cached_key(|p| {
+            let (identity, key) = (p.identity.map(|id| id.decode()), p.key.decode());
+            let mut text = String::new();
+            push_identity(&mut text, identity.as_deref(), &key, Cow::Borrowed);
+            text
+        }),
         SortKey::Name => {
             listed.sort_by_cached_key(|p| (p.name.is_none(), p.name.map(|n| n.decode())))
         }
@@ -432,20 +420,18 @@ struct Machine<'r> {
     /// The room ID and the source as CSV fields, quoted once per room.
     room_field: Vec<u8>,
     source_field: Vec<u8>,
-    /// Times in this style never need CSV quoting: RFC 3339, ISO dates and
-    /// Unix seconds write digits and `-:.TZ+` only, while RFC 2822 has
-    /// commas and a `+FORMAT` style may hold anything.
+    /// Times in this style never need CSV quoting.
     times_plain: bool,
 }
 
 impl<'r> Machine<'r> {
     fn room(
         format: ParticipantsFormat,
-        delimiter: u8,
         tf: &'r TimeFormat,
         id: Option<&'r str>,
         source: &'r str,
     ) -> Machine<'r> {
+        let delimiter = delimiter(format);
         let mut quoter = Delimited::new(delimiter);
         Machine {
             format,
@@ -455,10 +441,7 @@ impl<'r> Machine<'r> {
             source,
             room_field: quoter.encoded(id.unwrap_or_default().as_bytes()),
             source_field: quoter.encoded(source.as_bytes()),
-            times_plain: matches!(
-                tf.style,
-                time::Style::Rfc3339 | time::Style::IsoDate | time::Style::UnixSeconds
-            ),
+            times_plain: tf.style.is_plain(),
         }
     }
 }
@@ -514,7 +497,7 @@ impl<'p, 'a> MachineWriter<'p, 'a> {
                 left: r.left.map(|v| room.tf.render(v)),
                 duration_ms: r.duration,
                 duration: r.duration.map(time::duration),
-                status: r.status,
+                status: r.status(),
             };
             if room.format == ParticipantsFormat::Json {
                 out.extend_from_slice(if preceding + i > 0 { b",\n  " } else { b"\n  " });
@@ -560,7 +543,7 @@ impl<'p, 'a> MachineWriter<'p, 'a> {
                 None => w.plain(b""),
             }
             w.plain(self.text.as_bytes());
-            w.plain(r.status.as_str().as_bytes());
+            w.plain(r.status().as_str().as_bytes());
             w.line.extend_from_slice(&room.source_field);
             w.end_record();
         }
@@ -622,6 +605,14 @@ fn machine_rows(
     })
 }
 
+fn delimiter(format: ParticipantsFormat) -> u8 {
+    if format == ParticipantsFormat::Tsv {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 struct Printer<'w> {
     format: ParticipantsFormat,
     header: bool,
@@ -638,22 +629,14 @@ impl Printer<'_> {
         match self.format {
             ParticipantsFormat::Json => self.out.write_all(b"["),
             ParticipantsFormat::Csv | ParticipantsFormat::Tsv if self.header => {
-                let mut w = Delimited::new(self.delimiter());
+                let mut w = Delimited::new(delimiter(self.format));
                 for field in CSV_HEADER {
                     w.text(field.as_bytes());
                 }
                 w.end_record();
-                w.flush(self.out, true)
+                self.out.write_all(&w.line)
             }
             _ => Ok(()),
-        }
-    }
-
-    fn delimiter(&self) -> u8 {
-        if self.format == ParticipantsFormat::Tsv {
-            b'\t'
-        } else {
-            b','
         }
     }
 
@@ -695,13 +678,7 @@ impl Printer<'_> {
             | ParticipantsFormat::Ndjson
             | ParticipantsFormat::Csv
             | ParticipantsFormat::Tsv => {
-                let room = Machine::room(
-                    self.format,
-                    self.delimiter(),
-                    &self.tf,
-                    id.as_deref(),
-                    &source,
-                );
+                let room = Machine::room(self.format, &self.tf, id.as_deref(), &source);
                 machine_rows(&room, listed, self.records, &mut *self.out)?;
                 self.records += listed.len();
                 Ok(())

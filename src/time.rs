@@ -100,6 +100,13 @@ pub enum Style {
 }
 
 impl Style {
+    /// Whether every time this style writes is digits and `-:.TZ+` only
+    /// (or the "(out of range)" note), so it can never need quoting or
+    /// escaping: RFC 2822 has commas and a `+FORMAT` may hold anything.
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Style::Rfc3339 | Style::IsoDate | Style::UnixSeconds)
+    }
+
     pub fn parse(text: &str) -> Result<Style, String> {
         Ok(match text {
             "rfc3339" => Style::Rfc3339,
