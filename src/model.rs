@@ -81,6 +81,7 @@ impl Room {
 /// survives a round trip (a later duplicate key replaces an earlier one,
 /// as in any JSON parser; `validate` reports it).
 mod ordered_map {
+    use std::collections::HashMap;
     use std::fmt;
 
     use serde::de::{MapAccess, Visitor};
@@ -110,11 +111,18 @@ mod ordered_map {
                 f.write_str("an object mapping identity to participant")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                // A repeated key replaces the value at its first place, as
+                // a JSON object read into a map would; the index keeps that
+                // linear for rooms of any size.
                 let mut members: Vec<(String, Participant)> = Vec::new();
+                let mut index: HashMap<String, usize> = HashMap::new();
                 while let Some((key, value)) = map.next_entry::<String, Participant>()? {
-                    match members.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => members.push((key, value)),
+                    match index.get(&key) {
+                        Some(&at) => members[at].1 = value,
+                        None => {
+                            index.insert(key.clone(), members.len());
+                            members.push((key, value));
+                        }
                     }
                 }
                 Ok(members)

@@ -81,3 +81,22 @@ fn rooms_without_an_id_or_participants_have_no_model() {
     assert_eq!(rooms[1], None);
     assert_eq!(rooms[2].as_ref().map(|r| r.id.as_str()), Some("b"));
 }
+
+/// A repeated participant key keeps its first place and takes the later
+/// value, in a room large enough that the lookup has to stay linear.
+#[test]
+fn a_repeated_key_keeps_its_place_and_takes_the_later_value() {
+    let mut text = String::from("{\"id\":\"r\",\"participants\":{");
+    for i in 0..50_000 {
+        text.push_str(&format!("\"u{i}\":{{\"joinedAt\":{i}}},"));
+    }
+    text.push_str("\"u1\":{\"joinedAt\":7}}}");
+    let room: Room = match serde_json::from_str(&text) {
+        Ok(room) => room,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(room.participants.len(), 50_000);
+    assert_eq!(room.participants[1].0, "u1");
+    assert_eq!(room.participants[1].1.joined_at, Some(7));
+    assert_eq!(room.participants[49_999].0, "u49999");
+}
