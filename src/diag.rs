@@ -1,10 +1,9 @@
 //! Findings about the input are data, not errors: each one is a rule code,
 //! a severity, where it is, and a message that says what was expected.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
     Warning,
     Error,
@@ -20,8 +19,7 @@ impl Severity {
 }
 
 /// Stable rule codes (SPEC.md, "Rules"); the string form is the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
     Syntax,
     NoRoom,
@@ -58,6 +56,20 @@ impl Rule {
     }
 }
 
+// JSON output spells severities and rules as the human report does, from
+// the one table of names above.
+impl Serialize for Severity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
 /// A finding whose place is still a byte offset; offsets become line:col
 /// only for the few values that get a diagnostic.
 #[derive(Debug, Clone)]
@@ -73,7 +85,7 @@ pub struct Finding {
 }
 
 /// A finding placed in the text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub rule: Rule,
@@ -84,7 +96,7 @@ pub struct Diagnostic {
 }
 
 /// Line and column (1-based; the column counts characters) of a byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

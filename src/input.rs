@@ -7,6 +7,7 @@
 //! input is in, and consumed rooms are dropped, so memory follows the
 //! largest room, not the length of the stream.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -267,22 +268,10 @@ impl Utf8 {
         if self.bad.is_some() {
             return;
         }
-        let rest = &buf[self.checked..];
-        match simdutf8::basic::from_utf8(rest) {
-            Ok(_) => self.checked = buf.len(),
-            Err(_) => {
-                let e = match simdutf8::compat::from_utf8(rest) {
-                    Ok(_) => return,
-                    Err(e) => e,
-                };
-                if e.error_len().is_none() && !eof {
-                    // A character split by the window edge.
-                    self.checked += e.valid_up_to();
-                } else {
-                    self.bad = Some(base + self.checked + e.valid_up_to());
-                }
-            }
-        }
+        let start = self.checked;
+        let (valid, bad) = utf8_prefix(&buf[start..], !eof);
+        self.checked = start + valid;
+        self.bad = bad.map(|at| base + start + at);
     }
 
     /// Checks again from `from` (relative), after a broken line was
@@ -319,6 +308,20 @@ impl Utf8 {
             // the rest here.
             self.check(buf, base, eof);
         }
+    }
+}
+
+/// How much of `bytes` is known to be UTF-8, and where the first byte that
+/// is not stands (relative). When `more` follows, a character cut by the
+/// end is not an error: the valid part stops before it.
+fn utf8_prefix(bytes: &[u8], more: bool) -> (usize, Option<usize>) {
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
+        return (bytes.len(), None);
+    }
+    match simdutf8::compat::from_utf8(bytes) {
+        Ok(_) => (bytes.len(), None),
+        Err(e) if e.error_len().is_none() && more => (e.valid_up_to(), None),
+        Err(e) => (e.valid_up_to(), Some(e.valid_up_to())),
     }
 }
 
@@ -371,18 +374,8 @@ fn check_in_background(bytes: Arc<memmap2::Mmap>) -> Option<Arc<Utf8Progress>> {
             while at < bytes.len() {
                 let end = (at + PIECE).min(bytes.len());
                 let piece = &bytes[at..end];
-                let (next, bad) = match simdutf8::basic::from_utf8(piece) {
-                    Ok(_) => (end, None),
-                    Err(_) => match simdutf8::compat::from_utf8(piece) {
-                        Ok(_) => (end, None),
-                        // A character cut by the piece's end: the next
-                        // piece starts with it.
-                        Err(e) if e.error_len().is_none() && end < bytes.len() => {
-                            (at + e.valid_up_to(), None)
-                        }
-                        Err(e) => (at + e.valid_up_to(), Some(at + e.valid_up_to())),
-                    },
-                };
+                let (valid, bad) = utf8_prefix(piece, end < bytes.len());
+                let (next, bad) = (at + valid, bad.map(|b| at + b));
                 progress.publish(|state| {
                     state.checked = next;
                     state.bad = bad;
@@ -832,7 +825,7 @@ fn located<'a>(
             let mut message = f.message;
             if f.first_at.is_some() {
                 let first = places[i * 2 + 1];
-                message.push_str(&format!(" (first at {}:{})", first.line, first.column));
+                let _ = write!(message, " (first at {}:{})", first.line, first.column);
             }
             Diagnostic {
                 severity: f.severity,

@@ -86,11 +86,7 @@ fn ms(v: Option<TsValue<'_>>) -> Option<i64> {
 /// Appends a string's value to the arena: the bytes as they are unless
 /// they hold escapes. The arena is checked as UTF-8 once, at the end.
 fn push_text(arena: &mut Vec<u8>, text: JStr<'_>) {
-    if text.escaped {
-        arena.extend_from_slice(text.decode().as_bytes());
-    } else {
-        arena.extend_from_slice(text.raw);
-    }
+    arena.extend_from_slice(&text.name());
 }
 
 fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p, 'a> {

@@ -333,9 +333,8 @@ impl<'a> Scanner<'a> {
     pub fn unexpected<T>(&self, what: &str) -> Scan<T> {
         match self.buf.get(self.pos) {
             None => self.ran_out(what),
-            Some(&b) => {
+            Some(_) => {
                 let shown = describe_byte(&self.buf[self.pos..]);
-                let _ = b;
                 self.syntax(self.pos, format!("expected {what}, found {shown}"))
             }
         }
@@ -399,17 +398,13 @@ impl<'a> Scanner<'a> {
     /// After `[` or an element: true if an element follows.
     pub fn more_elements(&mut self, first: bool) -> Scan<bool> {
         match self.peek_byte() {
-            Some(b']') if first => {
+            Some(b']') => {
                 self.pos += 1;
                 Ok(false)
             }
             Some(b',') if !first => {
                 self.pos += 1;
                 Ok(true)
-            }
-            Some(b']') => {
-                self.pos += 1;
-                Ok(false)
             }
             _ if first => Ok(true),
             _ => self.unexpected("',' or ']' after an array element"),
@@ -629,24 +624,21 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// An integer too long for the inline path: an i64 when it fits.
 fn int_value(digits: &[u8], negative: bool) -> NumValue {
-    if digits.len() <= 18 {
-        let mut v: i64 = 0;
-        for &d in digits {
-            v = v * 10 + i64::from(d - b'0');
+    let magnitude = std::str::from_utf8(digits)
+        .ok()
+        .and_then(|text| text.parse::<u64>().ok());
+    let value = magnitude.and_then(|m| {
+        if negative {
+            0i64.checked_sub_unsigned(m)
+        } else {
+            i64::try_from(m).ok()
         }
-        return NumValue::Int(if negative { -v } else { v });
-    }
-    let mut v: i128 = 0;
-    for &d in digits {
-        v = v.saturating_mul(10).saturating_add(i128::from(d - b'0'));
-    }
-    if negative {
-        v = -v;
-    }
-    match i64::try_from(v) {
-        Ok(v) => NumValue::Int(v),
-        Err(_) => NumValue::BigInt { negative },
+    });
+    match value {
+        Some(v) => NumValue::Int(v),
+        None => NumValue::BigInt { negative },
     }
 }
 
@@ -685,6 +677,15 @@ mod tests {
         assert_eq!(num("1587667174725"), Ok(NumValue::Int(1587667174725)));
         assert_eq!(num("-5"), Ok(NumValue::Int(-5)));
         assert_eq!(num("9223372036854775807"), Ok(NumValue::Int(i64::MAX)));
+        assert_eq!(num("-9223372036854775808"), Ok(NumValue::Int(i64::MIN)));
+        assert_eq!(
+            num("9223372036854775808"),
+            Ok(NumValue::BigInt { negative: false })
+        );
+        assert_eq!(
+            num("-9223372036854775809"),
+            Ok(NumValue::BigInt { negative: true })
+        );
         assert_eq!(
             num("123456789012345678901234567890"),
             Ok(NumValue::BigInt { negative: false })

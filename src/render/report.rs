@@ -203,10 +203,7 @@ fn gh_escape(text: &str, property: bool) -> String {
 }
 
 fn github(out: &mut dyn Write, file: &str, d: &Diagnostic) -> io::Result<()> {
-    let command = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let command = d.severity.as_str();
     let mut message = String::new();
     if !d.pointer.is_empty() {
         message.push_str(&d.pointer);
