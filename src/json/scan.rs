@@ -71,61 +71,16 @@ impl<'a> JStr<'a> {
     }
 }
 
-/// The decoded value of string contents already checked by the scanner.
+/// The decoded value of string contents already checked by the scanner
+/// (escapes well formed, surrogates paired, no raw control characters),
+/// which serde_json decodes as it would any JSON string.
 fn unescape(raw: &[u8]) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let b = raw[i];
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let e = raw.get(i + 1).copied().unwrap_or(b'\\');
-        i += 2;
-        let c = match e {
-            b'n' => '\n',
-            b't' => '\t',
-            b'r' => '\r',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'u' => {
-                let hi = hex4(raw, i).unwrap_or(0xFFFD);
-                i += 4;
-                if (0xD800..0xDC00).contains(&hi) {
-                    let lo = if raw.get(i) == Some(&b'\\') && raw.get(i + 1) == Some(&b'u') {
-                        hex4(raw, i + 2)
-                    } else {
-                        None
-                    };
-                    match lo {
-                        Some(lo) if (0xDC00..0xE000).contains(&lo) => {
-                            i += 6;
-                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                                .unwrap_or('\u{FFFD}')
-                        }
-                        _ => '\u{FFFD}',
-                    }
-                } else {
-                    char::from_u32(hi).unwrap_or('\u{FFFD}')
-                }
-            }
-            other => other as char,
-        };
-        let mut tmp = [0u8; 4];
-        out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
-    }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-fn hex4(raw: &[u8], at: usize) -> Option<u32> {
-    let digits = raw.get(at..at + 4)?;
-    let mut v = 0u32;
-    for &d in digits {
-        v = v * 16 + (d as char).to_digit(16)?;
-    }
-    Some(v)
+    let mut quoted = Vec::with_capacity(raw.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(raw);
+    quoted.push(b'"');
+    serde_json::from_slice::<String>(&quoted)
+        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
 }
 
 /// A JSON number as written, with what the scanner could read from it.
