@@ -16,7 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
 use crate::json::lines::{LineStart, Locator};
-use crate::json::scan::{Stop, describe_byte};
+use crate::json::scan::{Scanner, Stop, describe_byte};
 use crate::room::{Options, RoomScan, Scratch, scan_room};
 
 /// Files up to this size are read in one piece.
@@ -548,10 +548,7 @@ fn split(
             }
         }
         let buf = &w.buf[..];
-        let mut at = pos;
-        while at < buf.len() && matches!(buf[at], b' ' | b'\t' | b'\n' | b'\r') {
-            at += 1;
-        }
+        let at = Scanner::after_ws(buf, pos);
         if at == buf.len() && !w.eof {
             w.consume(at);
             pos = 0;
@@ -761,10 +758,7 @@ fn emit_stop(
 
 /// Whether nothing but whitespace follows `end` in this input.
 fn is_last(w: &Window, end: usize) -> bool {
-    w.eof
-        && w.buf[end..]
-            .iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    w.eof && Scanner::after_ws(&w.buf, end) == w.buf.len()
 }
 
 /// Places a room's findings in the text, in order.

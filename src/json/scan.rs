@@ -225,6 +225,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The offset of the first byte at or after `pos` that is not JSON
+    /// whitespace (`buf.len()` when there is none).
+    pub fn after_ws(buf: &'a [u8], pos: usize) -> usize {
+        let mut sc = Scanner::new(buf, pos, true);
+        sc.skip_ws();
+        sc.pos
+    }
+
     #[inline(always)]
     pub fn skip_ws(&mut self) {
         const SPACES: u64 = 0x2020_2020_2020_2020;
