@@ -154,9 +154,18 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
         };
         match format {
             TimestampsFormat::Json | TimestampsFormat::Ndjson => {
-                if format == TimestampsFormat::Json && scan.index_in_array.is_some() {
-                    out.write_all(if in_array { b",\n" } else { b"[\n" })?;
-                    in_array = true;
+                if format == TimestampsFormat::Json {
+                    // An array ends where a room outside it, or the first
+                    // room of another array, begins.
+                    let index = scan.index_in_array;
+                    if in_array && index.is_none_or(|i| i == 0) {
+                        out.write_all(b"\n]\n")?;
+                        in_array = false;
+                    }
+                    if index.is_some() {
+                        out.write_all(if in_array { b",\n" } else { b"[\n" })?;
+                        in_array = true;
+                    }
                 }
                 // A room goes out in one write, so a line is never cut by
                 // a flush and diagnostics on a shared stderr fall between

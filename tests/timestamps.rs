@@ -337,3 +337,34 @@ fn json_lines_stay_whole_when_stderr_shares_the_stream() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// An input may hold arrays of rooms and rooms side by side: each array
+/// goes out as an array and each lone room as an object, in input order.
+#[test]
+fn json_keeps_arrays_and_lone_rooms_apart_in_a_mixed_stream() {
+    let text = b"[{\"id\":\"a\",\"participants\":{}},{\"id\":\"b\",\"participants\":{}}]\n\
+        {\"id\":\"c\",\"participants\":{}}\n\
+        [{\"id\":\"d\",\"participants\":{}}]\n[{\"id\":\"e\",\"participants\":{}}]\n";
+    let r = run_stdin(&["timestamps", "--format", "json", "-"], text);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let values: Vec<Value> = serde_json::Deserializer::from_str(&r.stdout)
+        .into_iter::<Value>()
+        .filter_map(Result::ok)
+        .collect();
+    let ids = |v: &Value| match v {
+        Value::Array(rooms) => rooms
+            .iter()
+            .map(|r| r["id"].to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        room => room["id"].to_string(),
+    };
+    let shape: Vec<String> = values.iter().map(ids).collect();
+    assert_eq!(
+        shape,
+        ["\"a\",\"b\"", "\"c\"", "\"d\"", "\"e\""],
+        "{}",
+        r.stdout
+    );
+    assert!(values[0].is_array() && values[1].is_object() && values[2].is_array());
+}
