@@ -250,6 +250,8 @@ const ROOM_KEYS: [&str; 9] = [
 /// What an unknown-field message lists as expected.
 const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
 const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
+/// The participant fields checked for repeats by slot, in slot order.
+const PARTICIPANT_KEYS: [&str; 5] = ["identity", "name", "joinedAt", "leftAt", "tracksPublished"];
 
 /// Buffers kept from one room to the next, so a stream of small rooms does
 /// not allocate them again for every room.
@@ -374,17 +376,10 @@ impl<'a> Walker<'a, '_> {
         let mut first = true;
         while let Some(key) = self.sc.next_key(first)? {
             first = false;
-            self.path.push(Seg::Key(key));
             let name = key.name();
-            match ROOM_KEYS.iter().position(|k| k.as_bytes() == name.as_ref()) {
-                Some(i) => self.known_key(&mut known[i], key),
-                None => {
-                    // Duplicates are reported from the object, not the key.
-                    self.path.pop();
-                    self.note_key(level, key);
-                    self.path.push(Seg::Key(key));
-                }
-            }
+            let slot = ROOM_KEYS.iter().position(|k| k.as_bytes() == name.as_ref());
+            self.record_key(slot.map(|i| &mut known[i]), level, key);
+            self.path.push(Seg::Key(key));
             match name.as_ref() {
                 b"id" => {
                     self.out.id = self.string_field("a string (the room ID)")?;
@@ -549,8 +544,12 @@ impl<'a> Walker<'a, '_> {
                 }
                 _ => {
                     self.sc = *sc;
+                    let slot = PARTICIPANT_KEYS
+                        .iter()
+                        .position(|k| k.as_bytes() == name.as_ref());
+                    self.record_key(slot.map(|i| &mut known[i]), level, field);
                     self.path.push(Seg::Key(field));
-                    self.participant_field(&mut p, &mut known, &mut left_at, field, level)?;
+                    self.participant_field(&mut p, &mut left_at, field)?;
                     self.path.pop();
                     *sc = self.sc;
                 }
@@ -610,45 +609,34 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Any field of a participant, of any type, repeated or unknown; the
-    /// path already holds the field.
+    /// key is recorded and the path holds it.
     fn participant_field(
         &mut self,
         p: &mut Participant<'a>,
-        known: &mut [Option<JStr<'a>>; 5],
         left_at: &mut usize,
         field: JStr<'a>,
-        level: usize,
     ) -> Scan<()> {
         let key = p.key;
         match field.name().as_ref() {
             b"identity" => {
-                self.known_key(&mut known[0], field);
                 p.identity = self.string_field("a string (the participant ID)")?;
             }
             b"name" => {
-                self.known_key(&mut known[1], field);
                 p.name = self.string_field("a string (the display name)")?;
             }
             b"joinedAt" => {
-                self.known_key(&mut known[2], field);
                 p.joined = Some(self.timestamp(TsLoc::Participant(key, "joinedAt"), true)?);
             }
             b"leftAt" => {
-                self.known_key(&mut known[3], field);
                 self.sc.skip_ws();
                 *left_at = self.sc.pos;
                 p.left = Some(self.timestamp(TsLoc::Participant(key, "leftAt"), true)?);
             }
             b"tracksPublished" => {
-                self.known_key(&mut known[4], field);
                 self.admin_field(field, "participant");
                 self.tracks(key)?;
             }
             _ => {
-                // Duplicates are reported from the object, not the key.
-                self.path.pop();
-                self.note_key(level, field);
-                self.path.push(Seg::Key(field));
                 self.unknown_field(field, PARTICIPANT_FIELDS);
                 self.any_value()?;
             }
@@ -752,22 +740,13 @@ impl<'a> Walker<'a, '_> {
                 }
                 _ => {
                     self.sc = sc;
+                    self.record_key(slot.map(|i| &mut known[i]), level, field);
                     self.path.push(Seg::Key(field));
-                    match (slot, shape) {
-                        (Some(i), Some((_, shape))) => {
-                            self.known_key(&mut known[i], field);
-                            match shape {
-                                Shape::Text => self.string_field("a string").map(drop)?,
-                                Shape::Number => self.number_field()?,
-                                Shape::Time => self.timestamp(loc, false).map(drop)?,
-                            }
-                        }
-                        _ => {
-                            self.path.pop();
-                            self.note_key(level, field);
-                            self.path.push(Seg::Key(field));
-                            self.any_value()?;
-                        }
+                    match shape {
+                        Some((_, Shape::Text)) => self.string_field("a string").map(drop)?,
+                        Some((_, Shape::Number)) => self.number_field()?,
+                        Some((_, Shape::Time)) => self.timestamp(loc, false).map(drop)?,
+                        None => self.any_value().map(drop)?,
                     }
                     self.path.pop();
                     sc = self.sc;
@@ -879,18 +858,18 @@ impl<'a> Walker<'a, '_> {
 
     /// Records a known field in its slot; a second one is a duplicate.
     #[inline]
-    fn known_key(&mut self, slot: &mut Option<JStr<'a>>, key: JStr<'a>) {
+    /// Records a key of the object at `level` before the path enters it:
+    /// a known field in its slot, any other key in the object's key set.
+    /// A repeat is reported at once (for a large object's key set, when
+    /// the object closes).
+    fn record_key(&mut self, slot: Option<&mut Option<JStr<'a>>>, level: usize, key: JStr<'a>) {
         match slot {
-            Some(first) => {
+            Some(Some(first)) => {
                 let first = *first;
-                // The path holds the key itself; report from its object.
-                let seg = self.path.pop();
                 self.duplicate(first, key);
-                if let Some(seg) = seg {
-                    self.path.push(seg);
-                }
             }
-            None => *slot = Some(key),
+            Some(empty) => *empty = Some(key),
+            None => self.note_key(level, key),
         }
     }
 
