@@ -118,7 +118,7 @@ const SMALL_OBJECT: usize = 16;
 /// cache and sorted once at the end: a hash table would miss the cache on
 /// every insert, and growing it would re-hash keys scattered over the input.
 #[derive(Default)]
-pub struct KeySet {
+struct KeySet {
     /// Hash and offset of each key; equal hashes are compared as text.
     small: Vec<(u64, usize)>,
     large: Vec<(u64, usize)>,
@@ -205,8 +205,8 @@ impl KeySet {
     }
 }
 
-pub struct Walker<'a, 'o> {
-    pub sc: Scanner<'a>,
+struct Walker<'a, 'o> {
+    sc: Scanner<'a>,
     /// Absolute offset of `sc.buf[0]` in the input.
     base: usize,
     opts: &'o Options,

@@ -305,7 +305,7 @@ impl<'a> Scanner<'a> {
 
     /// Consumes `byte` if it is next.
     #[inline]
-    pub fn eat(&mut self, byte: u8) -> bool {
+    fn eat(&mut self, byte: u8) -> bool {
         if self.peek_byte() == Some(byte) {
             self.pos += 1;
             true
