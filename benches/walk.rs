@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use room_inspector::input::rooms_of;
-use room_inspector::room::{Collect, Options, Scratch, scan_room};
+use room_inspector::walk::{Collect, Options, Scratch, walk_room};
 
 fn main() {
     divan::main();
@@ -64,7 +64,7 @@ fn walk_validate(bencher: divan::Bencher) {
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
         .bench_local(|| {
-            scan_room(&text, 0, true, 0, None, &opts, &mut scratch)
+            walk_room(&text, 0, true, 0, None, &opts, &mut scratch)
                 .map(|(scan, _)| scan.findings.len())
         });
 }
@@ -80,7 +80,7 @@ fn walk_collecting_participants(bencher: divan::Bencher) {
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
         .bench_local(|| {
-            scan_room(&text, 0, true, 0, None, &opts, &mut scratch)
+            walk_room(&text, 0, true, 0, None, &opts, &mut scratch)
                 .map(|(scan, _)| scan.participants.len())
         });
 }

@@ -15,9 +15,9 @@ use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
+use crate::json::lexer::{Lexer, Stop, describe_byte};
 use crate::json::lines::{LineStart, Locator};
-use crate::json::scan::{Scanner, Stop, describe_byte};
-use crate::room::{Options, RoomScan, Scratch, scan_room};
+use crate::walk::{Options, Scratch, WalkedRoom, walk_room};
 
 /// Files up to this size are read in one piece.
 const WHOLE_FILE_LIMIT: u64 = 512 << 20;
@@ -133,7 +133,7 @@ pub struct RoomReport<'a> {
     pub origin: Origin,
     /// `None` when the input could not be read as JSON from here on, or held
     /// no room; `diagnostics` then says why.
-    pub scan: Option<RoomScan<'a>>,
+    pub walked: Option<WalkedRoom<'a>>,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// The window that holds the room and the offset of its first byte.
@@ -548,7 +548,7 @@ fn split(
             }
         }
         let buf = &w.buf[..];
-        let at = Scanner::after_ws(buf, pos);
+        let at = Lexer::after_ws(buf, pos);
         if at == buf.len() && !w.eof {
             w.consume(at);
             pos = 0;
@@ -616,7 +616,7 @@ fn split(
                         index,
                         line: 1,
                     },
-                    scan: None,
+                    walked: None,
                     diagnostics: vec![Diagnostic {
                         severity: Severity::Error,
                         rule: Rule::NoRoom,
@@ -635,7 +635,7 @@ fn split(
             return Ok(Ok(()));
         };
         let in_array = matches!(top, Top::ArrayFirst | Top::ArrayElem).then_some(array_index);
-        match scan_room(&w.buf, room_at, w.eof, w.base, in_array, opts, &mut scratch) {
+        match walk_room(&w.buf, room_at, w.eof, w.base, in_array, opts, &mut scratch) {
             Err(Stop::Incomplete) => {
                 let grow = room_at == 0;
                 w.consume(room_at);
@@ -740,7 +740,7 @@ fn emit_stop(
             index,
             line: place.line,
         },
-        scan: None,
+        walked: None,
         diagnostics: vec![Diagnostic {
             severity: Severity::Error,
             rule: Rule::Syntax,
@@ -758,7 +758,7 @@ fn emit_stop(
 
 /// Whether nothing but whitespace follows `end` in this input.
 fn is_last(w: &Window, end: usize) -> bool {
-    w.eof && Scanner::after_ws(&w.buf, end) == w.buf.len()
+    w.eof && Lexer::after_ws(&w.buf, end) == w.buf.len()
 }
 
 /// Places a room's findings in the text, in order.
@@ -768,7 +768,7 @@ fn located<'a>(
     index: usize,
     start: usize,
     end: usize,
-    mut scan: RoomScan<'a>,
+    mut scan: WalkedRoom<'a>,
 ) -> (RoomReport<'a>, (usize, LineStart)) {
     let findings: Vec<Finding> = std::mem::take(&mut scan.findings);
     let mut loc = w.locator();
@@ -781,7 +781,7 @@ fn located<'a>(
                 index,
                 line,
             },
-            scan: Some(scan),
+            walked: Some(scan),
             diagnostics: Vec::new(),
             window: &w.buf,
             window_base: w.base,
@@ -839,7 +839,7 @@ fn located<'a>(
             index,
             line: origin_line,
         },
-        scan: Some(scan),
+        walked: Some(scan),
         diagnostics,
         window: &w.buf,
         window_base: w.base,
@@ -852,7 +852,7 @@ fn located<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::room::Collect;
+    use crate::walk::Collect;
 
     /// Everything a command could see of an input, as text.
     fn digest(text: &[u8], whole: bool, step: usize) -> Vec<String> {
@@ -884,7 +884,7 @@ mod tests {
                     d.message
                 ));
             }
-            if let Some(scan) = &r.scan {
+            if let Some(scan) = &r.walked {
                 for p in &scan.participants {
                     seen.push(format!("p {} {:?} {:?}", p.key.decode(), p.joined, p.left));
                 }

@@ -10,11 +10,11 @@ pub mod listing;
 pub mod model;
 pub mod participants;
 pub mod render;
-pub mod room;
 pub mod term;
 pub mod time;
 pub mod timestamps;
 pub mod validate;
+pub mod walk;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -8,9 +8,9 @@ use std::io::{self, IsTerminal, Write};
 use crate::cli::{InputArgs, ReportFormat, TimeArgs};
 use crate::input::{self, RoomReport, Source};
 use crate::render::report::Reporter;
-use crate::room::{Collect, Options, RoomScan};
 use crate::term::{ColorChoice, Paint, sanitize};
 use crate::time::{self, Style, TimeFormat};
+use crate::walk::{Collect, Options, WalkedRoom};
 use crate::{Exit, sources, usage_error};
 
 pub struct Listing {
@@ -22,7 +22,7 @@ pub struct Listing {
 /// What the walk hands to a command.
 pub enum Event<'r, 'a> {
     /// A room that is an object, listed even when it has findings.
-    Room(&'r RoomReport<'a>, &'r RoomScan<'a>),
+    Room(&'r RoomReport<'a>, &'r WalkedRoom<'a>),
     /// The end of one input.
     InputDone,
 }
@@ -79,7 +79,7 @@ impl Listing {
                 if report.errors() > 0 {
                     exit = exit.worst(Exit::Invalid);
                 }
-                match report.scan.as_ref().filter(|s| s.is_object) {
+                match report.walked.as_ref().filter(|s| s.is_object) {
                     Some(scan) => each(Event::Room(&report, scan)),
                     None => Ok(()),
                 }
@@ -99,7 +99,7 @@ impl Listing {
 }
 
 /// `room ID (FILE, line N): 3 participants`
-pub fn heading(report: &RoomReport<'_>, scan: &RoomScan<'_>, count: usize, noun: &str) -> String {
+pub fn heading(report: &RoomReport<'_>, scan: &WalkedRoom<'_>, count: usize, noun: &str) -> String {
     let id = scan.id.map(|id| id.decode());
     format!(
         "room {} ({}, line {}): {count} {noun}{}",

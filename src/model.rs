@@ -4,11 +4,11 @@
 //! SPEC asks; `validate --strict` is where they become errors.
 //!
 //! The commands themselves never build this: they work on the borrowed
-//! [`RoomScan`] of one pass, which also knows where every value sits.
+//! [`WalkedRoom`] of one pass, which also knows where every value sits.
 
 use serde::{Deserialize, Serialize};
 
-use crate::room::{RoomScan, TsValue};
+use crate::walk::{TsValue, WalkedRoom};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,7 +43,7 @@ impl Room {
     /// participants of the right types (values that failed a type or range
     /// check are left out). Participants are present only when the scan
     /// collected them.
-    pub fn from_scan(scan: &RoomScan<'_>) -> Option<Room> {
+    pub fn from_walked(scan: &WalkedRoom<'_>) -> Option<Room> {
         if !scan.is_object || !scan.participants_seen {
             return None;
         }

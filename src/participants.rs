@@ -12,12 +12,12 @@ use serde::Serialize;
 
 use crate::cli::{ParticipantsArgs, ParticipantsFormat, SortKey};
 use crate::input::RoomReport;
-use crate::json::scan::JStr;
+use crate::json::lexer::JStr;
 use crate::listing::{self, Event, Listing};
 use crate::render::table;
-use crate::room::{Collect, Participant, RoomScan, TsValue};
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};
+use crate::walk::{Collect, ParticipantRef, TsValue, WalkedRoom};
 use crate::{Exit, write_failed};
 
 const HEADER: [&str; 6] = ["IDENTITY", "NAME", "JOINED", "LEFT", "DURATION", "STATUS"];
@@ -66,7 +66,7 @@ impl Status {
 /// one arena in the order rows are written, so each row is one short run
 /// of memory instead of three reads scattered over the whole input.
 struct Row<'p, 'a> {
-    p: &'p Participant<'a>,
+    p: &'p ParticipantRef<'a>,
     /// Arena offsets: key, identity, name, end.
     texts: [usize; 4],
     has_identity: bool,
@@ -89,7 +89,7 @@ fn push_text(arena: &mut Vec<u8>, text: JStr<'_>) {
     arena.extend_from_slice(&text.name());
 }
 
-fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p, 'a> {
+fn row<'p, 'a>(p: &'p ParticipantRef<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p, 'a> {
     let mut texts = [0; 4];
     texts[0] = arena.len();
     push_text(arena, p.key);
@@ -114,7 +114,7 @@ fn row<'p, 'a>(p: &'p Participant<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'p,
 }
 
 /// Time in the room: until `leftAt`, or until now when there is none.
-fn duration(p: &Participant<'_>, now: i64) -> Option<i64> {
+fn duration(p: &ParticipantRef<'_>, now: i64) -> Option<i64> {
     match (ms(p.joined), ms(p.left)) {
         (Some(j), Some(l)) => Some(l - j),
         (Some(j), None) => Some(now - j),
@@ -151,7 +151,7 @@ fn push_identity<'t>(
 /// not depend on each other, so that their cache misses overlap and the
 /// copies that follow find the texts in cache.
 fn build_rows<'p, 'a>(
-    listed: &[&'p Participant<'a>],
+    listed: &[&'p ParticipantRef<'a>],
     now: i64,
     rows: &mut Vec<Row<'p, 'a>>,
     bytes: &mut Vec<u8>,
@@ -320,18 +320,18 @@ struct Record<'r> {
 /// The participants to list, in the order to list them (a stable sort:
 /// ties keep input order; rows without the value sort last).
 fn listed<'p, 'a>(
-    participants: &'p [Participant<'a>],
+    participants: &'p [ParticipantRef<'a>],
     args: &ParticipantsArgs,
     now: i64,
-) -> Vec<&'p Participant<'a>> {
-    let mut listed: Vec<&Participant<'a>> = participants
+) -> Vec<&'p ParticipantRef<'a>> {
+    let mut listed: Vec<&ParticipantRef<'a>> = participants
         .iter()
         .filter(|p| {
             let status = Status::of(ms(p.joined), ms(p.left));
             (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
         })
         .collect();
-    let numeric = |p: &Participant<'_>| match args.sort {
+    let numeric = |p: &ParticipantRef<'_>| match args.sort {
         SortKey::Joined => ms(p.joined),
         SortKey::Left => ms(p.left),
         SortKey::Duration => duration(p, now),
@@ -467,7 +467,7 @@ impl<'p, 'a> MachineWriter<'p, 'a> {
     fn chunk(
         &mut self,
         room: &Machine<'_>,
-        listed: &[&'p Participant<'a>],
+        listed: &[&'p ParticipantRef<'a>],
         preceding: usize,
         out: &mut Vec<u8>,
     ) -> io::Result<()> {
@@ -559,11 +559,11 @@ const PARALLEL_CHUNKS: usize = 8;
 /// Writes the rows of `listed` in a machine format to `out`.
 fn machine_rows(
     room: &Machine<'_>,
-    listed: &[&Participant<'_>],
+    listed: &[&ParticipantRef<'_>],
     preceding: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let chunks: Vec<&[&Participant<'_>]> = listed.chunks(CHUNK).collect();
+    let chunks: Vec<&[&ParticipantRef<'_>]> = listed.chunks(CHUNK).collect();
     let mut writer = MachineWriter::new(room);
     let mut buf = Vec::new();
     let mut own = |k: usize, buf: &mut Vec<u8>, out: &mut dyn Write| -> io::Result<()> {
@@ -639,8 +639,8 @@ impl Printer<'_> {
     fn room(
         &mut self,
         report: &RoomReport<'_>,
-        scan: &RoomScan<'_>,
-        listed: &[&Participant<'_>],
+        scan: &WalkedRoom<'_>,
+        listed: &[&ParticipantRef<'_>],
     ) -> io::Result<()> {
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);

@@ -10,15 +10,15 @@ use crate::cli::{TimestampsArgs, TimestampsFormat};
 use crate::input::RoomReport;
 use crate::listing::{self, Event, Listing};
 use crate::render::table;
-use crate::room::{Collect, RoomScan, SECONDS_LIKE, Timestamp, TsValue};
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};
+use crate::walk::{Collect, SECONDS_LIKE, Timestamp, TsValue, WalkedRoom};
 use crate::{Exit, write_failed};
 
 const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
 
 /// One cell of the table for people, appended to `out`.
-fn cell(scan: &RoomScan<'_>, t: &Timestamp<'_>, col: usize, tf: &TimeFormat, out: &mut String) {
+fn cell(scan: &WalkedRoom<'_>, t: &Timestamp<'_>, col: usize, tf: &TimeFormat, out: &mut String) {
     match (col, t.value) {
         (0, _) => {
             let start = out.len();
@@ -57,7 +57,7 @@ fn rewrite(
     let mut done = 0;
     let mut rendered = String::new();
     let mut quoted = Vec::new();
-    if let Some(scan) = report.scan.as_ref() {
+    if let Some(scan) = report.walked.as_ref() {
         for t in &scan.timestamps {
             if let TsValue::Ms(ms) = t.value {
                 let at = t.at - start;

@@ -6,8 +6,8 @@ use std::io::{IsTerminal, Write};
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::input::{self, RoomReport};
 use crate::render::report::{FileStatus, Reporter, Totals};
-use crate::room::{Collect, Options};
 use crate::term::Paint;
+use crate::walk::{Collect, Options};
 use crate::{Exit, sources, time, write_failed};
 
 pub fn run(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {

@@ -817,15 +817,15 @@ fn rooms_of_a_later_array_are_pointed_to_within_it() {
 
 /// How many rooms `rooms_of` hands over for `text`, read whole.
 fn rooms_read(text: &[u8]) -> usize {
-    let opts = room_inspector::room::Options {
+    let opts = room_inspector::walk::Options {
         strict: false,
         now_ms: 0,
-        collect: room_inspector::room::Collect::default(),
+        collect: room_inspector::walk::Collect::default(),
     };
     let mut rooms = 0;
     let reader = Box::new(std::io::Cursor::new(text.to_vec()));
     let result = room_inspector::input::rooms_of("t".into(), reader, true, 1, 0, &opts, &mut |r| {
-        rooms += usize::from(r.scan.is_some());
+        rooms += usize::from(r.walked.is_some());
         Ok(())
     });
     assert!(matches!(result, Ok(Ok(()))));

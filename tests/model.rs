@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use room_inspector::input::rooms_of;
 use room_inspector::model::{Participant, Room};
-use room_inspector::room::{Collect, Options};
+use room_inspector::walk::{Collect, Options};
 
 /// The model the walk builds for each room of `text`.
 fn walked(text: &str) -> Vec<Option<Room>> {
@@ -27,7 +27,7 @@ fn walked(text: &str) -> Vec<Option<Room>> {
         text.len() + 1,
         &opts,
         &mut |r| {
-            rooms.push(r.scan.as_ref().and_then(Room::from_scan));
+            rooms.push(r.walked.as_ref().and_then(Room::from_walked));
             Ok(())
         },
     );

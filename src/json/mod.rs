@@ -1,4 +1,4 @@
-//! JSON text: scanning with offsets, and turning offsets into line:col.
+//! JSON text: lexing with offsets, and turning offsets into line:col.
 
+pub mod lexer;
 pub mod lines;
-pub mod scan;

@@ -27,7 +27,7 @@ use std::io::Cursor;
 
 use room_inspector::diag::Rule;
 use room_inspector::input::rooms_of;
-use room_inspector::room::{Collect, Options};
+use room_inspector::walk::{Collect, Options};
 use serde::de::IgnoredAny;
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";

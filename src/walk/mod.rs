@@ -3,7 +3,7 @@
 //! type error, so `validate` can report every problem in one run.
 
 use crate::diag::{Finding, Rule, Severity};
-use crate::json::scan::{JNum, JStr, Kind, MAX_DEPTH, NumValue, Scan, Scanner};
+use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
 use crate::term::quoted;
 use crate::time;
 
@@ -78,7 +78,7 @@ pub struct Timestamp<'a> {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Participant<'a> {
+pub struct ParticipantRef<'a> {
     pub key: JStr<'a>,
     pub identity: Option<JStr<'a>>,
     pub name: Option<JStr<'a>>,
@@ -88,7 +88,7 @@ pub struct Participant<'a> {
 
 /// What one pass over one room found.
 #[derive(Debug, Default)]
-pub struct RoomScan<'a> {
+pub struct WalkedRoom<'a> {
     /// The room's pointer prefix: `/3` for the fourth room of an array.
     pub index_in_array: Option<usize>,
     pub is_object: bool,
@@ -98,7 +98,7 @@ pub struct RoomScan<'a> {
     pub updated_at: Option<i64>,
     pub egress_id: Option<JStr<'a>>,
     pub participants_seen: bool,
-    pub participants: Vec<Participant<'a>>,
+    pub participants: Vec<ParticipantRef<'a>>,
     pub timestamps: Vec<Timestamp<'a>>,
     pub findings: Vec<Finding>,
 }
@@ -206,13 +206,13 @@ impl KeySet {
 }
 
 struct Walker<'a, 'o> {
-    sc: Scanner<'a>,
+    sc: Lexer<'a>,
     /// Absolute offset of `sc.buf[0]` in the input.
     base: usize,
     opts: &'o Options,
     path: Vec<Seg<'a>>,
     keysets: Vec<KeySet>,
-    out: RoomScan<'a>,
+    out: WalkedRoom<'a>,
 }
 
 /// The type a field of a known-shape object should have.
@@ -263,7 +263,7 @@ pub struct Scratch {
 
 /// Scans the room value at `pos`. On `Incomplete` nothing of the attempt is
 /// kept and the caller retries with more input.
-pub fn scan_room<'a>(
+pub fn walk_room<'a>(
     buf: &'a [u8],
     pos: usize,
     eof: bool,
@@ -271,36 +271,36 @@ pub fn scan_room<'a>(
     index_in_array: Option<usize>,
     opts: &Options,
     scratch: &mut Scratch,
-) -> Scan<(RoomScan<'a>, usize)> {
-    let mut w = Walker {
-        sc: Scanner::new(buf, pos, eof),
+) -> Lexed<(WalkedRoom<'a>, usize)> {
+    let mut walker = Walker {
+        sc: Lexer::new(buf, pos, eof),
         base,
         opts,
         // An empty Vec<Seg<'static>> is a Vec<Seg<'a>> (covariance).
         path: std::mem::take(&mut scratch.path),
         keysets: std::mem::take(&mut scratch.keysets),
-        out: RoomScan {
+        out: WalkedRoom {
             index_in_array,
-            ..RoomScan::default()
+            ..WalkedRoom::default()
         },
     };
-    w.path.clear();
+    walker.path.clear();
     if let Some(i) = index_in_array {
-        w.path.push(Seg::Index(i));
+        walker.path.push(Seg::Index(i));
     }
-    let result = w.room();
+    let result = walker.room();
     // Hand the buffers back. The path is empty, so the map never runs; it
     // only changes the lifetime, and the in-place collect keeps the
     // allocation.
-    w.path.clear();
-    scratch.path = std::mem::take(&mut w.path)
+    walker.path.clear();
+    scratch.path = std::mem::take(&mut walker.path)
         .into_iter()
         .map(|_| Seg::Index(0))
         .collect();
-    scratch.keysets = std::mem::take(&mut w.keysets);
+    scratch.keysets = std::mem::take(&mut walker.keysets);
     result?;
-    let end = w.sc.pos;
-    Ok((w.out, end))
+    let end = walker.sc.pos;
+    Ok((walker.out, end))
 }
 
 impl<'a> Walker<'a, '_> {
@@ -355,7 +355,7 @@ impl<'a> Walker<'a, '_> {
         self.find(Severity::Warning, rule, at, message);
     }
 
-    fn room(&mut self) -> Scan<()> {
+    fn room(&mut self) -> Lexed<()> {
         let kind = self.sc.peek_kind("a room (a JSON object)")?;
         let at = self.sc.pos;
         if kind != Kind::Object {
@@ -464,7 +464,7 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
-    fn participants(&mut self) -> Scan<()> {
+    fn participants(&mut self) -> Lexed<()> {
         let level = self.open_object();
         // The scanner stays in a local across the whole map.
         let mut sc = self.sc;
@@ -494,8 +494,8 @@ impl<'a> Walker<'a, '_> {
     /// with the scanner held in a local (kept in registers); anything else
     /// hands the scanner back to the general walk for that one field.
     #[inline]
-    fn participant(&mut self, key: JStr<'a>, sc: &mut Scanner<'a>) -> Scan<()> {
-        let mut p = Participant {
+    fn participant(&mut self, key: JStr<'a>, sc: &mut Lexer<'a>) -> Lexed<()> {
+        let mut p = ParticipantRef {
             key,
             identity: None,
             name: None,
@@ -612,10 +612,10 @@ impl<'a> Walker<'a, '_> {
     /// key is recorded and the path holds it.
     fn participant_field(
         &mut self,
-        p: &mut Participant<'a>,
+        p: &mut ParticipantRef<'a>,
         left_at: &mut usize,
         field: JStr<'a>,
-    ) -> Scan<()> {
+    ) -> Lexed<()> {
         let key = p.key;
         match field.name().as_ref() {
             b"identity" => {
@@ -645,7 +645,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// The checks that need the whole participant.
-    fn participant_done(&mut self, key: JStr<'a>, p: Participant<'a>, left_at: usize) {
+    fn participant_done(&mut self, key: JStr<'a>, p: ParticipantRef<'a>, left_at: usize) {
         if let Some(identity) = p.identity
             && !identity.same_text(&key)
         {
@@ -681,7 +681,7 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn tracks(&mut self, participant: JStr<'a>) -> Scan<()> {
+    fn tracks(&mut self, participant: JStr<'a>) -> Lexed<()> {
         if self.sc.peek_kind("a value")? != Kind::Object {
             return self.type_error("an object mapping track SID to track");
         }
@@ -709,7 +709,7 @@ impl<'a> Walker<'a, '_> {
     /// a participant: the common fields of the expected types with a local
     /// scanner, anything else (another type, a repeat, an unknown field)
     /// through the general walk. `loc` places its timestamp.
-    fn shaped(&mut self, fields: &[(&'static str, Shape)], loc: TsLoc<'a>) -> Scan<()> {
+    fn shaped(&mut self, fields: &[(&'static str, Shape)], loc: TsLoc<'a>) -> Lexed<()> {
         let mut known: [Option<JStr<'a>>; 8] = [None; 8];
         let level = self.open_object();
         let mut sc = self.sc;
@@ -766,7 +766,7 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
-    fn events(&mut self) -> Scan<()> {
+    fn events(&mut self) -> Lexed<()> {
         if self.sc.peek_kind("a value")? != Kind::Array {
             return self.type_error("an array of events");
         }
@@ -788,7 +788,7 @@ impl<'a> Walker<'a, '_> {
 
     /// The members of an object of no known shape, each walked as any
     /// value, with duplicate checks.
-    fn any_members(&mut self) -> Scan<()> {
+    fn any_members(&mut self) -> Lexed<()> {
         let level = self.open_object();
         let mut first = true;
         while let Some(key) = self.sc.next_key(first)? {
@@ -831,7 +831,7 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn depth_check(&self) -> Scan<()> {
+    fn depth_check(&self) -> Lexed<()> {
         if self.path.len() >= MAX_DEPTH {
             return self.sc.syntax(
                 self.sc.pos,
@@ -911,7 +911,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// A string field; a value of another type is a type error.
-    fn string_field(&mut self, expected: &str) -> Scan<Option<JStr<'a>>> {
+    fn string_field(&mut self, expected: &str) -> Lexed<Option<JStr<'a>>> {
         if self.sc.peek_kind("a value")? == Kind::String {
             return self.sc.string().map(Some);
         }
@@ -919,14 +919,14 @@ impl<'a> Walker<'a, '_> {
         Ok(None)
     }
 
-    fn bool_field(&mut self) -> Scan<()> {
+    fn bool_field(&mut self) -> Lexed<()> {
         if self.sc.peek_kind("a value")? == Kind::Bool {
             return self.sc.literal().map(drop);
         }
         self.type_error("a boolean")
     }
 
-    fn number_field(&mut self) -> Scan<()> {
+    fn number_field(&mut self) -> Lexed<()> {
         if self.sc.peek_kind("a value")? == Kind::Number {
             let n = self.sc.number()?;
             self.check_precision(&n);
@@ -935,7 +935,7 @@ impl<'a> Walker<'a, '_> {
         self.type_error("a number")
     }
 
-    fn type_error(&mut self, expected: &str) -> Scan<()> {
+    fn type_error(&mut self, expected: &str) -> Lexed<()> {
         self.sc.skip_ws();
         let at = self.sc.pos;
         let found = self.any_value()?;
@@ -948,7 +948,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// A room-level timestamp: its value and offset when it is usable.
-    fn room_ts(&mut self, field: &'static str) -> Scan<Option<(i64, usize)>> {
+    fn room_ts(&mut self, field: &'static str) -> Lexed<Option<(i64, usize)>> {
         self.sc.skip_ws();
         let at = self.sc.pos;
         Ok(match self.timestamp(TsLoc::Room(field), false)? {
@@ -958,7 +958,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// A millisecond timestamp field, with the range and plausibility rules.
-    fn timestamp(&mut self, loc: TsLoc<'a>, integer_only: bool) -> Scan<TsValue<'a>> {
+    fn timestamp(&mut self, loc: TsLoc<'a>, integer_only: bool) -> Lexed<TsValue<'a>> {
         self.sc.skip_ws();
         let at = self.sc.pos;
         let value = if self.sc.peek_kind("a value")? == Kind::Number {
@@ -1062,7 +1062,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Walks any value (checking nested keys for duplicates) and describes it.
-    fn any_value(&mut self) -> Scan<Found<'a>> {
+    fn any_value(&mut self) -> Lexed<Found<'a>> {
         self.depth_check()?;
         match self.sc.peek_kind("a value")? {
             Kind::String => self.sc.string().map(Found::Str),
@@ -1130,7 +1130,7 @@ fn expected_timestamp(integer_only: bool) -> &'static str {
 
 /// The key whose opening quote is at `at`, read again from the text.
 fn key_at(buf: &[u8], at: usize) -> Option<JStr<'_>> {
-    Scanner::new(buf, at, true).string().ok()
+    Lexer::new(buf, at, true).string().ok()
 }
 
 /// An integer that JavaScript clients cannot hold exactly.

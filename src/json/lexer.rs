@@ -14,7 +14,7 @@ use std::borrow::Cow;
 pub enum Stop {
     /// The buffer ended before the value did, and more input may follow.
     Incomplete,
-    /// The text is not JSON. Boxed so that every `Scan` result on the hot
+    /// The text is not JSON. Boxed so that every `Lexed` result on the hot
     /// path stays small.
     Syntax(Box<SyntaxError>),
 }
@@ -26,7 +26,7 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-pub type Scan<T> = Result<T, Stop>;
+pub type Lexed<T> = Result<T, Stop>;
 
 /// A JSON string as it sits in the buffer, quotes excluded.
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +125,7 @@ pub const MAX_DEPTH: usize = 256;
 
 /// Copyable, so a hot loop can hold it in locals and hand it back.
 #[derive(Clone, Copy)]
-pub struct Scanner<'a> {
+pub struct Lexer<'a> {
     pub buf: &'a [u8],
     pub pos: usize,
     /// True when nothing follows the buffer.
@@ -197,13 +197,13 @@ fn eight_digits(buf: &[u8], i: usize) -> Option<u64> {
     Some((v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF)
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Lexer<'a> {
     pub fn new(buf: &'a [u8], pos: usize, eof: bool) -> Self {
-        Scanner { buf, pos, eof }
+        Lexer { buf, pos, eof }
     }
 
     #[cold]
-    pub fn syntax<T>(&self, at: usize, message: impl Into<String>) -> Scan<T> {
+    pub fn syntax<T>(&self, at: usize, message: impl Into<String>) -> Lexed<T> {
         Err(Stop::Syntax(Box::new(SyntaxError {
             at,
             message: message.into(),
@@ -212,7 +212,7 @@ impl<'a> Scanner<'a> {
 
     /// The end of the buffer: a syntax error at the end of input, otherwise
     /// a request for more.
-    fn ran_out<T>(&self, what: &str) -> Scan<T> {
+    fn ran_out<T>(&self, what: &str) -> Lexed<T> {
         if self.eof {
             let message = if what.starts_with("in") {
                 format!("unexpected end of input {what}")
@@ -228,7 +228,7 @@ impl<'a> Scanner<'a> {
     /// The offset of the first byte at or after `pos` that is not JSON
     /// whitespace (`buf.len()` when there is none).
     pub fn after_ws(buf: &'a [u8], pos: usize) -> usize {
-        let mut sc = Scanner::new(buf, pos, true);
+        let mut sc = Lexer::new(buf, pos, true);
         sc.skip_ws();
         sc.pos
     }
@@ -278,7 +278,7 @@ impl<'a> Scanner<'a> {
 
     /// The kind of the next value.
     #[inline]
-    pub fn peek_kind(&mut self, what: &str) -> Scan<Kind> {
+    pub fn peek_kind(&mut self, what: &str) -> Lexed<Kind> {
         let Some(b) = self.peek_byte() else {
             return self.ran_out(what);
         };
@@ -293,7 +293,7 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    pub fn unexpected<T>(&self, what: &str) -> Scan<T> {
+    pub fn unexpected<T>(&self, what: &str) -> Lexed<T> {
         match self.buf.get(self.pos) {
             None => self.ran_out(what),
             Some(_) => {
@@ -317,7 +317,7 @@ impl<'a> Scanner<'a> {
     /// After the opening `{` or a `,`: the next key, or `None` at `}`.
     /// `first` says whether a member has been read already.
     #[inline]
-    pub fn next_key(&mut self, first: bool) -> Scan<Option<JStr<'a>>> {
+    pub fn next_key(&mut self, first: bool) -> Lexed<Option<JStr<'a>>> {
         match self.peek_byte() {
             Some(b'}') => {
                 if first {
@@ -344,7 +344,7 @@ impl<'a> Scanner<'a> {
 
     /// After a member's value: true if another member follows.
     #[inline]
-    pub fn more_members(&mut self) -> Scan<bool> {
+    pub fn more_members(&mut self) -> Lexed<bool> {
         match self.peek_byte() {
             Some(b',') => {
                 self.pos += 1;
@@ -359,7 +359,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After `[` or an element: true if an element follows.
-    pub fn more_elements(&mut self, first: bool) -> Scan<bool> {
+    pub fn more_elements(&mut self, first: bool) -> Lexed<bool> {
         match self.peek_byte() {
             Some(b']') => {
                 self.pos += 1;
@@ -377,7 +377,7 @@ impl<'a> Scanner<'a> {
     /// A string; the scanner is at its opening quote. The common string
     /// (no escapes) is found inline; escapes and errors go the long way.
     #[inline]
-    pub fn string(&mut self) -> Scan<JStr<'a>> {
+    pub fn string(&mut self) -> Lexed<JStr<'a>> {
         let at = self.pos;
         let buf = self.buf;
         let i = string_stop(buf, at + 1);
@@ -394,7 +394,7 @@ impl<'a> Scanner<'a> {
 
     /// The rest of a string from `i`, the first byte that is not plain.
     #[inline(never)]
-    fn string_rest(&mut self, at: usize, mut i: usize) -> Scan<JStr<'a>> {
+    fn string_rest(&mut self, at: usize, mut i: usize) -> Lexed<JStr<'a>> {
         let buf = self.buf;
         let mut escaped = false;
         loop {
@@ -428,7 +428,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Checks the escape at `i` (a backslash); returns the offset after it.
-    fn escape(&self, i: usize) -> Scan<usize> {
+    fn escape(&self, i: usize) -> Lexed<usize> {
         let Some(&e) = self.buf.get(i + 1) else {
             return self.ran_out("inside a string");
         };
@@ -465,7 +465,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn hex_escape(&self, i: usize) -> Scan<u32> {
+    fn hex_escape(&self, i: usize) -> Lexed<u32> {
         let mut v = 0u32;
         for k in 0..4 {
             let Some(&d) = self.buf.get(i + 2 + k) else {
@@ -481,7 +481,7 @@ impl<'a> Scanner<'a> {
 
     /// A number; the scanner is at its first byte.
     #[inline]
-    pub fn number(&mut self) -> Scan<JNum<'a>> {
+    pub fn number(&mut self) -> Lexed<JNum<'a>> {
         let buf = self.buf;
         let at = self.pos;
         let mut i = at;
@@ -556,7 +556,7 @@ impl<'a> Scanner<'a> {
         Ok(JNum { raw, at, value })
     }
 
-    fn digit_expected<T>(&self, i: usize, place: &str) -> Scan<T> {
+    fn digit_expected<T>(&self, i: usize, place: &str) -> Lexed<T> {
         if i == self.buf.len() {
             return self.ran_out("in a number");
         }
@@ -564,7 +564,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// `true`, `false` or `null`.
-    pub fn literal(&mut self) -> Scan<Kind> {
+    pub fn literal(&mut self) -> Lexed<Kind> {
         let rest = &self.buf[self.pos..];
         let (word, kind): (&[u8], Kind) = match rest.first() {
             Some(b't') => (b"true", Kind::Bool),
@@ -630,8 +630,8 @@ pub fn describe_byte(rest: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn num(text: &str) -> Scan<NumValue> {
-        let mut s = Scanner::new(text.as_bytes(), 0, true);
+    fn num(text: &str) -> Lexed<NumValue> {
+        let mut s = Lexer::new(text.as_bytes(), 0, true);
         s.number().map(|n| n.value)
     }
 
@@ -684,13 +684,13 @@ mod tests {
 
     #[test]
     fn a_number_at_the_end_of_a_window_asks_for_more() {
-        let mut s = Scanner::new(b"12", 0, false);
+        let mut s = Lexer::new(b"12", 0, false);
         assert_eq!(s.number().map(|n| n.value), Err(Stop::Incomplete));
     }
 
     #[test]
     fn strings_decode_escapes_and_surrogate_pairs() {
-        let mut s = Scanner::new(br#""a\n\u00e9\ud83d\ude00\"""#, 0, true);
+        let mut s = Lexer::new(br#""a\n\u00e9\ud83d\ude00\"""#, 0, true);
         let j = s.string().ok();
         assert_eq!(
             j.map(|j| j.decode().into_owned()),
@@ -716,7 +716,7 @@ mod tests {
     #[test]
     fn raw_control_characters_and_lone_surrogates_are_rejected() {
         for bad in ["\"a\u{1}\"", r#""\ud800x""#, r#""\udc00""#, r#""\q""#] {
-            let mut s = Scanner::new(bad.as_bytes(), 0, true);
+            let mut s = Lexer::new(bad.as_bytes(), 0, true);
             assert!(matches!(s.string(), Err(Stop::Syntax(_))), "{bad}");
         }
     }
