@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
+use crate::Error;
 use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
 use crate::json::lexer::{Lexer, Stop, describe_byte};
 use crate::json::lines::{LineStart, Locator};
@@ -404,20 +405,19 @@ enum Top {
 pub fn for_each_room(
     source: &Source,
     opts: &Options,
-    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
-) -> Result<io::Result<()>, InputError> {
+    sink: &mut dyn FnMut(RoomReport<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let name = source.name();
     let (reader, whole, capacity): (Box<dyn Read>, bool, usize) = match source {
         Source::Stdin => (Box::new(io::stdin().lock()), false, WINDOW),
         Source::Path(path) => {
-            let meta = std::fs::metadata(path).map_err(|e| read_error(&name, &e))?;
+            let meta = std::fs::metadata(path).map_err(|e| Error::Input(read_error(&name, &e)))?;
             if meta.is_dir() {
-                return Err(read_error(
-                    &name,
-                    &io::Error::from(io::ErrorKind::IsADirectory),
-                ));
+                return Err(
+                    read_error(&name, &io::Error::from(io::ErrorKind::IsADirectory)).into(),
+                );
             }
-            let file = File::open(path).map_err(|e| read_error(&name, &e))?;
+            let file = File::open(path).map_err(|e| Error::Input(read_error(&name, &e)))?;
             let whole = meta.is_file() && meta.len() <= WHOLE_FILE_LIMIT;
             if whole
                 && meta.len() >= MAP_MIN
@@ -455,8 +455,8 @@ pub fn rooms_of(
     step: usize,
     capacity: usize,
     opts: &Options,
-    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
-) -> Result<io::Result<()>, InputError> {
+    sink: &mut dyn FnMut(RoomReport<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let w = Window::new(
         reader,
         Bytes::Owned(Vec::with_capacity(capacity)),
@@ -470,10 +470,11 @@ fn split(
     name: String,
     mut w: Window,
     opts: &Options,
-    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
-) -> Result<io::Result<()>, InputError> {
+    sink: &mut dyn FnMut(RoomReport<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
     while w.buf.len() < 3 && !w.eof {
-        w.fill(false).map_err(|e| read_error(&name, &e))?;
+        w.fill(false)
+            .map_err(|e| Error::Input(read_error(&name, &e)))?;
     }
     let mut pos = 0;
     if w.buf.starts_with(b"\xEF\xBB\xBF") {
@@ -501,14 +502,15 @@ fn split(
             if !w.eof && at + LOOKAHEAD >= w.buf.len() {
                 w.consume(keep);
                 pos = 0;
-                w.fill(keep == 0).map_err(|e| read_error(&name, &e))?;
+                w.fill(keep == 0)
+                    .map_err(|e| Error::Input(read_error(&name, &e)))?;
                 continue;
             }
             let resync = ndjson && matches!(top, Top::Start | Top::Stream);
             w.utf8.sync(&w.buf, w.base, w.eof, w.base + at + 1);
             let sent = emit_stop(&w, &file, index, at, message, !resync, sink);
             if !resync || sent.is_err() {
-                return Ok(sent);
+                return sent;
             }
             // Go on from the line the error is on if the broken room began
             // on an earlier one (a room cut short: the next line may be a
@@ -538,11 +540,12 @@ fn split(
                     // again from the new line.
                     w.utf8.restart(&w.buf, w.base, w.eof, pos);
                 }
-                None if w.eof => return Ok(Ok(())),
+                None if w.eof => return Ok(()),
                 None => {
                     w.consume(pos);
                     pos = 0;
-                    w.fill(false).map_err(|e| read_error(&name, &e))?;
+                    w.fill(false)
+                        .map_err(|e| Error::Input(read_error(&name, &e)))?;
                     continue;
                 }
             }
@@ -552,7 +555,8 @@ fn split(
         if at == buf.len() && !w.eof {
             w.consume(at);
             pos = 0;
-            w.fill(false).map_err(|e| read_error(&name, &e))?;
+            w.fill(false)
+                .map_err(|e| Error::Input(read_error(&name, &e)))?;
             continue;
         }
         let next = buf.get(at).copied();
@@ -630,9 +634,9 @@ fn split(
                     span: (w.base, w.base),
                     last: true,
                 };
-                return Ok(sink(report));
+                return sink(report);
             }
-            return Ok(Ok(()));
+            return Ok(());
         };
         let in_array = matches!(top, Top::ArrayFirst | Top::ArrayElem).then_some(array_index);
         match walk_room(&w.buf, room_at, w.eof, w.base, in_array, opts, &mut scratch) {
@@ -640,7 +644,8 @@ fn split(
                 let grow = room_at == 0;
                 w.consume(room_at);
                 pos = 0;
-                w.fill(grow).map_err(|e| read_error(&name, &e))?;
+                w.fill(grow)
+                    .map_err(|e| Error::Input(read_error(&name, &e)))?;
             }
             Err(Stop::Syntax(e)) => stop!(room_at, e.at, e.message),
             Ok((scan, end)) => {
@@ -658,7 +663,8 @@ fn split(
                         None if !w.eof => {
                             w.consume(room_at);
                             pos = 0;
-                            w.fill(false).map_err(|e| read_error(&name, &e))?;
+                            w.fill(false)
+                                .map_err(|e| Error::Input(read_error(&name, &e)))?;
                             continue;
                         }
                         Some(&b)
@@ -687,7 +693,8 @@ fn split(
                         // What follows the first room decides; read it.
                         w.consume(room_at);
                         pos = 0;
-                        w.fill(false).map_err(|e| read_error(&name, &e))?;
+                        w.fill(false)
+                            .map_err(|e| Error::Input(read_error(&name, &e)))?;
                         continue;
                     }
                     ndjson = scan.is_object
@@ -695,9 +702,7 @@ fn split(
                         && matches!(after, Some(b'\n') | None);
                 }
                 let (report, mark) = located(&w, &file, index, room_at, end, scan);
-                if let Err(e) = sink(report) {
-                    return Ok(Err(e));
-                }
+                sink(report)?;
                 w.mark = mark;
                 index += 1;
                 pos = end;
@@ -726,8 +731,8 @@ fn emit_stop(
     at: usize,
     message: String,
     last: bool,
-    sink: &mut dyn FnMut(RoomReport<'_>) -> io::Result<()>,
-) -> io::Result<()> {
+    sink: &mut dyn FnMut(RoomReport<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let (at, message) = match w.utf8.bad {
         Some(bad) if bad <= w.base + at => (bad - w.base, invalid_utf8(w, bad)),
         _ => (at, message),
@@ -899,7 +904,7 @@ mod tests {
             }
             Ok(())
         });
-        assert!(matches!(result, Ok(Ok(()))));
+        assert!(result.is_ok());
         seen
     }
 

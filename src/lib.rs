@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod diag;
+pub mod error;
 pub mod input;
 pub mod json;
 pub mod listing;
@@ -20,6 +21,8 @@ use std::io::{self, IsTerminal, Write};
 
 use cli::{Cli, Command, InputArgs};
 use input::Source;
+
+pub use error::Error;
 
 /// Exit codes (SPEC.md); with several inputs the worst wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -11,7 +11,7 @@ use crate::render::report::Reporter;
 use crate::term::{ColorChoice, Paint, sanitize};
 use crate::time::{self, Style, TimeFormat};
 use crate::walk::{Collect, Options, WalkedRoom};
-use crate::{Exit, sources, usage_error};
+use crate::{Error, Exit, sources, usage_error};
 
 pub struct Listing {
     pub sources: Vec<Source>,
@@ -73,20 +73,20 @@ impl Listing {
         };
         let mut exit = Exit::Ok;
         for source in &self.sources {
-            let mut sink = |report: RoomReport<'_>| -> io::Result<()> {
+            let mut sink = |report: RoomReport<'_>| -> Result<(), Error> {
                 // A failed write to stderr must not stop the listing.
                 let _ = diagnostics.diagnostics(&report);
                 if report.errors() > 0 {
                     exit = exit.worst(Exit::Invalid);
                 }
                 match report.walked.as_ref().filter(|s| s.is_object) {
-                    Some(scan) => each(Event::Room(&report, scan)),
+                    Some(scan) => each(Event::Room(&report, scan)).map_err(Error::Write),
                     None => Ok(()),
                 }
             };
             match input::for_each_room(source, &self.opts, &mut sink) {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => return Err((e, exit)),
+                Ok(()) => {}
+                Err(Error::Write(e)) => return Err((e, exit)),
                 Err(e) => {
                     let _ = writeln!(diagnostics.out, "room-inspector: {e}");
                     exit = exit.worst(Exit::Usage);

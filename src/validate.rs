@@ -8,7 +8,7 @@ use crate::input::{self, RoomReport};
 use crate::render::report::{FileStatus, Reporter, Totals};
 use crate::term::Paint;
 use crate::walk::{Collect, Options};
-use crate::{Exit, sources, time, write_failed};
+use crate::{Error, Exit, sources, time, write_failed};
 
 pub fn run(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let Some(sources) = sources(&args.input, err) else {
@@ -46,18 +46,19 @@ pub fn run(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             } else {
                 file.valid += 1;
             }
-            reporter.diagnostics(&report)
+            reporter.diagnostics(&report).map_err(Error::Write)
         };
         let status = match input::for_each_room(source, &opts, &mut sink) {
-            Ok(Ok(())) => {
+            Ok(()) => {
                 if file.invalid > 0 {
                     FileStatus::Invalid
                 } else {
                     FileStatus::Valid
                 }
             }
-            Ok(Err(e)) => return write_failed(&e, err, exit.worst(file.exit())),
-            Err(e) => {
+            Err(Error::Write(e)) => return write_failed(&e, err, exit.worst(file.exit())),
+            Err(Error::Usage(message)) => return crate::usage_error(err, &message),
+            Err(Error::Input(e)) => {
                 let _ = writeln!(err, "room-inspector: {e}");
                 file.unreadable = 1;
                 FileStatus::Unreadable(e.message)

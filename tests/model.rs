@@ -31,7 +31,7 @@ fn walked(text: &str) -> Vec<Option<Room>> {
             Ok(())
         },
     );
-    assert!(matches!(result, Ok(Ok(()))));
+    assert!(result.is_ok());
     rooms
 }
 
