@@ -75,6 +75,7 @@ fn walk_collecting_participants(bencher: divan::Bencher) {
     let opts = options(Collect {
         participants: true,
         timestamps: true,
+        ..Collect::NOTHING
     });
     let mut scratch = Scratch::default();
     bencher

@@ -39,20 +39,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check rooms and report every problem with file:line:col, a JSON Pointer and a rule code
-    #[command(after_help = concat!("Examples:
-  room-inspector validate room.json
-  room-inspector validate --strict --deny-warnings rooms/*.json
-  room-inspector validate --format github room.json     # annotations in GitHub Actions
-  room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
-
-Rules (severity): syntax, no-room, type, missing-field, duplicate-key, timestamp-range,
-unknown-field (errors); seconds-not-ms, left-before-joined, updated-before-created,
-key-identity-mismatch, timestamp-in-future, precision-loss (warnings).
-
-", "Exit codes:
-  0  every room is valid (warnings allowed unless --deny-warnings)
-  1  an input is not JSON, or holds a room that is not valid
-  2  usage error, or an input could not be read (missing file, directory, permission)"))]
+    #[command(after_help = validate_after_help())]
     Validate(ValidateArgs),
     /// Show who was in each room: identity, name, joined, left, duration, status
     #[command(after_help = concat!("Examples:
@@ -76,6 +63,57 @@ and DURATION as upper bounds, not measurements.
 
 ", exit_codes!()))]
     Timestamps(TimestampsArgs),
+}
+
+/// The help after `validate`'s options: examples, the rules by severity
+/// (read from the catalogue, so it cannot miss one), and the exit codes.
+fn validate_after_help() -> String {
+    use crate::rules::{CATALOGUE, Severity};
+    let codes = |severity: Severity| -> Vec<&str> {
+        CATALOGUE
+            .iter()
+            .filter(|r| r.severity == severity)
+            .map(|r| r.code)
+            .collect()
+    };
+    let rules = format!(
+        "Rules (severity): {} (errors); {} (warnings).",
+        codes(Severity::Error).join(", "),
+        codes(Severity::Warning).join(", ")
+    );
+    format!(
+        "Examples:
+  room-inspector validate room.json
+  room-inspector validate --strict --deny-warnings rooms/*.json
+  room-inspector validate --format github room.json     # annotations in GitHub Actions
+  room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
+
+{}
+
+Exit codes:
+  0  every room is valid (warnings allowed unless --deny-warnings)
+  1  an input is not JSON, or holds a room that is not valid
+  2  usage error, or an input could not be read (missing file, directory, permission)",
+        wrap(&rules, 90)
+    )
+}
+
+/// Greedy word wrap, so generated help reads like the hand-written rest.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        if line_len > 0 && line_len + 1 + word.len() > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word.len();
+    }
+    out
 }
 
 #[derive(Debug, Args)]

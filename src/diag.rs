@@ -1,96 +1,46 @@
-//! Findings about the input are data, not errors: each one is a rule code,
-//! a severity, where it is, and a message that says what was expected.
+//! Findings about the input are data, not errors: a rule, where the value
+//! starts and ends, its JSON Pointer and typed facts. Words come last:
+//! [`message`] renders a finding's text once it is placed in the text, the
+//! one place where facts become English.
 
-use serde::{Serialize, Serializer};
+use std::fmt::Write as _;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Warning,
-    Error,
-}
+pub use crate::rules::{Facts, Rule, Severity};
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// Stable rule codes (SPEC.md, "Rules"); the string form is the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    Syntax,
-    NoRoom,
-    Type,
-    MissingField,
-    DuplicateKey,
-    TimestampRange,
-    UnknownField,
-    SecondsNotMs,
-    LeftBeforeJoined,
-    UpdatedBeforeCreated,
-    KeyIdentityMismatch,
-    TimestampInFuture,
-    PrecisionLoss,
-}
-
-impl Rule {
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::Syntax => "syntax",
-            Rule::NoRoom => "no-room",
-            Rule::Type => "type",
-            Rule::MissingField => "missing-field",
-            Rule::DuplicateKey => "duplicate-key",
-            Rule::TimestampRange => "timestamp-range",
-            Rule::UnknownField => "unknown-field",
-            Rule::SecondsNotMs => "seconds-not-ms",
-            Rule::LeftBeforeJoined => "left-before-joined",
-            Rule::UpdatedBeforeCreated => "updated-before-created",
-            Rule::KeyIdentityMismatch => "key-identity-mismatch",
-            Rule::TimestampInFuture => "timestamp-in-future",
-            Rule::PrecisionLoss => "precision-loss",
-        }
-    }
-}
-
-// JSON output spells severities and rules as the human report does, from
-// the one table of names above.
-impl Serialize for Severity {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl Serialize for Rule {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-
-/// A finding whose place is still a byte offset; offsets become line:col
+/// A finding whose place is still a byte span; offsets become line:col
 /// only for the few values that get a diagnostic.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub severity: Severity,
     pub rule: Rule,
-    /// Absolute byte offset in the input.
+    pub severity: Severity,
+    /// Absolute byte offsets in the input: where the value starts, and
+    /// where it ends (for carets and SARIF regions).
     pub at: usize,
+    pub end: usize,
     pub pointer: String,
-    pub message: String,
-    /// Where the first of a duplicated key stands.
-    pub first_at: Option<usize>,
+    pub facts: Facts,
+}
+
+impl Finding {
+    /// The other offset a finding refers to (the first of a duplicated key).
+    pub fn other_at(&self) -> Option<usize> {
+        match self.facts {
+            Facts::Duplicate { first_at, .. } => Some(first_at),
+            _ => None,
+        }
+    }
 }
 
 /// A finding placed in the text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub rule: Rule,
     pub line: usize,
     pub column: usize,
+    /// Where the value ends (the character after it).
+    pub end_line: usize,
+    pub end_column: usize,
     pub pointer: String,
     pub message: String,
 }
@@ -100,4 +50,31 @@ pub struct Diagnostic {
 pub struct LineCol {
     pub line: usize,
     pub column: usize,
+}
+
+/// The text of a finding. `other` is where the offset of
+/// [`Finding::other_at`] was placed.
+pub fn message(finding: &Finding, other: Option<LineCol>) -> String {
+    let mut text = finding.rule.message(&finding.facts);
+    if let (Facts::Duplicate { .. }, Some(first)) = (&finding.facts, other) {
+        let _ = write!(text, " (first at {}:{})", first.line, first.column);
+    }
+    text
+}
+
+impl Diagnostic {
+    /// A diagnostic of the input itself rather than of a value in a room
+    /// (no room, not JSON), at one place and with no pointer.
+    pub fn of_input(rule: Rule, place: LineCol, facts: &Facts) -> Diagnostic {
+        Diagnostic {
+            severity: rule.severity(),
+            rule,
+            line: place.line,
+            column: place.column,
+            end_line: place.line,
+            end_column: place.column,
+            pointer: String::new(),
+            message: rule.message(facts),
+        }
+    }
 }

@@ -7,7 +7,6 @@
 //! input is in, and consumed rooms are dropped, so memory follows the
 //! largest room, not the length of the stream.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -15,7 +14,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::Error;
-use crate::diag::{Diagnostic, Finding, LineCol, Rule, Severity};
+use crate::diag::{self, Diagnostic, Facts, Finding, LineCol, Rule, Severity};
 use crate::json::lexer::{Lexer, Stop, describe_byte};
 use crate::json::lines::{LineStart, Locator};
 use crate::walk::{Options, Scratch, WalkedRoom, walk_room};
@@ -621,14 +620,11 @@ fn split(
                         line: 1,
                     },
                     walked: None,
-                    diagnostics: vec![Diagnostic {
-                        severity: Severity::Error,
-                        rule: Rule::NoRoom,
-                        line: 1,
-                        column: 1,
-                        pointer: String::new(),
-                        message: "no room found: expected a room object, an array of rooms or a stream of rooms".to_string(),
-                    }],
+                    diagnostics: vec![Diagnostic::of_input(
+                        Rule::NoRoom,
+                        LineCol { line: 1, column: 1 },
+                        &Facts::None,
+                    )],
                     window: &w.buf,
                     window_base: w.base,
                     span: (w.base, w.base),
@@ -746,14 +742,11 @@ fn emit_stop(
             line: place.line,
         },
         walked: None,
-        diagnostics: vec![Diagnostic {
-            severity: Severity::Error,
-            rule: Rule::Syntax,
-            line: place.line,
-            column: place.column,
-            pointer: String::new(),
-            message,
-        }],
+        diagnostics: vec![Diagnostic::of_input(
+            Rule::Syntax,
+            place,
+            &Facts::Syntax(message),
+        )],
         window: &w.buf,
         window_base: w.base,
         span: (w.base + at, w.base + at),
@@ -795,18 +788,20 @@ fn located<'a>(
         };
         return (report, loc.position());
     }
-    // Every offset, duplicates' first occurrences included, placed in one
-    // forward pass, so a thousand findings in a huge room stay linear.
-    let mut offsets: Vec<(usize, usize)> = Vec::with_capacity(findings.len() + 1);
+    // Every offset (starts, ends, duplicates' first occurrences) placed in
+    // one forward pass, so a thousand findings in a huge room stay linear.
+    const SLOTS: usize = 3;
+    let mut offsets: Vec<(usize, usize)> = Vec::with_capacity(findings.len() * SLOTS + 1);
     offsets.push((w.base + start, usize::MAX));
     for (i, f) in findings.iter().enumerate() {
-        offsets.push((f.at, i * 2));
-        if let Some(first) = f.first_at {
-            offsets.push((first, i * 2 + 1));
+        offsets.push((f.at, i * SLOTS));
+        offsets.push((f.end.max(f.at), i * SLOTS + 1));
+        if let Some(other) = f.other_at() {
+            offsets.push((other, i * SLOTS + 2));
         }
     }
     offsets.sort_unstable();
-    let mut places = vec![LineCol { line: 0, column: 0 }; findings.len() * 2];
+    let mut places = vec![LineCol { line: 0, column: 0 }; findings.len() * SLOTS];
     let mut origin_line = 1;
     for (offset, slot) in offsets {
         let place = loc.locate(offset - w.base);
@@ -820,19 +815,17 @@ fn located<'a>(
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let place = places[i * 2];
-            let mut message = f.message;
-            if f.first_at.is_some() {
-                let first = places[i * 2 + 1];
-                let _ = write!(message, " (first at {}:{})", first.line, first.column);
-            }
+            let (place, end) = (places[i * SLOTS], places[i * SLOTS + 1]);
+            let other = f.other_at().map(|_| places[i * SLOTS + 2]);
             Diagnostic {
                 severity: f.severity,
                 rule: f.rule,
                 line: place.line,
                 column: place.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: diag::message(&f, other),
                 pointer: f.pointer,
-                message,
             }
         })
         .collect();
@@ -867,6 +860,7 @@ mod tests {
             collect: Collect {
                 participants: true,
                 timestamps: true,
+                ..Collect::NOTHING
             },
         };
         let mut seen = Vec::new();

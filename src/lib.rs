@@ -11,6 +11,7 @@ pub mod listing;
 pub mod model;
 pub mod participants;
 pub mod render;
+pub mod rules;
 pub mod term;
 pub mod time;
 pub mod timestamps;

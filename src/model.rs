@@ -69,8 +69,8 @@ impl Room {
             .collect();
         Some(Room {
             id,
-            created_at: scan.created_at,
-            updated_at: scan.updated_at,
+            created_at: scan.created_at.map(|s| s.ms),
+            updated_at: scan.updated_at.map(|s| s.ms),
             egress_id: scan.egress_id.map(|s| s.decode().into_owned()),
             participants,
         })

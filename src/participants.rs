@@ -695,7 +695,7 @@ impl Printer<'_> {
 pub fn run(args: &ParticipantsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let collect = Collect {
         participants: true,
-        timestamps: false,
+        ..Collect::NOTHING
     };
     let listing = match Listing::new(&args.input, &args.time, args.rules.strict, collect, err) {
         Ok(listing) => listing,

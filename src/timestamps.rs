@@ -125,8 +125,8 @@ impl Minify {
 
 pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let collect = Collect {
-        participants: false,
         timestamps: true,
+        ..Collect::NOTHING
     };
     let listing = match Listing::new(&args.input, &args.time, args.rules.strict, collect, err) {
         Ok(listing) => listing,

@@ -15,6 +15,7 @@ fn walked(text: &str) -> Vec<Option<Room>> {
         collect: Collect {
             participants: true,
             timestamps: false,
+            ..Collect::NOTHING
         },
     };
     let mut rooms = Vec::new();

@@ -63,6 +63,7 @@ impl<'a> JStr<'a> {
     }
 
     /// Compares decoded values without allocating in the common case.
+    #[inline]
     pub fn same_text(&self, other: &JStr<'_>) -> bool {
         if !self.escaped && !other.escaped {
             return self.raw == other.raw;
@@ -376,7 +377,7 @@ impl<'a> Lexer<'a> {
 
     /// A string; the scanner is at its opening quote. The common string
     /// (no escapes) is found inline; escapes and errors go the long way.
-    #[inline]
+    #[inline(always)]
     pub fn string(&mut self) -> Lexed<JStr<'a>> {
         let at = self.pos;
         let buf = self.buf;

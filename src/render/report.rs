@@ -249,6 +249,8 @@ mod tests {
             rule: Rule::Type,
             line: 4,
             column: 16,
+            end_line: 4,
+            end_column: 17,
             pointer: "/a".into(),
             message: "50% bad\nnext".into(),
         };

@@ -1,24 +1,55 @@
-//! One pass over one room: builds what the commands need, records where each
-//! value sits, notices duplicate keys at every level and keeps going after a
-//! type error, so `validate` can report every problem in one run.
+//! One pass over one room. The walk reads the text once, records where each
+//! value sits, notices duplicate keys at every level, keeps going after a
+//! type error, calls the rules' hooks (see `crate::rules`) and collects what
+//! the commands asked for ([`Collect`]), so `validate` reports every
+//! problem in one run and the listings need no second pass.
+//!
+//! What is collected is the one interface between the walk and the
+//! commands: a command that needs more of a room adds a field to
+//! [`WalkedRoom`] and a flag to [`Collect`]; the rules never need either.
 
-use crate::diag::{Finding, Rule, Severity};
+mod keys;
+
+use std::ops::RangeInclusive;
+
+use keys::KeySet;
+
+use crate::diag::Finding;
 use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
-use crate::term::quoted;
-use crate::time;
+use crate::rules::{self, Facts, Found, HOOKS, Hit, Rule, number, timestamp};
 
-/// The largest millisecond timestamp before year 10000.
-pub const MAX_MS: i64 = 253_402_300_799_999;
-/// Values in this range read as ms fall before 1973 but read as seconds
-/// fall between 1973 and 5138: the media server's seconds (SPEC.md).
-pub const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
-/// JavaScript clients lose integer precision beyond this.
-const JS_SAFE_INT: i64 = (1 << 53) - 1;
+pub use rules::timestamp::{MAX_MS, SECONDS_LIKE};
 
-#[derive(Debug, Clone, Copy, Default)]
+/// What a walk keeps beyond the findings. Collecting costs memory and
+/// time per value, so each command asks for what it shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Collect {
+    /// Every participant ([`ParticipantRef`]).
     pub participants: bool,
+    /// Every millisecond timestamp with its place ([`Timestamp`]).
     pub timestamps: bool,
+    /// The admin view's events ([`EventRef`]).
+    pub events: bool,
+    /// Every published track ([`TrackRef`]).
+    pub tracks: bool,
+}
+
+impl Collect {
+    pub const NOTHING: Collect = Collect {
+        participants: false,
+        timestamps: false,
+        events: false,
+        tracks: false,
+    };
+
+    pub fn union(self, other: Collect) -> Collect {
+        Collect {
+            participants: self.participants || other.participants,
+            timestamps: self.timestamps || other.timestamps,
+            events: self.events || other.events,
+            tracks: self.tracks || other.tracks,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +67,15 @@ pub enum TsValue<'a> {
     /// Anything else: wrong type, negative, beyond 9999, not integral where
     /// that is required. Holds the text as written.
     Invalid { raw: &'a [u8], why: Invalid },
+}
+
+impl TsValue<'_> {
+    pub fn ms(self) -> Option<i64> {
+        match self {
+            TsValue::Ms(ms) => Some(ms),
+            TsValue::Invalid { .. } => None,
+        }
+    }
 }
 
 /// Why a timestamp value cannot be read as a time; one byte, so a
@@ -59,24 +99,37 @@ impl std::fmt::Display for Invalid {
     }
 }
 
-/// Where a timestamp sits, kept cheap and turned into a pointer on demand.
+/// Where a value of a known field sits in its room, kept cheap and turned
+/// into a JSON Pointer on demand.
 #[derive(Debug, Clone, Copy)]
-pub enum TsLoc<'a> {
+pub enum Place<'a> {
     Room(&'static str),
+    /// The timestamp of the event at this index.
     Event(usize),
     Participant(JStr<'a>, &'static str),
+    /// The timestamp of a participant's published track.
     Track(JStr<'a>, JStr<'a>),
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct Timestamp<'a> {
-    pub loc: TsLoc<'a>,
+    pub loc: Place<'a>,
     /// Byte span of the value in the input.
     pub at: usize,
     pub len: usize,
     pub value: TsValue<'a>,
 }
 
+/// A room-level timestamp that is a valid time, and where it is (relative
+/// to the walked buffer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub ms: i64,
+    pub at: usize,
+    pub len: usize,
+}
+
+/// A participant as it sits in the text.
 #[derive(Debug, Clone, Copy)]
 pub struct ParticipantRef<'a> {
     pub key: JStr<'a>,
@@ -84,6 +137,44 @@ pub struct ParticipantRef<'a> {
     pub name: Option<JStr<'a>>,
     pub joined: Option<TsValue<'a>>,
     pub left: Option<TsValue<'a>>,
+    /// Byte spans of the `joinedAt` and `leftAt` values (relative to the
+    /// walked buffer), for findings about them.
+    pub joined_offset: usize,
+    pub joined_len: usize,
+    pub left_offset: usize,
+    pub left_len: usize,
+}
+
+impl<'a> ParticipantRef<'a> {
+    fn new(key: JStr<'a>) -> Self {
+        ParticipantRef {
+            key,
+            identity: None,
+            name: None,
+            joined: None,
+            left: None,
+            joined_offset: 0,
+            joined_len: 0,
+            left_offset: 0,
+            left_len: 0,
+        }
+    }
+}
+
+/// One of the admin view's events.
+#[derive(Debug, Clone, Copy)]
+pub struct EventRef<'a> {
+    pub name: Option<JStr<'a>>,
+    pub timestamp: Option<TsValue<'a>>,
+}
+
+/// One published track of a participant (admin view).
+#[derive(Debug, Clone, Copy)]
+pub struct TrackRef<'a> {
+    pub participant: JStr<'a>,
+    pub sid: JStr<'a>,
+    pub mime_type: Option<JStr<'a>>,
+    pub timestamp: Option<TsValue<'a>>,
 }
 
 /// What one pass over one room found.
@@ -91,15 +182,28 @@ pub struct ParticipantRef<'a> {
 pub struct WalkedRoom<'a> {
     /// The room's pointer prefix: `/3` for the fourth room of an array.
     pub index_in_array: Option<usize>,
+    /// Offset of the room's first byte (relative to the walked buffer).
+    pub start: usize,
     pub is_object: bool,
+    /// The room ID when it is a string.
     pub id: Option<JStr<'a>>,
+    /// An `id` field is present, of whatever type.
+    pub id_seen: bool,
     /// Room timestamps that passed their checks.
-    pub created_at: Option<i64>,
-    pub updated_at: Option<i64>,
+    pub created_at: Option<Stamp>,
+    pub updated_at: Option<Stamp>,
+    pub deleted_at: Option<Stamp>,
+    pub deleted: Option<bool>,
     pub egress_id: Option<JStr<'a>>,
     pub participants_seen: bool,
+    /// Collected with [`Collect::participants`], in input order.
     pub participants: Vec<ParticipantRef<'a>>,
+    /// Collected with [`Collect::timestamps`], in input order.
     pub timestamps: Vec<Timestamp<'a>>,
+    /// Collected with [`Collect::events`], in input order.
+    pub events: Vec<EventRef<'a>>,
+    /// Collected with [`Collect::tracks`], in input order.
+    pub tracks: Vec<TrackRef<'a>>,
     pub findings: Vec<Finding>,
 }
 
@@ -107,112 +211,6 @@ pub struct WalkedRoom<'a> {
 enum Seg<'a> {
     Key(JStr<'a>),
     Index(usize),
-}
-
-/// Objects up to this many keys are checked for duplicates pairwise.
-const SMALL_OBJECT: usize = 16;
-
-/// The keys of one object so far. Small objects (participants, tracks) are
-/// compared pairwise as keys arrive. A large one (the participants map)
-/// keeps (hash, offset) pairs, 16 bytes a key, hashed while the key is in
-/// cache and sorted once at the end: a hash table would miss the cache on
-/// every insert, and growing it would re-hash keys scattered over the input.
-#[derive(Default)]
-struct KeySet {
-    /// Hash and offset of each key; equal hashes are compared as text.
-    small: Vec<(u64, usize)>,
-    large: Vec<(u64, usize)>,
-}
-
-impl KeySet {
-    fn clear(&mut self) {
-        self.small.clear();
-        self.large.clear();
-    }
-
-    /// The earlier key equal to `key`, if the object is small enough to
-    /// know at once.
-    #[inline]
-    fn insert<'a>(&mut self, key: JStr<'a>, buf: &'a [u8]) -> Option<JStr<'a>> {
-        let hash = key_hash(&key);
-        if !self.large.is_empty() {
-            self.large.push((hash, key.at));
-            return None;
-        }
-        for &(h, at) in &self.small {
-            if h == hash
-                && let Some(first) = key_at(buf, at)
-                && first.same_text(&key)
-            {
-                return Some(first);
-            }
-        }
-        self.small.push((hash, key.at));
-        if self.small.len() > SMALL_OBJECT {
-            self.large.reserve(1024);
-            self.large.append(&mut self.small);
-        }
-        None
-    }
-
-    /// Every (first, repeat) pair among the keys of a large object. A
-    /// bitset (16 bits a key) finds the few hashes seen twice in one pass;
-    /// only their keys are sorted and compared.
-    fn repeats<'a>(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
-        let mut pairs = Vec::new();
-        if self.large.is_empty() {
-            return pairs;
-        }
-        let bits = (self.large.len() * 16).next_power_of_two().max(64);
-        let shift = 64 - bits.trailing_zeros();
-        let slot = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << (hash & 63));
-        let mut seen = vec![0u64; bits / 64];
-        let mut twice = vec![0u64; bits / 64];
-        let mut any_twice = false;
-        for &(hash, _) in &self.large {
-            let (word, bit) = slot(hash);
-            if seen[word] & bit != 0 {
-                twice[word] |= bit;
-                any_twice = true;
-            }
-            seen[word] |= bit;
-        }
-        if !any_twice {
-            return pairs;
-        }
-        let mut suspects: Vec<(u64, usize)> = self
-            .large
-            .iter()
-            .copied()
-            .filter(|&(hash, _)| {
-                let (word, bit) = slot(hash);
-                twice[word] & bit != 0
-            })
-            .collect();
-        suspects.sort_unstable();
-        for run in suspects.chunk_by(|a, b| a.0 == b.0) {
-            if run.len() < 2 {
-                continue;
-            }
-            let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(buf, at)).collect();
-            for i in 1..keys.len() {
-                if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {
-                    pairs.push((*first, keys[i]));
-                }
-            }
-        }
-        pairs
-    }
-}
-
-struct Walker<'a, 'o> {
-    sc: Lexer<'a>,
-    /// Absolute offset of `sc.buf[0]` in the input.
-    base: usize,
-    opts: &'o Options,
-    path: Vec<Seg<'a>>,
-    keysets: Vec<KeySet>,
-    out: WalkedRoom<'a>,
 }
 
 /// The type a field of a known-shape object should have.
@@ -234,7 +232,7 @@ const TRACK_FIELDS: [(&str, Shape); 5] = [
 
 const EVENT_FIELDS: [(&str, Shape); 2] = [("eventName", Shape::Text), ("timestamp", Shape::Time)];
 
-/// Every field a room may have, admin-view ones included.
+/// Every field a room may have, admin-view ones included; "id" first.
 const ROOM_KEYS: [&str; 9] = [
     "id",
     "createdAt",
@@ -253,6 +251,42 @@ const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 /// The participant fields checked for repeats by slot, in slot order.
 const PARTICIPANT_KEYS: [&str; 5] = ["identity", "name", "joinedAt", "leftAt", "tracksPublished"];
 
+/// The texts and the timestamp of an object of known shape (a track, an
+/// event). Only the first slots of a field list are kept: small, so it is
+/// returned in registers rather than copied.
+#[derive(Default)]
+struct Shaped<'a> {
+    texts: [Option<JStr<'a>>; SHAPED_TEXTS],
+    time: Option<TsValue<'a>>,
+}
+
+/// The texts kept of a shaped object: the track's `sid` and `mimeType`,
+/// the event's `eventName`.
+const SHAPED_TEXTS: usize = 2;
+
+/// A value the general walk went through, for a "found ..." message.
+enum Value<'a> {
+    Str(JStr<'a>),
+    Num(JNum<'a>),
+    Bool(bool),
+    Null,
+    Array,
+    Object,
+}
+
+impl Value<'_> {
+    fn found(&self) -> Found {
+        match self {
+            Value::Str(s) => Found::Str(rules::text(s)),
+            Value::Num(n) => Found::Num(n.text().to_string()),
+            Value::Bool(b) => Found::Bool(*b),
+            Value::Null => Found::Null,
+            Value::Array => Found::Array,
+            Value::Object => Found::Object,
+        }
+    }
+}
+
 /// Buffers kept from one room to the next, so a stream of small rooms does
 /// not allocate them again for every room.
 #[derive(Default)]
@@ -261,7 +295,23 @@ pub struct Scratch {
     keysets: Vec<KeySet>,
 }
 
-/// Scans the room value at `pos`. On `Incomplete` nothing of the attempt is
+/// The walk's context; the lexer is passed beside it, so there is one
+/// reading position and nothing to keep in step.
+struct Walker<'a, 'o> {
+    /// The text being walked (the lexer reads the same).
+    buf: &'a [u8],
+    /// Absolute offset of the buffer's first byte in the input.
+    base: usize,
+    opts: &'o Options,
+    collect: Collect,
+    /// Timestamps no rule fires on; the fast path asks nothing of these.
+    quiet: RangeInclusive<i64>,
+    path: Vec<Seg<'a>>,
+    keysets: Vec<KeySet>,
+    out: WalkedRoom<'a>,
+}
+
+/// Walks the room value at `pos`. On `Incomplete` nothing of the attempt is
 /// kept and the caller retries with more input.
 pub fn walk_room<'a>(
     buf: &'a [u8],
@@ -273,9 +323,11 @@ pub fn walk_room<'a>(
     scratch: &mut Scratch,
 ) -> Lexed<(WalkedRoom<'a>, usize)> {
     let mut walker = Walker {
-        sc: Lexer::new(buf, pos, eof),
+        buf,
         base,
         opts,
+        collect: opts.collect.union(HOOKS.needs),
+        quiet: timestamp::quiet_range(opts.now_ms),
         // An empty Vec<Seg<'static>> is a Vec<Seg<'a>> (covariance).
         path: std::mem::take(&mut scratch.path),
         keysets: std::mem::take(&mut scratch.keysets),
@@ -288,7 +340,8 @@ pub fn walk_room<'a>(
     if let Some(i) = index_in_array {
         walker.path.push(Seg::Index(i));
     }
-    let result = walker.room();
+    let mut lexer = Lexer::new(buf, pos, eof);
+    let result = walker.room(&mut lexer);
     // Hand the buffers back. The path is empty, so the map never runs; it
     // only changes the lifetime, and the in-place collect keeps the
     // allocation.
@@ -299,8 +352,25 @@ pub fn walk_room<'a>(
         .collect();
     scratch.keysets = std::mem::take(&mut walker.keysets);
     result?;
-    let end = walker.sc.pos;
-    Ok((walker.out, end))
+    Ok((walker.out, lexer.pos))
+}
+
+/// What a timestamp field holds, for "expected ..." messages.
+fn expected_timestamp(integer_only: bool) -> &'static str {
+    if integer_only {
+        "an integer (Unix ms)"
+    } else {
+        "a number (Unix ms)"
+    }
+}
+
+/// A field name as a path segment.
+fn field_key(field: &'static str, at: usize) -> JStr<'static> {
+    JStr {
+        raw: field.as_bytes(),
+        at,
+        escaped: false,
+    }
 }
 
 impl<'a> Walker<'a, '_> {
@@ -310,283 +380,210 @@ impl<'a> Walker<'a, '_> {
             p.push('/');
             match seg {
                 Seg::Key(k) => push_pointer_token(&mut p, &k.decode()),
-                Seg::Index(i) => p.push_str(&i.to_string()),
+                Seg::Index(i) => p.push_str(itoa::Buffer::new().format(*i)),
             }
         }
         p
     }
 
-    fn find(&mut self, severity: Severity, rule: Rule, at: usize, message: String) {
+    /// A finding about the value at the current path; `at..end` relative.
+    fn raise(&mut self, rule: Rule, at: usize, end: usize, facts: Facts) {
         let pointer = self.pointer();
+        self.push_finding(rule, at, end, pointer, facts);
+    }
+
+    /// A finding of a hook, placed by the hook.
+    fn hit(&mut self, rule: Rule, hit: Hit<'a>) {
+        let pointer = hit.place.pointer(self.out.index_in_array);
+        self.push_finding(rule, hit.at, hit.end, pointer, hit.facts);
+    }
+
+    fn push_finding(&mut self, rule: Rule, at: usize, end: usize, pointer: String, facts: Facts) {
         self.out.findings.push(Finding {
-            severity,
             rule,
+            severity: rule.severity(),
             at: self.base + at,
+            end: self.base + end,
             pointer,
-            message,
-            first_at: None,
+            facts,
         });
     }
 
-    /// A finding about `field` of the current object, which the path does
-    /// not hold yet.
-    fn find_field(
+    /// The one object-member loop. `lx` is at the `{`. `member` is handed
+    /// each key with the object's level in the key sets; it records the
+    /// key (by slot, or with `note_key`) and reads the value.
+    #[inline(always)]
+    fn members(
         &mut self,
-        field: &'static str,
-        severity: Severity,
-        rule: Rule,
-        at: usize,
-        message: String,
-    ) {
-        self.path.push(Seg::Key(JStr {
-            raw: field.as_bytes(),
-            at,
-            escaped: false,
-        }));
-        self.find(severity, rule, at, message);
-        self.path.pop();
+        lx: &mut Lexer<'a>,
+        mut member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
+    ) -> Lexed<()> {
+        lx.pos += 1;
+        let level = self.keyset_level();
+        let mut first = true;
+        while let Some(key) = lx.next_key(first)? {
+            first = false;
+            member(self, lx, level, key)?;
+            if !lx.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        Ok(())
     }
 
-    fn error(&mut self, rule: Rule, at: usize, message: String) {
-        self.find(Severity::Error, rule, at, message);
-    }
-
-    fn warn(&mut self, rule: Rule, at: usize, message: String) {
-        self.find(Severity::Warning, rule, at, message);
-    }
-
-    fn room(&mut self) -> Lexed<()> {
-        let kind = self.sc.peek_kind("a room (a JSON object)")?;
-        let at = self.sc.pos;
+    fn room(&mut self, lx: &mut Lexer<'a>) -> Lexed<()> {
+        let kind = lx.peek_kind("a room (a JSON object)")?;
+        let at = lx.pos;
+        self.out.start = at;
         if kind != Kind::Object {
-            let found = self.any_value()?;
-            self.error(
-                Rule::Type,
-                at,
-                format!("expected a room (a JSON object), found {found}"),
-            );
+            let found = self.any_value(lx)?.found();
+            let expected = "a room (a JSON object)";
+            self.raise(Rule::Type, at, lx.pos, Facts::Type { expected, found });
             return Ok(());
         }
         self.out.is_object = true;
-        let mut created: Option<(i64, usize)> = None;
-        let mut updated: Option<(i64, usize)> = None;
-        let level = self.open_object();
         // Known fields are checked for repeats by slot, as in participants.
         let mut known: [Option<JStr<'a>>; 9] = [None; 9];
-        let mut first = true;
-        while let Some(key) = self.sc.next_key(first)? {
-            first = false;
+        self.members(lx, |w, lx, level, key| {
             let name = key.name();
             let slot = ROOM_KEYS.iter().position(|k| k.as_bytes() == name.as_ref());
-            self.record_key(slot.map(|i| &mut known[i]), level, key);
-            self.path.push(Seg::Key(key));
-            match name.as_ref() {
-                b"id" => {
-                    self.out.id = self.string_field("a string (the room ID)")?;
-                }
-                b"createdAt" => {
-                    created = self.room_ts("createdAt")?;
-                }
-                b"updatedAt" => {
-                    updated = self.room_ts("updatedAt")?;
-                }
-                b"egressId" => {
-                    self.out.egress_id = self.string_field("a string (the egress ID)")?;
-                }
-                b"participants" => {
-                    self.out.participants_seen = true;
-                    if self.sc.peek_kind("a value")? == Kind::Object {
-                        self.participants()?;
-                    } else {
-                        self.type_error("an object mapping identity to participant")?;
-                    }
-                }
-                b"userId" | b"deleted" | b"deletedAt" | b"events" => {
-                    self.admin_field(key, "room");
-                    match name.as_ref() {
-                        b"userId" => {
-                            self.string_field("a string (the owner's user ID)")?;
-                        }
-                        b"deleted" => self.bool_field()?,
-                        b"deletedAt" => {
-                            self.room_ts("deletedAt")?;
-                        }
-                        _ => self.events()?,
-                    }
-                }
-                _ => {
-                    self.unknown_field(key, ROOM_FIELDS);
-                    self.any_value()?;
-                }
-            }
-            self.path.pop();
-            if !self.sc.more_members()? {
-                break;
-            }
+            w.record_key(slot.map(|i| &mut known[i]), level, key);
+            w.path.push(Seg::Key(key));
+            w.room_field(lx, key, &name)?;
+            w.path.pop();
+            Ok(())
+        })?;
+        self.out.id_seen = known[0].is_some();
+        let mut hits = Vec::new();
+        for &(rule, check) in HOOKS.room {
+            check(&self.out, &mut |hit| hits.push((rule, hit)));
         }
-        self.close_object(level);
-        self.out.created_at = created.map(|(ms, _)| ms);
-        self.out.updated_at = updated.map(|(ms, _)| ms);
-        for (present, field, what) in [
-            // known[0] is "id", the first of ROOM_KEYS.
-            (known[0].is_some(), "id", "a string, the room ID"),
-            (
-                self.out.participants_seen,
-                "participants",
-                "an object mapping identity to participant; may be {}",
-            ),
-        ] {
-            if !present {
-                self.find_field(
-                    field,
-                    Severity::Error,
-                    Rule::MissingField,
-                    at,
-                    format!("missing required field \"{field}\" ({what})"),
-                );
-            }
-        }
-        if let (Some((c, _)), Some((u, at))) = (created, updated)
-            && u < c
-        {
-            self.find_field(
-                "updatedAt",
-                Severity::Warning,
-                Rule::UpdatedBeforeCreated,
-                at,
-                format!(
-                    "updatedAt {} is before createdAt {}",
-                    time::utc_ms(u),
-                    time::utc_ms(c)
-                ),
-            );
+        for (rule, hit) in hits {
+            self.hit(rule, hit);
         }
         Ok(())
     }
 
-    fn participants(&mut self) -> Lexed<()> {
-        let level = self.open_object();
-        // The scanner stays in a local across the whole map.
-        let mut sc = self.sc;
-        let mut first = true;
-        while let Some(key) = sc.next_key(first)? {
-            first = false;
-            self.note_key(level, key);
-            self.path.push(Seg::Key(key));
-            if sc.peek_byte() == Some(b'{') {
-                self.participant(key, &mut sc)?;
+    fn room_field(&mut self, lx: &mut Lexer<'a>, key: JStr<'a>, name: &[u8]) -> Lexed<()> {
+        match name {
+            b"id" => self.out.id = self.string_field(lx, "a string (the room ID)")?,
+            b"createdAt" => self.out.created_at = self.room_stamp(lx, "createdAt")?,
+            b"updatedAt" => self.out.updated_at = self.room_stamp(lx, "updatedAt")?,
+            b"egressId" => {
+                self.out.egress_id = self.string_field(lx, "a string (the egress ID)")?
+            }
+            b"participants" => {
+                self.out.participants_seen = true;
+                if lx.peek_kind("a value")? == Kind::Object {
+                    self.participants(lx)?;
+                } else {
+                    self.type_error(lx, "an object mapping identity to participant")?;
+                }
+            }
+            b"userId" | b"deleted" | b"deletedAt" | b"events" => {
+                self.admin_field(key, "room");
+                match name {
+                    b"userId" => {
+                        self.string_field(lx, "a string (the owner's user ID)")?;
+                    }
+                    b"deleted" => self.out.deleted = self.bool_field(lx)?,
+                    b"deletedAt" => self.out.deleted_at = self.room_stamp(lx, "deletedAt")?,
+                    _ => self.events(lx)?,
+                }
+            }
+            _ => {
+                self.unknown_field(key, ROOM_FIELDS);
+                self.any_value(lx)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn participants(&mut self, lx: &mut Lexer<'a>) -> Lexed<()> {
+        // The lexer is held in a local across the whole map, so the hot
+        // loop can keep it in registers; it goes back once, at the end.
+        let mut local = *lx;
+        let result = self.members(&mut local, |w, lx, level, key| {
+            w.note_key(level, key);
+            w.path.push(Seg::Key(key));
+            if lx.peek_byte() == Some(b'{') {
+                w.participant(lx, key)?;
             } else {
-                self.sc = sc;
-                self.type_error("an object (a participant)")?;
-                sc = self.sc;
+                w.type_error(lx, "an object (a participant)")?;
             }
-            self.path.pop();
-            if !sc.more_members()? {
-                break;
-            }
-        }
-        self.sc = sc;
-        self.close_object(level);
-        Ok(())
+            w.path.pop();
+            Ok(())
+        });
+        *lx = local;
+        result
     }
 
-    /// One participant. The common fields of the common types are read
-    /// with the scanner held in a local (kept in registers); anything else
-    /// hands the scanner back to the general walk for that one field.
+    /// One participant. The common fields of the common types are read in
+    /// line; anything else (another type, a repeat, an unknown field) goes
+    /// through `participant_field`.
     #[inline]
-    fn participant(&mut self, key: JStr<'a>, sc: &mut Lexer<'a>) -> Lexed<()> {
-        let mut p = ParticipantRef {
-            key,
-            identity: None,
-            name: None,
-            joined: None,
-            left: None,
-        };
-        let mut left_at = 0;
+    fn participant(&mut self, lx: &mut Lexer<'a>, key: JStr<'a>) -> Lexed<()> {
+        let mut p = ParticipantRef::new(key);
         // Known fields are checked for repeats by slot, which is cheaper
         // than comparing keys pairwise; other keys go through the key set.
         let mut known: [Option<JStr<'a>>; 5] = [None; 5];
-        sc.pos += 1;
-        let level = self.keyset_level();
-        let mut first = true;
-        while let Some(field) = sc.next_key(first)? {
-            first = false;
+        self.members(lx, |w, lx, level, field| {
             let name = field.name();
-            match (name.as_ref(), sc.peek_byte()) {
+            match (name.as_ref(), lx.peek_byte()) {
                 (b"identity", Some(b'"')) if known[0].is_none() => {
                     known[0] = Some(field);
-                    p.identity = Some(sc.string()?);
+                    p.identity = Some(lx.string()?);
                 }
                 (b"name", Some(b'"')) if known[1].is_none() => {
                     known[1] = Some(field);
-                    p.name = Some(sc.string()?);
+                    p.name = Some(lx.string()?);
                 }
                 (b"joinedAt", Some(b'-' | b'0'..=b'9')) if known[2].is_none() => {
                     known[2] = Some(field);
-                    let n = sc.number()?;
-                    p.joined = Some(self.quick_timestamp(
-                        n,
-                        "joinedAt",
-                        TsLoc::Participant(key, "joinedAt"),
-                        true,
-                    ));
+                    let n = lx.number()?;
+                    let place = Place::Participant(key, "joinedAt");
+                    p.joined = Some(w.quick_timestamp(n, "joinedAt", place, true));
+                    (p.joined_offset, p.joined_len) = (n.at, n.raw.len());
                 }
                 (b"leftAt", Some(b'-' | b'0'..=b'9')) if known[3].is_none() => {
                     known[3] = Some(field);
-                    let n = sc.number()?;
-                    left_at = n.at;
-                    p.left = Some(self.quick_timestamp(
-                        n,
-                        "leftAt",
-                        TsLoc::Participant(key, "leftAt"),
-                        true,
-                    ));
+                    let n = lx.number()?;
+                    let place = Place::Participant(key, "leftAt");
+                    p.left = Some(w.quick_timestamp(n, "leftAt", place, true));
+                    (p.left_offset, p.left_len) = (n.at, n.raw.len());
                 }
                 _ => {
-                    self.sc = *sc;
                     let slot = PARTICIPANT_KEYS
                         .iter()
                         .position(|k| k.as_bytes() == name.as_ref());
-                    self.record_key(slot.map(|i| &mut known[i]), level, field);
-                    self.path.push(Seg::Key(field));
-                    self.participant_field(&mut p, &mut left_at, field)?;
-                    self.path.pop();
-                    *sc = self.sc;
+                    w.record_key(slot.map(|i| &mut known[i]), level, field);
+                    w.path.push(Seg::Key(field));
+                    w.participant_field(lx, &mut p, field)?;
+                    w.path.pop();
                 }
             }
-            if !sc.more_members()? {
-                break;
-            }
-        }
-        self.close_object(level);
-        self.participant_done(key, p, left_at);
+            Ok(())
+        })?;
+        self.participant_done(&p);
         Ok(())
     }
 
-    /// A timestamp read on the fast path: the same checks and records as
-    /// `timestamp`, with the path extended only for this call.
+    /// A timestamp read in line: the same checks and records as
+    /// `timestamp`, with the path extended only when a rule may fire.
+    #[inline]
     fn quick_timestamp(
         &mut self,
         n: JNum<'a>,
         field: &'static str,
-        loc: TsLoc<'a>,
+        loc: Place<'a>,
         integer_only: bool,
     ) -> TsValue<'a> {
         let value = match n.value {
-            // Most timestamps: no rule has anything to say, so the path
-            // need not be extended for a pointer.
-            NumValue::Int(ms)
-                if (SECONDS_LIKE.end..=self.opts.now_ms.min(MAX_MS)).contains(&ms) =>
-            {
-                TsValue::Ms(ms)
-            }
+            NumValue::Int(ms) if self.quiet.contains(&ms) => TsValue::Ms(ms),
             _ => {
-                self.path.push(Seg::Key(JStr {
-                    raw: field.as_bytes(),
-                    at: n.at,
-                    escaped: false,
-                }));
-                let value = self.check_timestamp(n, integer_only);
+                self.path.push(Seg::Key(field_key(field, n.at)));
+                let value = self.check_timestamp(&n, integer_only);
                 self.path.pop();
                 value
             }
@@ -597,8 +594,8 @@ impl<'a> Walker<'a, '_> {
 
     /// Keeps a timestamp for the `timestamps` command.
     #[inline]
-    fn record_timestamp(&mut self, loc: TsLoc<'a>, at: usize, len: usize, value: TsValue<'a>) {
-        if self.opts.collect.timestamps {
+    fn record_timestamp(&mut self, loc: Place<'a>, at: usize, len: usize, value: TsValue<'a>) {
+        if self.collect.timestamps {
             self.out.timestamps.push(Timestamp {
                 loc,
                 at: self.base + at,
@@ -612,173 +609,97 @@ impl<'a> Walker<'a, '_> {
     /// key is recorded and the path holds it.
     fn participant_field(
         &mut self,
+        lx: &mut Lexer<'a>,
         p: &mut ParticipantRef<'a>,
-        left_at: &mut usize,
         field: JStr<'a>,
     ) -> Lexed<()> {
         let key = p.key;
         match field.name().as_ref() {
-            b"identity" => {
-                p.identity = self.string_field("a string (the participant ID)")?;
-            }
-            b"name" => {
-                p.name = self.string_field("a string (the display name)")?;
-            }
+            b"identity" => p.identity = self.string_field(lx, "a string (the participant ID)")?,
+            b"name" => p.name = self.string_field(lx, "a string (the display name)")?,
             b"joinedAt" => {
-                p.joined = Some(self.timestamp(TsLoc::Participant(key, "joinedAt"), true)?);
+                lx.skip_ws();
+                let at = lx.pos;
+                let place = Place::Participant(key, "joinedAt");
+                p.joined = Some(self.timestamp(lx, place, true)?);
+                (p.joined_offset, p.joined_len) = (at, lx.pos - at);
             }
             b"leftAt" => {
-                self.sc.skip_ws();
-                *left_at = self.sc.pos;
-                p.left = Some(self.timestamp(TsLoc::Participant(key, "leftAt"), true)?);
+                lx.skip_ws();
+                let at = lx.pos;
+                let place = Place::Participant(key, "leftAt");
+                p.left = Some(self.timestamp(lx, place, true)?);
+                (p.left_offset, p.left_len) = (at, lx.pos - at);
             }
             b"tracksPublished" => {
                 self.admin_field(field, "participant");
-                self.tracks(key)?;
+                self.tracks(lx, key)?;
             }
             _ => {
                 self.unknown_field(field, PARTICIPANT_FIELDS);
-                self.any_value()?;
+                self.any_value(lx)?;
             }
         }
         Ok(())
     }
 
-    /// The checks that need the whole participant.
-    fn participant_done(&mut self, key: JStr<'a>, p: ParticipantRef<'a>, left_at: usize) {
-        if let Some(identity) = p.identity
-            && !identity.same_text(&key)
-        {
-            self.find_field(
-                "identity",
-                Severity::Warning,
-                Rule::KeyIdentityMismatch,
-                identity.at,
-                format!(
-                    "identity {} differs from its key {}; the server keys participants by identity",
-                    quoted(&identity.decode()),
-                    quoted(&key.decode())
-                ),
-            );
+    /// The participant hooks, then collection.
+    #[inline]
+    fn participant_done(&mut self, p: &ParticipantRef<'a>) {
+        for &(rule, check) in HOOKS.participant {
+            if let Some(hit) = check(p) {
+                self.hit(rule, hit);
+            }
         }
-        if let (Some(TsValue::Ms(j)), Some(TsValue::Ms(l))) = (p.joined, p.left)
-            && l < j
-        {
-            self.find_field(
-                "leftAt",
-                Severity::Warning,
-                Rule::LeftBeforeJoined,
-                left_at,
-                format!(
-                    "leftAt {} is before joinedAt {}",
-                    time::utc_ms(l),
-                    time::utc_ms(j)
-                ),
-            );
-        }
-        if self.opts.collect.participants {
-            self.out.participants.push(p);
+        if self.collect.participants {
+            self.out.participants.push(*p);
         }
     }
 
-    fn tracks(&mut self, participant: JStr<'a>) -> Lexed<()> {
-        if self.sc.peek_kind("a value")? != Kind::Object {
-            return self.type_error("an object mapping track SID to track");
+    fn tracks(&mut self, lx: &mut Lexer<'a>, participant: JStr<'a>) -> Lexed<()> {
+        if lx.peek_kind("a value")? != Kind::Object {
+            return self.type_error(lx, "an object mapping track SID to track");
         }
-        let level = self.open_object();
-        let mut first = true;
-        while let Some(sid) = self.sc.next_key(first)? {
-            first = false;
-            self.note_key(level, sid);
-            self.path.push(Seg::Key(sid));
-            if self.sc.peek_kind("a value")? == Kind::Object {
-                self.shaped(&TRACK_FIELDS, TsLoc::Track(participant, sid))?;
+        self.members(lx, |w, lx, level, sid| {
+            w.note_key(level, sid);
+            w.path.push(Seg::Key(sid));
+            if lx.peek_kind("a value")? == Kind::Object {
+                let shaped = w.shaped(lx, &TRACK_FIELDS, Place::Track(participant, sid))?;
+                if w.collect.tracks {
+                    w.out.tracks.push(TrackRef {
+                        participant,
+                        sid,
+                        mime_type: shaped.texts[1],
+                        timestamp: shaped.time,
+                    });
+                }
             } else {
-                self.type_error("an object (a published track)")?;
+                w.type_error(lx, "an object (a published track)")?;
             }
-            self.path.pop();
-            if !self.sc.more_members()? {
-                break;
-            }
-        }
-        self.close_object(level);
-        Ok(())
+            w.path.pop();
+            Ok(())
+        })
     }
 
-    /// An object of known shape (a published track, an event), read like
-    /// a participant: the common fields of the expected types with a local
-    /// scanner, anything else (another type, a repeat, an unknown field)
-    /// through the general walk. `loc` places its timestamp.
-    fn shaped(&mut self, fields: &[(&'static str, Shape)], loc: TsLoc<'a>) -> Lexed<()> {
-        let mut known: [Option<JStr<'a>>; 8] = [None; 8];
-        let level = self.open_object();
-        let mut sc = self.sc;
-        let mut first = true;
-        while let Some(field) = sc.next_key(first)? {
-            first = false;
-            let name = field.name();
-            let slot = fields
-                .iter()
-                .position(|(f, _)| f.as_bytes() == name.as_ref());
-            let fresh = slot.is_some_and(|i| known[i].is_none());
-            let shape = slot.map(|i| fields[i]);
-            match (shape, sc.peek_byte()) {
-                (Some((_, Shape::Text)), Some(b'"')) if fresh => {
-                    sc.string()?;
-                }
-                (Some((_, Shape::Number)), Some(b'-' | b'0'..=b'9')) if fresh => {
-                    let n = sc.number()?;
-                    if is_unsafe_integer(&n) {
-                        self.path.push(Seg::Key(field));
-                        self.check_precision(&n);
-                        self.path.pop();
-                    }
-                }
-                (Some((name, Shape::Time)), Some(b'-' | b'0'..=b'9')) if fresh => {
-                    let n = sc.number()?;
-                    self.quick_timestamp(n, name, loc, false);
-                }
-                _ => {
-                    self.sc = sc;
-                    self.record_key(slot.map(|i| &mut known[i]), level, field);
-                    self.path.push(Seg::Key(field));
-                    match shape {
-                        Some((_, Shape::Text)) => self.string_field("a string").map(drop)?,
-                        Some((_, Shape::Number)) => self.number_field()?,
-                        Some((_, Shape::Time)) => self.timestamp(loc, false).map(drop)?,
-                        None => self.any_value().map(drop)?,
-                    }
-                    self.path.pop();
-                    sc = self.sc;
-                }
-            }
-            if let Some(i) = slot
-                && known[i].is_none()
-            {
-                known[i] = Some(field);
-            }
-            if !sc.more_members()? {
-                break;
-            }
+    fn events(&mut self, lx: &mut Lexer<'a>) -> Lexed<()> {
+        if lx.peek_kind("a value")? != Kind::Array {
+            return self.type_error(lx, "an array of events");
         }
-        self.sc = sc;
-        self.close_object(level);
-        Ok(())
-    }
-
-    fn events(&mut self) -> Lexed<()> {
-        if self.sc.peek_kind("a value")? != Kind::Array {
-            return self.type_error("an array of events");
-        }
-        self.sc.pos += 1;
+        lx.pos += 1;
         let mut index = 0;
-        while self.sc.more_elements(index == 0)? {
-            self.depth_check()?;
+        while lx.more_elements(index == 0)? {
+            self.depth_check(lx)?;
             self.path.push(Seg::Index(index));
-            if self.sc.peek_kind("a value")? == Kind::Object {
-                self.shaped(&EVENT_FIELDS, TsLoc::Event(index))?;
+            if lx.peek_kind("a value")? == Kind::Object {
+                let shaped = self.shaped(lx, &EVENT_FIELDS, Place::Event(index))?;
+                if self.collect.events {
+                    self.out.events.push(EventRef {
+                        name: shaped.texts[0],
+                        timestamp: shaped.time,
+                    });
+                }
             } else {
-                self.type_error("an object (an event)")?;
+                self.type_error(lx, "an object (an event)")?;
             }
             self.path.pop();
             index += 1;
@@ -786,64 +707,120 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
+    /// An object of known shape (a published track, an event), read like
+    /// a participant: the common fields of the expected types in line,
+    /// anything else through the general walk. `loc` places its timestamp.
+    fn shaped(
+        &mut self,
+        lx: &mut Lexer<'a>,
+        fields: &[(&'static str, Shape)],
+        loc: Place<'a>,
+    ) -> Lexed<Shaped<'a>> {
+        let mut known: [Option<JStr<'a>>; 8] = [None; 8];
+        let mut shaped = Shaped::default();
+        self.members(lx, |w, lx, level, field| {
+            let name = field.name();
+            let slot = fields
+                .iter()
+                .position(|(f, _)| f.as_bytes() == name.as_ref());
+            let fresh = slot.is_some_and(|i| known[i].is_none());
+            match (slot.map(|i| (i, fields[i])), lx.peek_byte()) {
+                (Some((i, (_, Shape::Text))), Some(b'"')) if fresh => {
+                    let text = lx.string()?;
+                    if let Some(slot) = shaped.texts.get_mut(i) {
+                        *slot = Some(text);
+                    }
+                }
+                (Some((_, (_, Shape::Number))), Some(b'-' | b'0'..=b'9')) if fresh => {
+                    let n = lx.number()?;
+                    if !number::is_quiet(&n) {
+                        w.path.push(Seg::Key(field));
+                        w.check_number(&n);
+                        w.path.pop();
+                    }
+                }
+                (Some((_, (name, Shape::Time))), Some(b'-' | b'0'..=b'9')) if fresh => {
+                    let n = lx.number()?;
+                    shaped.time = Some(w.quick_timestamp(n, name, loc, false));
+                }
+                (shape, _) => {
+                    w.record_key(slot.map(|i| &mut known[i]), level, field);
+                    w.path.push(Seg::Key(field));
+                    match shape {
+                        Some((i, (_, Shape::Text))) => {
+                            let text = w.string_field(lx, "a string")?;
+                            if let Some(slot) = shaped.texts.get_mut(i) {
+                                *slot = text;
+                            }
+                        }
+                        Some((_, (_, Shape::Number))) => w.number_field(lx)?,
+                        Some((_, (_, Shape::Time))) => {
+                            shaped.time = Some(w.timestamp(lx, loc, false)?);
+                        }
+                        None => {
+                            w.any_value(lx)?;
+                        }
+                    }
+                    w.path.pop();
+                }
+            }
+            if let Some(i) = slot
+                && known[i].is_none()
+            {
+                known[i] = Some(field);
+            }
+            Ok(())
+        })?;
+        Ok(shaped)
+    }
+
     /// The members of an object of no known shape, each walked as any
     /// value, with duplicate checks.
-    fn any_members(&mut self) -> Lexed<()> {
-        let level = self.open_object();
-        let mut first = true;
-        while let Some(key) = self.sc.next_key(first)? {
-            first = false;
-            self.note_key(level, key);
-            self.path.push(Seg::Key(key));
-            self.any_value()?;
-            self.path.pop();
-            if !self.sc.more_members()? {
-                break;
-            }
-        }
-        self.close_object(level);
-        Ok(())
+    fn any_members(&mut self, lx: &mut Lexer<'a>) -> Lexed<()> {
+        self.members(lx, |w, lx, level, key| {
+            w.note_key(level, key);
+            w.path.push(Seg::Key(key));
+            w.any_value(lx)?;
+            w.path.pop();
+            Ok(())
+        })
     }
 
-    fn admin_field(&mut self, key: JStr<'a>, of: &str) {
+    fn admin_field(&mut self, key: JStr<'a>, of: &'static str) {
         if self.opts.strict {
-            self.error(
-                Rule::UnknownField,
-                key.at,
-                format!(
-                    "unknown field {} (an admin-view {of} field, accepted without --strict)",
-                    quoted(&key.decode())
-                ),
-            );
+            let facts = Facts::Unknown {
+                key: rules::text(&key),
+                admin_of: Some(of),
+                expected: "",
+            };
+            self.raise_key(Rule::UnknownField, key, facts);
         }
     }
 
-    fn unknown_field(&mut self, key: JStr<'a>, known: &str) {
+    fn unknown_field(&mut self, key: JStr<'a>, expected: &'static str) {
         if self.opts.strict {
-            self.error(
-                Rule::UnknownField,
-                key.at,
-                format!(
-                    "unknown field {}; expected one of {known}",
-                    quoted(&key.decode())
-                ),
-            );
+            let facts = Facts::Unknown {
+                key: rules::text(&key),
+                admin_of: None,
+                expected,
+            };
+            self.raise_key(Rule::UnknownField, key, facts);
         }
     }
 
-    fn depth_check(&self) -> Lexed<()> {
+    /// A finding about a key of the current path (the path holds it).
+    fn raise_key(&mut self, rule: Rule, key: JStr<'a>, facts: Facts) {
+        self.raise(rule, key.at, key_end(&key), facts);
+    }
+
+    fn depth_check(&self, lx: &Lexer<'a>) -> Lexed<()> {
         if self.path.len() >= MAX_DEPTH {
-            return self.sc.syntax(
-                self.sc.pos,
+            return lx.syntax(
+                lx.pos,
                 format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
             );
         }
         Ok(())
-    }
-
-    fn open_object(&mut self) -> usize {
-        self.sc.pos += 1;
-        self.keyset_level()
     }
 
     /// The cleared key set for an object at the current depth.
@@ -856,12 +833,11 @@ impl<'a> Walker<'a, '_> {
         depth
     }
 
-    /// Records a known field in its slot; a second one is a duplicate.
-    #[inline]
     /// Records a key of the object at `level` before the path enters it:
     /// a known field in its slot, any other key in the object's key set.
     /// A repeat is reported at once (for a large object's key set, when
     /// the object closes).
+    #[inline]
     fn record_key(&mut self, slot: Option<&mut Option<JStr<'a>>>, level: usize, key: JStr<'a>) {
         match slot {
             Some(Some(first)) => {
@@ -877,7 +853,7 @@ impl<'a> Walker<'a, '_> {
     /// repeats an earlier one of a small object.
     #[inline]
     fn note_key(&mut self, level: usize, key: JStr<'a>) {
-        if let Some(first) = self.keysets[level].insert(key, self.sc.buf) {
+        if let Some(first) = self.keysets[level].insert(key, self.buf) {
             self.duplicate(first, key);
         }
     }
@@ -888,258 +864,187 @@ impl<'a> Walker<'a, '_> {
         if self.keysets[level].large.is_empty() {
             return;
         }
-        for (first, repeat) in self.keysets[level].repeats(self.sc.buf) {
+        for (first, repeat) in self.keysets[level].repeats(self.buf) {
             self.duplicate(first, repeat);
         }
     }
 
     fn duplicate(&mut self, first: JStr<'a>, second: JStr<'a>) {
         self.path.push(Seg::Key(second));
-        let pointer = self.pointer();
+        let facts = Facts::Duplicate {
+            key: rules::text(&second),
+            first_at: self.base + first.at,
+        };
+        self.raise_key(Rule::DuplicateKey, second, facts);
         self.path.pop();
-        self.out.findings.push(Finding {
-            severity: Severity::Error,
-            rule: Rule::DuplicateKey,
-            at: self.base + second.at,
-            pointer,
-            message: format!(
-                "duplicate key {}; a JSON parser keeps only the last one, hiding the other",
-                quoted(&second.decode())
-            ),
-            first_at: Some(self.base + first.at),
-        });
     }
 
     /// A string field; a value of another type is a type error.
-    fn string_field(&mut self, expected: &str) -> Lexed<Option<JStr<'a>>> {
-        if self.sc.peek_kind("a value")? == Kind::String {
-            return self.sc.string().map(Some);
+    fn string_field(
+        &mut self,
+        lx: &mut Lexer<'a>,
+        expected: &'static str,
+    ) -> Lexed<Option<JStr<'a>>> {
+        if lx.peek_kind("a value")? == Kind::String {
+            return lx.string().map(Some);
         }
-        self.type_error(expected)?;
+        self.type_error(lx, expected)?;
         Ok(None)
     }
 
-    fn bool_field(&mut self) -> Lexed<()> {
-        if self.sc.peek_kind("a value")? == Kind::Bool {
-            return self.sc.literal().map(drop);
+    fn bool_field(&mut self, lx: &mut Lexer<'a>) -> Lexed<Option<bool>> {
+        if lx.peek_kind("a value")? == Kind::Bool {
+            let at = lx.pos;
+            lx.literal()?;
+            return Ok(Some(lx.literal_is_true(at)));
         }
-        self.type_error("a boolean")
+        self.type_error(lx, "a boolean")?;
+        Ok(None)
     }
 
-    fn number_field(&mut self) -> Lexed<()> {
-        if self.sc.peek_kind("a value")? == Kind::Number {
-            let n = self.sc.number()?;
-            self.check_precision(&n);
+    fn number_field(&mut self, lx: &mut Lexer<'a>) -> Lexed<()> {
+        if lx.peek_kind("a value")? == Kind::Number {
+            let n = lx.number()?;
+            self.check_number(&n);
             return Ok(());
         }
-        self.type_error("a number")
+        self.type_error(lx, "a number")
     }
 
-    fn type_error(&mut self, expected: &str) -> Lexed<()> {
-        self.sc.skip_ws();
-        let at = self.sc.pos;
-        let found = self.any_value()?;
-        self.error(
-            Rule::Type,
-            at,
-            format!("expected {expected}, found {found}"),
-        );
+    fn type_error(&mut self, lx: &mut Lexer<'a>, expected: &'static str) -> Lexed<()> {
+        lx.skip_ws();
+        let at = lx.pos;
+        let found = self.any_value(lx)?.found();
+        self.raise(Rule::Type, at, lx.pos, Facts::Type { expected, found });
         Ok(())
     }
 
-    /// A room-level timestamp: its value and offset when it is usable.
-    fn room_ts(&mut self, field: &'static str) -> Lexed<Option<(i64, usize)>> {
-        self.sc.skip_ws();
-        let at = self.sc.pos;
-        Ok(match self.timestamp(TsLoc::Room(field), false)? {
-            TsValue::Ms(v) => Some((v, at)),
+    /// A room-level timestamp: its value and place when it is a time.
+    fn room_stamp(&mut self, lx: &mut Lexer<'a>, field: &'static str) -> Lexed<Option<Stamp>> {
+        lx.skip_ws();
+        let at = lx.pos;
+        Ok(match self.timestamp(lx, Place::Room(field), false)? {
+            TsValue::Ms(ms) => Some(Stamp {
+                ms,
+                at,
+                len: lx.pos - at,
+            }),
             TsValue::Invalid { .. } => None,
         })
     }
 
-    /// A millisecond timestamp field, with the range and plausibility rules.
-    fn timestamp(&mut self, loc: TsLoc<'a>, integer_only: bool) -> Lexed<TsValue<'a>> {
-        self.sc.skip_ws();
-        let at = self.sc.pos;
-        let value = if self.sc.peek_kind("a value")? == Kind::Number {
-            let n = self.sc.number()?;
-            self.check_timestamp(n, integer_only)
+    /// A millisecond timestamp field, with the timestamp rules.
+    fn timestamp(
+        &mut self,
+        lx: &mut Lexer<'a>,
+        loc: Place<'a>,
+        integer_only: bool,
+    ) -> Lexed<TsValue<'a>> {
+        lx.skip_ws();
+        let at = lx.pos;
+        let value = if lx.peek_kind("a value")? == Kind::Number {
+            let n = lx.number()?;
+            self.check_timestamp(&n, integer_only)
         } else {
-            let found = self.any_value()?;
+            let found = self.any_value(lx)?.found();
             let expected = expected_timestamp(integer_only);
-            self.error(
-                Rule::Type,
-                at,
-                format!("expected {expected}, found {found}"),
-            );
-            let end = self.sc.pos;
+            self.raise(Rule::Type, at, lx.pos, Facts::Type { expected, found });
             TsValue::Invalid {
-                raw: &self.sc.buf[at..end],
+                raw: &lx.buf[at..lx.pos],
                 why: Invalid::NotANumber,
             }
         };
-        self.record_timestamp(loc, at, self.sc.pos - at, value);
+        self.record_timestamp(loc, at, lx.pos - at, value);
         Ok(value)
     }
 
-    fn check_timestamp(&mut self, n: JNum<'a>, integer_only: bool) -> TsValue<'a> {
-        let expected = expected_timestamp(integer_only);
-        let invalid = |why| TsValue::Invalid { raw: n.raw, why };
-        let ms = match n.value {
-            NumValue::Int(v) => v,
-            NumValue::Float(_) if integer_only => {
-                self.error(
-                    Rule::Type,
-                    n.at,
-                    format!("expected {expected}, found number {}", n.text()),
-                );
-                return invalid(Invalid::NotAnInteger);
+    /// Whether `n` is a time (`timestamp-range`, `type`), then the
+    /// timestamp hooks.
+    fn check_timestamp(&mut self, n: &JNum<'a>, integer_only: bool) -> TsValue<'a> {
+        let end = n.at + n.raw.len();
+        match timestamp::classify(n, integer_only) {
+            Ok(ms) if self.quiet.contains(&ms) => TsValue::Ms(ms),
+            Ok(ms) => {
+                for &(rule, (_, check)) in HOOKS.timestamp {
+                    if let Some(facts) = check(ms, n.raw, self.opts.now_ms) {
+                        self.raise(rule, n.at, end, facts);
+                    }
+                }
+                TsValue::Ms(ms)
             }
-            NumValue::Float(f) if f.is_finite() && f.abs() < 1e18 => f.floor() as i64,
-            NumValue::Float(f) if f < 0.0 => i64::MIN,
-            NumValue::Float(_) | NumValue::BigInt { negative: false } => i64::MAX,
-            NumValue::BigInt { negative: true } => i64::MIN,
-        };
-        if ms < 0 {
-            self.error(
-                Rule::TimestampRange,
-                n.at,
-                format!(
-                    "{} is negative; expected Unix milliseconds from 0 to {MAX_MS} (year 9999)",
-                    n.text()
-                ),
-            );
-            return invalid(Invalid::Negative);
-        }
-        if ms > MAX_MS {
-            self.error(
-                Rule::TimestampRange,
-                n.at,
-                format!(
-                    "{} is beyond year 9999 as Unix milliseconds (at most {MAX_MS})",
-                    n.text()
-                ),
-            );
-            return invalid(Invalid::BeyondYear9999);
-        }
-        if SECONDS_LIKE.contains(&ms) {
-            self.warn(
-                Rule::SecondsNotMs,
-                n.at,
-                format!(
-                    "{} looks like seconds; as ms it is {}, as seconds {}",
-                    n.text(),
-                    time::utc_ms(ms),
-                    time::utc_seconds(ms)
-                ),
-            );
-        } else if ms > self.opts.now_ms {
-            self.warn(
-                Rule::TimestampInFuture,
-                n.at,
-                format!(
-                    "{} is {}, later than now ({})",
-                    n.text(),
-                    time::utc_ms(ms),
-                    time::utc_ms(self.opts.now_ms)
-                ),
-            );
-        }
-        TsValue::Ms(ms)
-    }
-
-    fn check_precision(&mut self, n: &JNum<'a>) {
-        if is_unsafe_integer(n) {
-            self.warn(
-                Rule::PrecisionLoss,
-                n.at,
-                format!(
-                    "integer {} is beyond 2^53 and loses precision in JavaScript clients; send it as a string",
-                    n.text()
-                ),
-            );
+            Err(why) => {
+                let facts = if why == Invalid::NotAnInteger {
+                    Facts::Type {
+                        expected: expected_timestamp(integer_only),
+                        found: Found::Num(n.text().to_string()),
+                    }
+                } else {
+                    Facts::Range {
+                        text: n.text().to_string(),
+                        why,
+                    }
+                };
+                let rule = if why == Invalid::NotAnInteger {
+                    Rule::Type
+                } else {
+                    Rule::TimestampRange
+                };
+                self.raise(rule, n.at, end, facts);
+                TsValue::Invalid { raw: n.raw, why }
+            }
         }
     }
 
-    /// Walks any value (checking nested keys for duplicates) and describes it.
-    fn any_value(&mut self) -> Lexed<Found<'a>> {
-        self.depth_check()?;
-        match self.sc.peek_kind("a value")? {
-            Kind::String => self.sc.string().map(Found::Str),
+    /// The number hooks, for a number that is not a timestamp.
+    fn check_number(&mut self, n: &JNum<'a>) {
+        if number::is_quiet(n) {
+            return;
+        }
+        for &(rule, check) in HOOKS.number {
+            if let Some(facts) = check(n) {
+                self.raise(rule, n.at, n.at + n.raw.len(), facts);
+            }
+        }
+    }
+
+    /// Walks any value (checking nested keys for duplicates).
+    fn any_value(&mut self, lx: &mut Lexer<'a>) -> Lexed<Value<'a>> {
+        self.depth_check(lx)?;
+        match lx.peek_kind("a value")? {
+            Kind::String => lx.string().map(Value::Str),
             Kind::Number => {
-                let n = self.sc.number()?;
-                self.check_precision(&n);
-                Ok(Found::Num(n))
+                let n = lx.number()?;
+                self.check_number(&n);
+                Ok(Value::Num(n))
             }
             Kind::Bool => {
-                let at = self.sc.pos;
-                self.sc.literal()?;
-                Ok(Found::Bool(self.sc.literal_is_true(at)))
+                let at = lx.pos;
+                lx.literal()?;
+                Ok(Value::Bool(lx.literal_is_true(at)))
             }
-            Kind::Null => self.sc.literal().map(|_| Found::Null),
+            Kind::Null => lx.literal().map(|_| Value::Null),
             Kind::Array => {
-                self.sc.pos += 1;
+                lx.pos += 1;
                 let mut index = 0;
-                while self.sc.more_elements(index == 0)? {
+                while lx.more_elements(index == 0)? {
                     self.path.push(Seg::Index(index));
-                    self.any_value()?;
+                    self.any_value(lx)?;
                     self.path.pop();
                     index += 1;
                 }
-                Ok(Found::Array)
+                Ok(Value::Array)
             }
             Kind::Object => {
-                self.any_members()?;
-                Ok(Found::Object)
+                self.any_members(lx)?;
+                Ok(Value::Object)
             }
         }
     }
 }
 
-/// A value described for a "found ..." message.
-enum Found<'a> {
-    Str(JStr<'a>),
-    Num(JNum<'a>),
-    Bool(bool),
-    Null,
-    Array,
-    Object,
-}
-
-impl std::fmt::Display for Found<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Found::Str(s) => write!(f, "string {}", quoted(&s.decode())),
-            Found::Num(n) => write!(f, "number {}", n.text()),
-            Found::Bool(b) => write!(f, "{b}"),
-            Found::Null => f.write_str("null"),
-            Found::Array => f.write_str("an array"),
-            Found::Object => f.write_str("an object"),
-        }
-    }
-}
-
-/// What a timestamp field holds, for "expected ..." messages.
-fn expected_timestamp(integer_only: bool) -> &'static str {
-    if integer_only {
-        "an integer (Unix ms)"
-    } else {
-        "a number (Unix ms)"
-    }
-}
-
-/// The key whose opening quote is at `at`, read again from the text.
-fn key_at(buf: &[u8], at: usize) -> Option<JStr<'_>> {
-    Lexer::new(buf, at, true).string().ok()
-}
-
-/// An integer that JavaScript clients cannot hold exactly.
-fn is_unsafe_integer(n: &JNum<'_>) -> bool {
-    match n.value {
-        NumValue::Int(v) => v.unsigned_abs() > JS_SAFE_INT as u64,
-        NumValue::BigInt { .. } => true,
-        NumValue::Float(_) => false,
-    }
+/// Where a key's closing quote ends.
+fn key_end(key: &JStr<'_>) -> usize {
+    key.at + key.raw.len() + 2
 }
 
 /// RFC 6901: `~` becomes `~0` and `/` becomes `~1`.
@@ -1157,33 +1062,7 @@ pub fn push_pointer_token(out: &mut String, token: &str) {
     }
 }
 
-/// FxHash over the decoded key: cheap, and only compared within one object.
-fn key_hash(key: &JStr<'_>) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let decoded;
-    let bytes: &[u8] = if key.escaped {
-        decoded = key.decode();
-        decoded.as_bytes()
-    } else {
-        key.raw
-    };
-    let mut h: u64 = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    // A multiply leaves the low bits weak, and the table indexes by them.
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^ (h >> 33)
-}
-
-impl<'a> TsLoc<'a> {
+impl Place<'_> {
     /// The JSON Pointer of this timestamp inside its room.
     pub fn pointer(&self, index_in_array: Option<usize>) -> String {
         let mut p = String::new();
@@ -1199,22 +1078,22 @@ impl<'a> TsLoc<'a> {
             p.push_str(number.format(i));
         }
         match self {
-            TsLoc::Room(field) => {
+            Place::Room(field) => {
                 p.push('/');
                 p.push_str(field);
             }
-            TsLoc::Event(i) => {
+            Place::Event(i) => {
                 p.push_str("/events/");
                 p.push_str(number.format(*i));
                 p.push_str("/timestamp");
             }
-            TsLoc::Participant(key, field) => {
+            Place::Participant(key, field) => {
                 p.push_str("/participants/");
                 push_pointer_token(p, &key.decode());
                 p.push('/');
                 p.push_str(field);
             }
-            TsLoc::Track(key, sid) => {
+            Place::Track(key, sid) => {
                 p.push_str("/participants/");
                 push_pointer_token(p, &key.decode());
                 p.push_str("/tracksPublished/");

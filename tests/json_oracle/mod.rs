@@ -156,6 +156,7 @@ pub fn ours(text: &[u8], whole: bool, step: usize, strict: bool) -> Vec<Seen> {
         collect: Collect {
             participants: true,
             timestamps: true,
+            ..Collect::NOTHING
         },
     };
     let mut seen = Vec::new();

@@ -1,0 +1,453 @@
+//! The rule catalogue: one row per rule with its code, default severity,
+//! summary, explanation, a failing and a passing example, the check that
+//! raises it and the words of its message. The row is the only list of
+//! rules: the diagnostics, `validate --help` and the README's rule table
+//! are all read from [`CATALOGUE`] (a test holds the README to it).
+//!
+//! Checks are pure functions of what the walk read. Rules about the text's
+//! own shape ([`Check::Walk`]) are raised by the walk as it reads; every
+//! other rule hangs on a hook the walk calls: each timestamp, each number,
+//! each participant once read, the room once read. A new rule of that kind
+//! is one file here and one row below; the walk's fast paths ask the hooks
+//! when nothing can fire ([`timestamp::quiet_range`], [`number::is_quiet`])
+//! rather than restating their conditions.
+
+pub mod key;
+pub mod number;
+pub mod participant;
+pub mod room;
+pub mod structure;
+pub mod timestamp;
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use serde::{Serialize, Serializer};
+
+use crate::json::lexer::{JNum, JStr};
+use crate::walk::{Collect, ParticipantRef, Place, WalkedRoom};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One row of the catalogue.
+pub struct RuleDef {
+    /// Stable: the string form is the contract (SPEC.md, "Rules").
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line: what it catches (README, `--help`).
+    pub summary: &'static str,
+    /// Why it matters and where the fact comes from.
+    pub explanation: &'static str,
+    /// A room (or text) that raises it, and one that does not.
+    pub bad: &'static str,
+    pub good: &'static str,
+    /// Only under `--strict`.
+    pub strict_only: bool,
+    /// What the walk must collect for the check (a room rule that looks at
+    /// every participant needs them collected even for `validate`).
+    pub needs: Collect,
+    pub check: Check,
+    /// The words of a finding, from its facts.
+    pub message: fn(&Facts) -> String,
+}
+
+/// Where the walk asks a rule.
+pub enum Check {
+    /// Raised by the walk itself while it reads: the text's own shape.
+    Walk,
+    /// Each timestamp that is a valid time. `quiet` is the range of values
+    /// the rule never fires on at this `now`; `check` gives the facts of a
+    /// finding.
+    Timestamp {
+        quiet: fn(now_ms: i64) -> RangeInclusive<i64>,
+        check: fn(ms: i64, raw: &[u8], now_ms: i64) -> Option<Facts>,
+    },
+    /// Each number that is not a timestamp.
+    Number(NumberCheck),
+    /// Each participant once its fields are read.
+    Participant(ParticipantCheck),
+    /// The room once it is read, with what the walk collected.
+    Room(RoomCheck),
+}
+
+pub type NumberCheck = fn(&JNum<'_>) -> Option<Facts>;
+pub type ParticipantCheck = for<'a> fn(&ParticipantRef<'a>) -> Option<Hit<'a>>;
+pub type RoomCheck = for<'a> fn(&WalkedRoom<'a>, &mut dyn FnMut(Hit<'a>));
+
+/// A rule's identity: a row of the catalogue. Copy, compared by code.
+#[derive(Clone, Copy)]
+pub struct Rule(pub &'static RuleDef);
+
+/// The rules the walk raises by name.
+#[allow(non_upper_case_globals)]
+impl Rule {
+    pub const Syntax: Rule = Rule(&structure::SYNTAX);
+    pub const NoRoom: Rule = Rule(&structure::NO_ROOM);
+    pub const Type: Rule = Rule(&structure::TYPE);
+    pub const UnknownField: Rule = Rule(&structure::UNKNOWN_FIELD);
+    pub const DuplicateKey: Rule = Rule(&key::DUPLICATE_KEY);
+    pub const TimestampRange: Rule = Rule(&timestamp::TIMESTAMP_RANGE);
+}
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        self.0.code
+    }
+    pub fn severity(self) -> Severity {
+        self.0.severity
+    }
+    pub fn message(self, facts: &Facts) -> String {
+        (self.0.message)(facts)
+    }
+    /// The row with this code.
+    pub fn from_code(code: &str) -> Option<Rule> {
+        CATALOGUE.iter().find(|r| r.code == code).map(Rule)
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.0.code == other.0.code
+    }
+}
+
+impl Eq for Rule {}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.code)
+    }
+}
+
+// JSON output spells severities and rules as the human report does.
+impl Serialize for Severity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+/// Every rule, in the order the README and `--help` list them: errors,
+/// then warnings.
+pub static CATALOGUE: [RuleDef; 13] = [
+    structure::SYNTAX,
+    structure::NO_ROOM,
+    structure::TYPE,
+    room::MISSING_FIELD,
+    key::DUPLICATE_KEY,
+    timestamp::TIMESTAMP_RANGE,
+    structure::UNKNOWN_FIELD,
+    timestamp::SECONDS_NOT_MS,
+    participant::LEFT_BEFORE_JOINED,
+    room::UPDATED_BEFORE_CREATED,
+    key::KEY_IDENTITY_MISMATCH,
+    timestamp::TIMESTAMP_IN_FUTURE,
+    number::PRECISION_LOSS,
+];
+
+/// What a finding says, as data; the words come from the rule's
+/// `message` at the edge, once the finding is placed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Facts {
+    /// The lexer's own description of what is wrong with the text.
+    Syntax(String),
+    None,
+    /// A value of the wrong type.
+    Type {
+        expected: &'static str,
+        found: Found,
+    },
+    /// A required field that is absent.
+    Missing {
+        field: &'static str,
+        what: &'static str,
+    },
+    /// A key seen before in the same object; `first_at` is the absolute
+    /// offset of the first.
+    Duplicate {
+        key: String,
+        first_at: usize,
+    },
+    /// A field the model does not define; `admin_of` names the admin view
+    /// it belongs to, else `expected` lists the known fields.
+    Unknown {
+        key: String,
+        admin_of: Option<&'static str>,
+        expected: &'static str,
+    },
+    /// A number as written and what it means as ms.
+    Number {
+        text: String,
+        ms: i64,
+    },
+    /// A number as written, now, and its time.
+    Future {
+        text: String,
+        ms: i64,
+        now_ms: i64,
+    },
+    /// A timestamp out of range, and why.
+    Range {
+        text: String,
+        why: crate::walk::Invalid,
+    },
+    /// Two times that are in the wrong order: `this` should not be before
+    /// `other`.
+    Order {
+        this: i64,
+        other: i64,
+    },
+    /// Two texts that should be equal.
+    Differ {
+        this: String,
+        other: String,
+    },
+}
+
+/// A value described for a "found ..." message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Str(String),
+    Num(String),
+    Bool(bool),
+    Null,
+    Array,
+    Object,
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Found::Str(s) => write!(f, "string {}", crate::term::quoted(s)),
+            Found::Num(n) => write!(f, "number {n}"),
+            Found::Bool(b) => write!(f, "{b}"),
+            Found::Null => f.write_str("null"),
+            Found::Array => f.write_str("an array"),
+            Found::Object => f.write_str("an object"),
+        }
+    }
+}
+
+/// A finding of a hook: which value, where it starts and ends, what it says.
+#[derive(Debug, Clone)]
+pub struct Hit<'a> {
+    pub place: Place<'a>,
+    /// Byte span of the value (relative to the walked buffer).
+    pub at: usize,
+    pub end: usize,
+    pub facts: Facts,
+}
+
+/// The hooks of the catalogue, sorted by where the walk calls them. Built
+/// at compile time from [`CATALOGUE`], so the walk's calls through them are
+/// direct calls the compiler can inline.
+pub struct Hooks {
+    pub timestamp: &'static [(Rule, TimestampHook)],
+    pub number: &'static [(Rule, NumberCheck)],
+    pub participant: &'static [(Rule, ParticipantCheck)],
+    pub room: &'static [(Rule, RoomCheck)],
+    /// What every check together needs collected.
+    pub needs: Collect,
+}
+
+pub type TimestampHook = (
+    fn(i64) -> RangeInclusive<i64>,
+    fn(i64, &[u8], i64) -> Option<Facts>,
+);
+
+pub static HOOKS: Hooks = Hooks {
+    timestamp: &TIMESTAMP_HOOKS,
+    number: &NUMBER_HOOKS,
+    participant: &PARTICIPANT_HOOKS,
+    room: &ROOM_HOOKS,
+    needs: NEEDS,
+};
+
+/// Which hook a row hangs on: 0 is none (raised by the walk).
+const fn hook_of(check: &Check) -> u8 {
+    match check {
+        Check::Walk => 0,
+        Check::Timestamp { .. } => 1,
+        Check::Number(_) => 2,
+        Check::Participant(_) => 3,
+        Check::Room(_) => 4,
+    }
+}
+
+const fn count(hook: u8) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < CATALOGUE.len() {
+        if hook_of(&CATALOGUE[i].check) == hook {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+// Each table starts filled with the first row's rule and a check that
+// never fires, then takes the rows of its hook in catalogue order.
+fn never_timestamp(_: i64, _: &[u8], _: i64) -> Option<Facts> {
+    None
+}
+fn never_quiet(_: i64) -> RangeInclusive<i64> {
+    0..=i64::MAX
+}
+fn never_number(_: &JNum<'_>) -> Option<Facts> {
+    None
+}
+fn never_participant<'a>(_: &ParticipantRef<'a>) -> Option<Hit<'a>> {
+    None
+}
+fn never_room<'a>(_: &WalkedRoom<'a>, _: &mut dyn FnMut(Hit<'a>)) {}
+
+static TIMESTAMP_HOOKS: [(Rule, TimestampHook); count(1)] = {
+    let mut table = [(
+        Rule(&CATALOGUE[0]),
+        (
+            never_quiet as fn(i64) -> RangeInclusive<i64>,
+            never_timestamp as fn(i64, &[u8], i64) -> Option<Facts>,
+        ),
+    ); count(1)];
+    let (mut n, mut i) = (0, 0);
+    while i < CATALOGUE.len() {
+        if let Check::Timestamp { quiet, check } = CATALOGUE[i].check {
+            table[n] = (Rule(&CATALOGUE[i]), (quiet, check));
+            n += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+static NUMBER_HOOKS: [(Rule, NumberCheck); count(2)] = {
+    let mut table = [(Rule(&CATALOGUE[0]), never_number as NumberCheck); count(2)];
+    let (mut n, mut i) = (0, 0);
+    while i < CATALOGUE.len() {
+        if let Check::Number(check) = CATALOGUE[i].check {
+            table[n] = (Rule(&CATALOGUE[i]), check);
+            n += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+static PARTICIPANT_HOOKS: [(Rule, ParticipantCheck); count(3)] = {
+    let mut table = [(Rule(&CATALOGUE[0]), never_participant as ParticipantCheck); count(3)];
+    let (mut n, mut i) = (0, 0);
+    while i < CATALOGUE.len() {
+        if let Check::Participant(check) = CATALOGUE[i].check {
+            table[n] = (Rule(&CATALOGUE[i]), check);
+            n += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+static ROOM_HOOKS: [(Rule, RoomCheck); count(4)] = {
+    let mut table = [(Rule(&CATALOGUE[0]), never_room as RoomCheck); count(4)];
+    let (mut n, mut i) = (0, 0);
+    while i < CATALOGUE.len() {
+        if let Check::Room(check) = CATALOGUE[i].check {
+            table[n] = (Rule(&CATALOGUE[i]), check);
+            n += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+const NEEDS: Collect = {
+    let mut needs = Collect::NOTHING;
+    let mut i = 0;
+    while i < CATALOGUE.len() {
+        let n = CATALOGUE[i].needs;
+        needs = Collect {
+            participants: needs.participants || n.participants,
+            timestamps: needs.timestamps || n.timestamps,
+            events: needs.events || n.events,
+            tracks: needs.tracks || n.tracks,
+        };
+        i += 1;
+    }
+    needs
+};
+
+/// The key of an object as its decoded text, for facts.
+pub fn text(s: &JStr<'_>) -> String {
+    s.decode().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_errors_come_first() {
+        let mut codes: Vec<&str> = CATALOGUE.iter().map(|r| r.code).collect();
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        );
+        let first_warning = CATALOGUE
+            .iter()
+            .position(|r| r.severity == Severity::Warning)
+            .unwrap_or(CATALOGUE.len());
+        assert!(
+            CATALOGUE[first_warning..]
+                .iter()
+                .all(|r| r.severity == Severity::Warning)
+        );
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), CATALOGUE.len());
+    }
+
+    #[test]
+    fn named_rules_are_rows_of_the_catalogue() {
+        for rule in [
+            Rule::Syntax,
+            Rule::NoRoom,
+            Rule::Type,
+            Rule::UnknownField,
+            Rule::DuplicateKey,
+            Rule::TimestampRange,
+        ] {
+            assert_eq!(Rule::from_code(rule.code()), Some(rule));
+        }
+    }
+
+    #[test]
+    fn every_row_has_its_words_and_examples() {
+        for r in &CATALOGUE {
+            assert!(
+                !r.summary.is_empty() && !r.explanation.is_empty(),
+                "{}",
+                r.code
+            );
+            assert!(!r.bad.is_empty() && !r.good.is_empty(), "{}", r.code);
+            assert_ne!(r.bad, r.good, "{}", r.code);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Rules on the room as a whole, once it is read.
+
+use super::{Check, Facts, Hit, RuleDef, Severity};
+use crate::time;
+use crate::walk::Collect;
+use crate::walk::{Place, WalkedRoom};
+
+pub const MISSING_FIELD: RuleDef = RuleDef {
+    code: "missing-field",
+    severity: Severity::Error,
+    summary: "`id` or `participants` absent",
+    explanation: "Every room the API returns has an id and a participants map (empty \
+when nobody joined). A room without them was cut short or is not a room; \
+the SDKs' Room type requires both.",
+    bad: r#"{"id":"r"}"#,
+    good: r#"{"id":"r","participants":{}}"#,
+    strict_only: false,
+    needs: Collect::NOTHING,
+    check: Check::Room(missing_field),
+    message: |facts| match facts {
+        Facts::Missing { field, what } => format!("missing required field \"{field}\" ({what})"),
+        _ => String::new(),
+    },
+};
+
+fn missing_field<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
+    for (present, field, what) in [
+        (room.id_seen, "id", "a string, the room ID"),
+        (
+            room.participants_seen,
+            "participants",
+            "an object mapping identity to participant; may be {}",
+        ),
+    ] {
+        if !present {
+            hit(Hit {
+                place: Place::Room(field),
+                at: room.start,
+                end: room.start + 1,
+                facts: Facts::Missing { field, what },
+            });
+        }
+    }
+}
+
+pub const UPDATED_BEFORE_CREATED: RuleDef = RuleDef {
+    code: "updated-before-created",
+    severity: Severity::Warning,
+    summary: "`updatedAt < createdAt`",
+    explanation: "The API server stamps createdAt when the room is made and updatedAt \
+each time it writes the room afterwards, from the same clock, so updatedAt \
+is never the earlier one in a room it wrote.",
+    bad: r#"{"id":"r","createdAt":1700000010000,"updatedAt":1700000000000,"participants":{}}"#,
+    good: r#"{"id":"r","createdAt":1700000000000,"updatedAt":1700000010000,"participants":{}}"#,
+    strict_only: false,
+    needs: Collect::NOTHING,
+    check: Check::Room(updated_before_created),
+    message: |facts| match facts {
+        Facts::Order { this, other } => format!(
+            "updatedAt {} is before createdAt {}",
+            time::utc_ms(*this),
+            time::utc_ms(*other)
+        ),
+        _ => String::new(),
+    },
+};
+
+fn updated_before_created<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
+    if let (Some(created), Some(updated)) = (room.created_at, room.updated_at)
+        && updated.ms < created.ms
+    {
+        hit(Hit {
+            place: Place::Room("updatedAt"),
+            at: updated.at,
+            end: updated.at + updated.len,
+            facts: Facts::Order {
+                this: updated.ms,
+                other: created.ms,
+            },
+        });
+    }
+}

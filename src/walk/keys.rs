@@ -1,0 +1,195 @@
+//! The keys of one object, for `duplicate-key`: what the walk records as
+//! keys arrive, and the repeats it reports when the object closes.
+
+use crate::json::lexer::{JStr, Lexer};
+
+/// Objects up to this many keys are checked for duplicates pairwise.
+const SMALL_OBJECT: usize = 16;
+
+/// The keys of one object so far. Small objects (participants, tracks) are
+/// compared pairwise as keys arrive. A large one (the participants map)
+/// keeps (hash, offset) pairs, 16 bytes a key, hashed while the key is in
+/// cache and sorted once at the end: a hash table would miss the cache on
+/// every insert, and growing it would re-hash keys scattered over the input.
+#[derive(Default)]
+pub struct KeySet {
+    /// Hash and offset of each key; equal hashes are compared as text.
+    small: Vec<(u64, usize)>,
+    pub large: Vec<(u64, usize)>,
+}
+
+impl KeySet {
+    pub fn clear(&mut self) {
+        self.small.clear();
+        self.large.clear();
+    }
+
+    /// The earlier key equal to `key`, if the object is small enough to
+    /// know at once.
+    #[inline]
+    pub fn insert<'a>(&mut self, key: JStr<'a>, buf: &'a [u8]) -> Option<JStr<'a>> {
+        let hash = key_hash(&key);
+        if !self.large.is_empty() {
+            self.large.push((hash, key.at));
+            return None;
+        }
+        for &(h, at) in &self.small {
+            if h == hash
+                && let Some(first) = key_at(buf, at)
+                && first.same_text(&key)
+            {
+                return Some(first);
+            }
+        }
+        self.small.push((hash, key.at));
+        if self.small.len() > SMALL_OBJECT {
+            self.large.reserve(1024);
+            self.large.append(&mut self.small);
+        }
+        None
+    }
+
+    /// Every (first, repeat) pair among the keys of a large object. A
+    /// bitset (16 bits a key) finds the few hashes seen twice in one pass;
+    /// only their keys are sorted and compared.
+    pub fn repeats<'a>(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
+        let mut pairs = Vec::new();
+        if self.large.is_empty() {
+            return pairs;
+        }
+        let bits = (self.large.len() * 16).next_power_of_two().max(64);
+        let shift = 64 - bits.trailing_zeros();
+        let slot = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << (hash & 63));
+        let mut seen = vec![0u64; bits / 64];
+        let mut twice = vec![0u64; bits / 64];
+        let mut any_twice = false;
+        for &(hash, _) in &self.large {
+            let (word, bit) = slot(hash);
+            if seen[word] & bit != 0 {
+                twice[word] |= bit;
+                any_twice = true;
+            }
+            seen[word] |= bit;
+        }
+        if !any_twice {
+            return pairs;
+        }
+        let mut suspects: Vec<(u64, usize)> = self
+            .large
+            .iter()
+            .copied()
+            .filter(|&(hash, _)| {
+                let (word, bit) = slot(hash);
+                twice[word] & bit != 0
+            })
+            .collect();
+        suspects.sort_unstable();
+        for run in suspects.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(buf, at)).collect();
+            for i in 1..keys.len() {
+                if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {
+                    pairs.push((*first, keys[i]));
+                }
+            }
+        }
+        pairs
+    }
+}
+
+/// The key whose opening quote is at `at`, read again from the text.
+fn key_at(buf: &[u8], at: usize) -> Option<JStr<'_>> {
+    Lexer::new(buf, at, true).string().ok()
+}
+
+/// FxHash over the decoded key: cheap, and only compared within one object.
+fn key_hash(key: &JStr<'_>) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let decoded;
+    let bytes: &[u8] = if key.escaped {
+        decoded = key.decode();
+        decoded.as_bytes()
+    } else {
+        key.raw
+    };
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    // A multiply leaves the low bits weak, and the table indexes by them.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys of `{"k0":0,"k1":0,...}` as the lexer sees them, with the
+    /// text they sit in.
+    fn keys(names: &[&str]) -> (Vec<u8>, Vec<usize>) {
+        let mut text = Vec::new();
+        let mut at = Vec::new();
+        for name in names {
+            at.push(text.len());
+            text.extend_from_slice(format!("\"{name}\" ").as_bytes());
+        }
+        (text, at)
+    }
+
+    fn repeats_of(names: &[&str]) -> Vec<(usize, usize)> {
+        let (text, offsets) = keys(names);
+        let mut set = KeySet::default();
+        let mut pairs = Vec::new();
+        for &at in &offsets {
+            let Some(key) = key_at(&text, at) else {
+                panic!("no key at {at}");
+            };
+            if let Some(first) = set.insert(key, &text) {
+                pairs.push((first.at, key.at));
+            }
+        }
+        for (first, repeat) in set.repeats(&text) {
+            pairs.push((first.at, repeat.at));
+        }
+        pairs
+            .into_iter()
+            .map(|(a, b)| {
+                let index = |o| offsets.iter().position(|&x| x == o).unwrap_or(usize::MAX);
+                (index(a), index(b))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_small_object_reports_a_repeat_as_it_arrives() {
+        assert_eq!(repeats_of(&["a", "b", "a"]), [(0, 2)]);
+        assert_eq!(repeats_of(&["a", "b", "c"]), []);
+        // Compared after unescaping.
+        assert_eq!(repeats_of(&["ab", "a\\u0062"]), [(0, 1)]);
+    }
+
+    #[test]
+    fn a_large_object_reports_every_repeat_past_the_sixteenth_key() {
+        let mut names: Vec<String> = (0..40).map(|i| format!("user-{i}")).collect();
+        names[20] = "user-3".into();
+        names[35] = "user-20".into();
+        names[39] = "user-3".into();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut pairs = repeats_of(&names);
+        pairs.sort_unstable();
+        assert_eq!(pairs, [(3, 20), (3, 39)]);
+        let distinct: Vec<String> = (0..1000).map(|i| format!("k{i}")).collect();
+        let distinct: Vec<&str> = distinct.iter().map(String::as_str).collect();
+        assert_eq!(repeats_of(&distinct), []);
+    }
+}
