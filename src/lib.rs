@@ -91,10 +91,15 @@ pub fn is_broken_pipe(e: &io::Error) -> bool {
         .get_ref()
         .map(|inner| inner as &(dyn std::error::Error + 'static));
     while let Some(error) = source {
-        if let Some(io) = error.downcast_ref::<io::Error>()
-            && io.kind() == io::ErrorKind::BrokenPipe
-        {
-            return true;
+        if let Some(io) = error.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::BrokenPipe {
+                return true;
+            }
+            // io::Error::source() skips the error it holds: step into it.
+            source = io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static));
+            continue;
         }
         source = error.source();
     }

@@ -353,7 +353,6 @@ fn is_broken_pipe_looks_through_wrapped_errors() {
 /// so a walk by `source()` alone never sees the innermost one. A walk that
 /// continues with `get_ref()` at each io::Error does.
 #[test]
-#[ignore = "fails today: is_broken_pipe misses an io::Error wrapped twice in io::Error (io::Error::source skips the error it holds); un-ignore with the fix in src/lib.rs"]
 fn is_broken_pipe_looks_through_io_errors_wrapped_twice() {
     use io::{Error, ErrorKind};
     let broken = || Error::from(ErrorKind::BrokenPipe);
