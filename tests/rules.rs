@@ -91,7 +91,7 @@ fn codes(text: &str, strict: bool) -> Vec<String> {
 
 #[test]
 fn every_rule_fires_on_its_bad_example_and_not_on_its_good_one() {
-    for r in &CATALOGUE {
+    for r in CATALOGUE {
         let bad = codes(r.bad, r.strict_only);
         assert!(
             bad.iter().any(|c| c == r.code),

@@ -147,7 +147,7 @@ impl Serialize for Rule {
 
 /// Every rule, in the order the README and `--help` list them: errors,
 /// then warnings.
-pub static CATALOGUE: [RuleDef; 13] = [
+pub static CATALOGUE: &[RuleDef] = &[
     structure::SYNTAX,
     structure::NO_ROOM,
     structure::TYPE,
@@ -440,7 +440,7 @@ mod tests {
 
     #[test]
     fn every_row_has_its_words_and_examples() {
-        for r in &CATALOGUE {
+        for r in CATALOGUE {
             assert!(
                 !r.summary.is_empty() && !r.explanation.is_empty(),
                 "{}",
