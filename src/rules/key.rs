@@ -65,3 +65,51 @@ fn key_identity_mismatch<'a>(p: &ParticipantRef<'a>) -> Option<Hit<'a>> {
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::findings_of;
+
+    #[test]
+    fn a_key_that_is_not_its_identity_is_flagged_on_identity() {
+        assert_eq!(
+            findings_of(
+                r#"{"id":"r","participants":{"a/b":{"identity":"b~"}}}"#,
+                false
+            ),
+            [
+                r#"key-identity-mismatch /participants/a~1b/identity ["b~"]: identity "b~" differs from its key "a/b"; the server keys participants by identity"#
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_and_identities_compare_after_unescaping() {
+        assert_eq!(
+            findings_of(
+                r#"{"id":"r","participants":{"ab":{"identity":"a\u0062"}}}"#,
+                false
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings_of(r#"{"id":"r","participants":{"a":{}}}"#, false),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_is_flagged_at_the_repeat_with_the_first_place() {
+        let seen = findings_of(
+            r#"{"id":"r","participants":{"a":{},"a":{}},"id":"s"}"#,
+            false,
+        );
+        assert_eq!(
+            seen,
+            [
+                r#"duplicate-key /participants/a ["a"]: duplicate key "a"; a JSON parser keeps only the last one, hiding the other"#,
+                r#"duplicate-key /id ["id"]: duplicate key "id"; a JSON parser keeps only the last one, hiding the other"#,
+            ]
+        );
+    }
+}

@@ -398,6 +398,34 @@ pub fn text(s: &JStr<'_>) -> String {
     s.decode().into_owned()
 }
 
+/// What the walk finds in a snippet, as `code pointer: message` lines, for
+/// the rules' unit tests. `now` is 2024-06-01.
+#[cfg(test)]
+pub(crate) fn findings_of(text: &str, strict: bool) -> Vec<String> {
+    let opts = crate::walk::Options {
+        strict,
+        now_ms: 1_717_200_000_000,
+        collect: Collect::NOTHING,
+    };
+    let mut scratch = crate::walk::Scratch::default();
+    match crate::walk::walk_room(text.as_bytes(), 0, true, 0, None, &opts, &mut scratch) {
+        Ok((room, _)) => room
+            .findings
+            .iter()
+            .map(|f| {
+                let span = &text[f.at..f.end.min(text.len())];
+                format!(
+                    "{} {} [{span}]: {}",
+                    f.rule.code(),
+                    f.pointer,
+                    crate::diag::message(f, None)
+                )
+            })
+            .collect(),
+        Err(e) => vec![format!("stopped: {e:?}")],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

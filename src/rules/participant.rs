@@ -42,3 +42,63 @@ fn left_before_joined<'a>(p: &ParticipantRef<'a>) -> Option<Hit<'a>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::findings_of;
+
+    #[test]
+    fn leaving_before_joining_is_flagged_on_left_at() {
+        assert_eq!(
+            findings_of(
+                r#"{"id":"r","participants":{"a":{"joinedAt":1700000010000,"leftAt":1700000000000}}}"#,
+                false
+            ),
+            [
+                "left-before-joined /participants/a/leftAt [1700000000000]: leftAt 2023-11-14T22:13:20.000Z is before joinedAt 2023-11-14T22:13:30.000Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_times_missing_ones_and_invalid_ones_are_not_flagged() {
+        for text in [
+            r#"{"id":"r","participants":{"a":{"joinedAt":1700000000000,"leftAt":1700000000000}}}"#,
+            r#"{"id":"r","participants":{"a":{"leftAt":1700000000000}}}"#,
+            r#"{"id":"r","participants":{"a":{"joinedAt":1700000000000}}}"#,
+        ] {
+            assert_eq!(findings_of(text, false), Vec::<String>::new(), "{text}");
+        }
+        // An invalid leftAt gets its own finding and no order finding.
+        let seen = findings_of(
+            r#"{"id":"r","participants":{"a":{"joinedAt":1700000000000,"leftAt":-1}}}"#,
+            false,
+        );
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].starts_with("timestamp-range"), "{seen:?}");
+    }
+
+    #[test]
+    fn the_slow_path_places_left_at_too() {
+        // A repeated joinedAt sends the participant's fields the long way.
+        assert_eq!(
+            findings_of(
+                r#"{"id":"r","participants":{"a":{"joinedAt":1,"joinedAt":1700000010000,"leftAt": 1700000000000}}}"#,
+                false
+            )
+            .iter()
+            .filter(|l| l.starts_with("left-before-joined"))
+            .count(),
+            1
+        );
+        let seen = findings_of(
+            r#"{"id":"r","participants":{"a":{"leftAt":"x","leftAt": 1700000000000,"joinedAt":1700000010000}}}"#,
+            false,
+        );
+        assert!(
+            seen.iter()
+                .any(|l| l.starts_with("left-before-joined /participants/a/leftAt [1700000000000]")),
+            "{seen:?}"
+        );
+    }
+}

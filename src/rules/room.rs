@@ -80,3 +80,43 @@ fn updated_before_created<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::findings_of;
+
+    #[test]
+    fn missing_fields_are_flagged_at_the_room() {
+        assert_eq!(
+            findings_of(r#"{"createdAt":1700000000000}"#, false),
+            [
+                r#"missing-field /id [{]: missing required field "id" (a string, the room ID)"#,
+                r#"missing-field /participants [{]: missing required field "participants" (an object mapping identity to participant; may be {})"#,
+            ]
+        );
+        // Present with the wrong type is a type error, not a missing field.
+        let seen = findings_of(r#"{"id":7,"participants":[]}"#, false);
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(seen.iter().all(|l| l.starts_with("type ")), "{seen:?}");
+    }
+
+    #[test]
+    fn updated_before_created_is_flagged_on_updated_at() {
+        assert_eq!(
+            findings_of(
+                r#"{"id":"r","updatedAt":1700000000000,"createdAt":1700000010000,"participants":{}}"#,
+                false
+            ),
+            [
+                "updated-before-created /updatedAt [1700000000000]: updatedAt 2023-11-14T22:13:20.000Z is before createdAt 2023-11-14T22:13:30.000Z"
+            ]
+        );
+        for text in [
+            r#"{"id":"r","updatedAt":1700000000000,"createdAt":1700000000000,"participants":{}}"#,
+            r#"{"id":"r","updatedAt":1700000000000,"participants":{}}"#,
+            r#"{"id":"r","createdAt":1700000000000,"participants":{}}"#,
+        ] {
+            assert_eq!(findings_of(text, false), Vec::<String>::new(), "{text}");
+        }
+    }
+}

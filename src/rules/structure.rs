@@ -86,3 +86,39 @@ silently lost.",
         _ => String::new(),
     },
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::findings_of;
+
+    #[test]
+    fn a_wrong_type_says_what_was_expected_and_found() {
+        assert_eq!(
+            findings_of(
+                r#"{"id":"r","participants":{"a":{"name":["x"],"joinedAt":1.5}}}"#,
+                false
+            ),
+            [
+                r#"type /participants/a/name [["x"]]: expected a string (the display name), found an array"#,
+                "type /participants/a/joinedAt [1.5]: expected an integer (Unix ms), found number 1.5",
+            ]
+        );
+        assert_eq!(
+            findings_of(r#""room""#, false),
+            [r#"type  ["room"]: expected a room (a JSON object), found string "room""#]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_only_under_strict_and_admin_ones_say_so() {
+        let text = r#"{"id":"r","participants":{"a":{"nmae":"x"}},"deleted":true}"#;
+        assert_eq!(findings_of(text, false), Vec::<String>::new());
+        assert_eq!(
+            findings_of(text, true),
+            [
+                r#"unknown-field /participants/a/nmae ["nmae"]: unknown field "nmae"; expected one of identity, name, joinedAt, leftAt"#,
+                r#"unknown-field /deleted ["deleted"]: unknown field "deleted" (an admin-view room field, accepted without --strict)"#,
+            ]
+        );
+    }
+}
