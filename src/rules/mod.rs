@@ -464,6 +464,9 @@ mod tests {
         ] {
             assert_eq!(Rule::from_code(rule.code()), Some(rule));
         }
+        assert_ne!(Rule::Syntax, Rule::Type);
+        assert_eq!(Rule::from_code("no-such-rule"), None);
+        assert_eq!(format!("{:?}", Rule::DuplicateKey), "duplicate-key");
     }
 
     #[test]
