@@ -26,6 +26,7 @@ use std::sync::Arc;
 use crate::Error;
 use crate::diag::{Diagnostic, Severity};
 use crate::walk::{Options, WalkedRoom};
+use split::Splitter;
 use window::{Bytes, Window};
 
 /// Files up to this size are read in one piece.
@@ -168,7 +169,7 @@ pub fn for_each_room(
                     Some(progress) => w.utf8.background = Some(progress),
                     None => w.utf8.check(&w.buf, w.base, w.eof),
                 }
-                return split::split(name, w, opts, sink);
+                return Splitter::new(&name, w, opts, sink).run();
             }
             // One allocation of the right size: growing a huge buffer by
             // doubling would copy it over and over.
@@ -200,5 +201,5 @@ pub fn rooms_of(
         whole,
         step,
     );
-    split::split(name, w, opts, sink)
+    Splitter::new(&name, w, opts, sink).run()
 }

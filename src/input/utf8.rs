@@ -40,6 +40,24 @@ impl Utf8 {
         }
     }
 
+    /// The error to report for a syntax error at `at` (relative): a byte
+    /// that is not UTF-8 at or before it, if there is one, which is what
+    /// the scanner may have stumbled over.
+    pub(super) fn blame(
+        &mut self,
+        buf: &[u8],
+        base: usize,
+        eof: bool,
+        at: usize,
+        message: String,
+    ) -> (usize, String) {
+        self.sync(buf, base, eof, base + at + 1);
+        match self.bad {
+            Some(bad) if bad <= base + at => (bad - base, invalid_utf8(buf, bad - base)),
+            _ => (at, message),
+        }
+    }
+
     /// Waits until the helper has checked the bytes before `up_to`
     /// (absolute), or found the first that is not UTF-8.
     pub(super) fn sync(&mut self, buf: &[u8], base: usize, eof: bool, up_to: usize) {
