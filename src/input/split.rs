@@ -465,19 +465,16 @@ impl<'s> Splitter<'s> {
     }
 
     /// The error of a room that ran into the line at `next`: the room read
-    /// as if its text ended with the line before.
+    /// as if its text ended where its last line's text ends, so the error
+    /// sits just past that line's last character.
     fn cut_short(
         &mut self,
         room_at: usize,
         next: usize,
         in_array: Option<usize>,
     ) -> (usize, String) {
-        let newline = next - 1;
-        let cut = if newline > room_at && self.w.buf[newline - 1] == b'\r' {
-            newline - 1
-        } else {
-            newline
-        };
+        let cut = end_of_text(&self.w.buf, room_at, next);
+        let line = self.w.locator().locate(next).line;
         let w = &self.w;
         let walked = walk_room(
             &w.buf[..cut],
@@ -488,16 +485,13 @@ impl<'s> Splitter<'s> {
             self.opts,
             &mut self.scratch,
         );
-        // The room was still open at the line's end, so the walk stops
+        // The room was still open where its text ends, so the walk stops
         // there; the fallback only keeps the function total.
         let Err(Stop::Syntax(e)) = walked else {
             return (cut, "unexpected end of line".to_string());
         };
         let message = e.message.replace("end of input", "end of line");
-        (
-            e.at,
-            format!("{message} (the next line begins another room)"),
-        )
+        (e.at, format!("{message} (line {line} begins another room)"))
     }
 
     /// One step of skipping the text after an error: the place to go on,
@@ -997,7 +991,7 @@ mod tests {
             vec![
                 "room 0 line 1",
                 "room 1 line 2",
-                "2:32 syntax  unexpected end of line; expected a value (the next line begins another room)",
+                "2:32 syntax  unexpected end of line; expected a value (line 3 begins another room)",
                 "room 2 line 3",
                 "room 3 line 6",
                 "6:7 syntax  expected a value, found '}'",
@@ -1048,7 +1042,7 @@ mod tests {
             vec![
                 "room 0 line 2",
                 "room 1 line 3",
-                "3:32 syntax  unexpected end of line; expected a value (the next line begins another room)",
+                "3:32 syntax  unexpected end of line; expected a value (line 4 begins another room)",
                 "room 2 line 4",
                 "5:3 syntax  expected a room (a JSON object), found 'x'",
                 "room 3 line 6",
