@@ -825,6 +825,7 @@ mod tests {
             collect: Collect {
                 participants: true,
                 timestamps: true,
+                ..Collect::NOTHING
             },
         };
         let mut seen = Vec::new();
