@@ -470,6 +470,30 @@ mod tests {
     }
 
     #[test]
+    fn each_hook_table_holds_exactly_its_rows_in_catalogue_order() {
+        let rows = |hook: u8| -> Vec<&str> {
+            CATALOGUE
+                .iter()
+                .filter(|r| hook_of(&r.check) == hook)
+                .map(|r| r.code)
+                .collect()
+        };
+        let codes = |table: Vec<Rule>| -> Vec<&str> { table.into_iter().map(Rule::code).collect() };
+        assert_eq!(
+            codes(HOOKS.timestamp.iter().map(|h| h.0).collect()),
+            rows(1)
+        );
+        assert_eq!(codes(HOOKS.number.iter().map(|h| h.0).collect()), rows(2));
+        assert_eq!(
+            codes(HOOKS.participant.iter().map(|h| h.0).collect()),
+            rows(3)
+        );
+        assert_eq!(codes(HOOKS.room.iter().map(|h| h.0).collect()), rows(4));
+        assert_eq!(rows(1), ["seconds-not-ms", "timestamp-in-future"]);
+        assert_eq!(rows(3), ["left-before-joined", "key-identity-mismatch"]);
+    }
+
+    #[test]
     fn every_row_has_its_words_and_examples() {
         for r in CATALOGUE {
             assert!(
