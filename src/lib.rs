@@ -3,23 +3,21 @@
 //! prints except through the writers it is given.
 
 pub mod cli;
+pub mod commands;
 pub mod diag;
 pub mod error;
 pub mod input;
 pub mod json;
-pub mod listing;
 pub mod model;
-pub mod participants;
 pub mod render;
 pub mod term;
 pub mod time;
-pub mod timestamps;
-pub mod validate;
 pub mod walk;
 
 use std::io::{self, IsTerminal, Write};
 
 use cli::{Cli, Command, InputArgs};
+use commands::{participants, timestamps, validate};
 use input::Source;
 
 pub use error::Error;

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
 use crate::cli::{TimestampsArgs, TimestampsFormat};
+use crate::commands::listing::{self, Event, Listing};
 use crate::input::RoomReport;
-use crate::listing::{self, Event, Listing};
 use crate::render::table;
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};

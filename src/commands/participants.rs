@@ -11,9 +11,9 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::cli::{ParticipantsArgs, ParticipantsFormat, SortKey};
+use crate::commands::listing::{self, Event, Listing};
 use crate::input::RoomReport;
 use crate::json::lexer::JStr;
-use crate::listing::{self, Event, Listing};
 use crate::render::table;
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};
