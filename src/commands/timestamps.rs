@@ -4,16 +4,16 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use crate::cli::{TimestampsArgs, TimestampsFormat};
-use crate::commands::listing::{self, Event, Listing};
+use crate::commands::listing::{Event, Listing};
 use crate::input::RoomReport;
 use crate::render::table;
-use crate::term::sanitize;
+use crate::term::{Env, sanitize};
 use crate::time::{self, TimeFormat};
 use crate::walk::{Collect, SECONDS_LIKE, Timestamp, TsValue, WalkedRoom};
-use crate::{Exit, write_failed};
+use crate::{Error, Exit};
 
 const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
 
@@ -123,22 +123,32 @@ impl Minify {
     }
 }
 
-pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+/// `--format`, or a table on a terminal and plain columns when piped.
+fn format(chosen: Option<TimestampsFormat>, env: &Env) -> TimestampsFormat {
+    chosen.unwrap_or(if env.stdout_is_terminal {
+        TimestampsFormat::Table
+    } else {
+        TimestampsFormat::Plain
+    })
+}
+
+/// Lists every room of every input; `exit` is kept at the code reached so
+/// far. Findings about the input go to `err`, as `validate` words them.
+pub fn run(
+    args: &TimestampsArgs,
+    env: &Env,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    exit: &mut Exit,
+) -> Result<(), Error> {
     let collect = Collect {
         participants: false,
         timestamps: true,
     };
-    let listing = match Listing::new(&args.input, &args.time, args.rules.strict, collect, err) {
-        Ok(listing) => listing,
-        Err(exit) => return exit,
-    };
+    let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
     let tf = &listing.tf;
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
-        TimestampsFormat::Table
-    } else {
-        TimestampsFormat::Plain
-    });
-    let width = table::terminal_width();
+    let format = format(args.format, env);
+    let width = env.terminal_width;
     let mut sections = table::Sections::new(listing.sources.len() > 1);
     let mut text = Vec::new();
     // Rooms that came as an array go out as an array.
@@ -226,7 +236,15 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
                 if sections.lone(report.last) {
                     return write(&mut *out);
                 }
-                let heading = listing::heading(report, scan, stamps.len(), "timestamp");
+                let id = scan.id.map(|id| id.decode());
+                let origin = &report.origin;
+                let heading = table::heading(
+                    id.as_deref(),
+                    &origin.file,
+                    origin.line,
+                    stamps.len(),
+                    "timestamp",
+                );
                 let mut body = Vec::new();
                 write(&mut body)?;
                 let prefix = if format == TimestampsFormat::Plain {
@@ -238,12 +256,9 @@ pub fn run(args: &TimestampsArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
             }
         }
     };
-    let result = listing.walk(args.input.color, err, &mut each);
-    let result = result.and_then(|exit| sections.finish(out).map(|()| exit).map_err(|e| (e, exit)));
-    match result {
-        Ok(exit) => exit,
-        Err((e, exit)) => write_failed(&e, err, exit),
-    }
+    listing.walk(args.input.color, env, err, exit, &mut each)?;
+    sections.finish(out)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,42 +1,46 @@
 //! `validate`: every problem of every input in one run, then a summary.
 //! The report is the product, so it goes to stdout in every format.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use crate::cli::{ReportFormat, ValidateArgs};
+use crate::cli::ValidateArgs;
 use crate::input::{self, RoomReport};
-use crate::render::report::{FileStatus, Reporter, Totals};
-use crate::term::Paint;
+use crate::render::report::{FileStatus, ReportSink, Silent, Totals};
+use crate::term::{Env, Paint, Stream};
 use crate::walk::{Collect, Options};
-use crate::{Error, Exit, sources, time, write_failed};
+use crate::{Error, Exit, sources, time};
 
-pub fn run(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let Some(sources) = sources(&args.input, err) else {
-        return Exit::Usage;
-    };
+/// Reports every input; `exit` is kept at the code reached so far. An
+/// input that cannot be read is named on stderr and the run goes on.
+pub fn run(
+    args: &ValidateArgs,
+    env: &Env,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    exit: &mut Exit,
+) -> Result<(), Error> {
+    let sources = sources(&args.input, env)?;
     let opts = Options {
         strict: args.rules.strict,
         now_ms: args.input.now.unwrap_or_else(time::now_ms),
         collect: Collect::default(),
     };
     let paint = Paint {
-        on: args.format == ReportFormat::Human
-            && args.input.color.enabled(std::io::stdout().is_terminal()),
+        on: args.input.color.enabled(env, Stream::Stdout),
     };
-    let mut reporter = Reporter {
-        format: args.format,
-        quiet: args.quiet,
-        paint,
-        out,
+    // `--quiet` is one sink, not a check in every format.
+    let mut sink: Box<dyn ReportSink> = if args.quiet {
+        Box::new(Silent)
+    } else {
+        args.format.sink(paint)
     };
     let mut totals = Totals::default();
-    let mut exit = Exit::Ok;
     for source in &sources {
         let mut file = Totals {
             files: 1,
             ..Totals::default()
         };
-        let mut sink = |report: RoomReport<'_>| {
+        let mut each = |report: RoomReport<'_>| -> Result<(), Error> {
             let errors = report.errors();
             let warnings = report.warnings();
             file.errors += errors;
@@ -46,34 +50,27 @@ pub fn run(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             } else {
                 file.valid += 1;
             }
-            reporter.diagnostics(&report).map_err(Error::Write)
+            *exit = exit.worst(file.exit());
+            let origin = &report.origin;
+            sink.room(out, &origin.file, origin.index, &report.diagnostics)?;
+            Ok(())
         };
-        let status = match input::for_each_room(source, &opts, &mut sink) {
-            Ok(()) => {
-                if file.invalid > 0 {
-                    FileStatus::Invalid
-                } else {
-                    FileStatus::Valid
-                }
-            }
-            Err(Error::Write(e)) => return write_failed(&e, err, exit.worst(file.exit())),
-            Err(Error::Usage(message)) => return crate::usage_error(err, &message),
+        let status = match input::for_each_room(source, &opts, &mut each) {
+            Ok(()) if file.invalid > 0 => FileStatus::Invalid,
+            Ok(()) => FileStatus::Valid,
             Err(Error::Input(e)) => {
                 let _ = writeln!(err, "room-inspector: {e}");
                 file.unreadable = 1;
                 FileStatus::Unreadable(e.message)
             }
+            Err(e) => return Err(e),
         };
-        exit = exit.worst(file.exit());
-        if let Err(e) = reporter.file(&source.name(), &status, &file) {
-            return write_failed(&e, err, exit);
-        }
+        *exit = exit.worst(file.exit());
+        sink.file(out, &source.name(), &status, &file)?;
         totals.add(&file);
     }
-    if let Err(e) = reporter.summary(&totals, exit) {
-        return write_failed(&e, err, exit);
-    }
-    exit
+    sink.finish(out, &totals, *exit)?;
+    Ok(())
 }
 
 impl Totals {
