@@ -4,3 +4,4 @@
 pub mod participants;
 pub mod report;
 pub mod table;
+pub mod timestamps;
