@@ -94,7 +94,8 @@ pub enum Stream {
 }
 
 impl Env {
-    pub fn is_terminal(&self, stream: Stream) -> bool {
+    /// Whether `stream` writes to a terminal.
+    pub fn on_terminal(&self, stream: Stream) -> bool {
         match stream {
             Stream::Stdout => self.stdout_is_terminal,
             Stream::Stderr => self.stderr_is_terminal,
@@ -117,7 +118,7 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => env.is_terminal(stream) && !env.no_color,
+            ColorChoice::Auto => env.on_terminal(stream) && !env.no_color,
         }
     }
 }
