@@ -90,7 +90,7 @@ struct Listed<'p, 'a> {
 }
 
 impl<'a> RowSource<'a> for Listed<'_, 'a> {
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         self.listed.len()
     }
 

@@ -50,7 +50,7 @@ impl RowSink for Json<'_> {
             source: room.source,
         };
         chunked(&format, room.rows, self.records, out)?;
-        self.records += room.rows.len();
+        self.records += room.rows.count();
         Ok(())
     }
 

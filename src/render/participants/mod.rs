@@ -186,11 +186,8 @@ impl Rows<'_> {
 /// range at a time. `Sync`: a second thread builds every other chunk of a
 /// large room.
 pub trait RowSource<'a>: Sync {
-    fn len(&self) -> usize;
-
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
+    /// How many rows the room has.
+    fn count(&self) -> usize;
 
     /// Replaces the contents of `into` with the rows in `range`.
     fn build(&self, range: Range<usize>, into: &mut Rows<'a>);
@@ -234,7 +231,7 @@ fn sectioned(
     body: impl FnOnce(&mut dyn Write, &[Row<'_>], &str) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut rows = Rows::default();
-    room.rows.build(0..room.rows.len(), &mut rows);
+    room.rows.build(0..room.rows.count(), &mut rows);
     let arena = rows.arena();
     if sections.lone(room.last) {
         return body(out, &rows.rows, &arena);
@@ -287,7 +284,7 @@ fn chunked<F: ChunkFormat>(
     preceding: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let len = source.len();
+    let len = source.count();
     let chunks = len.div_ceil(CHUNK);
     let range = move |k: usize| k * CHUNK..len.min((k + 1) * CHUNK);
     let mut rows = Rows::default();
