@@ -4,7 +4,8 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::term::ColorChoice;
+use crate::render::report::{ReportSink, github::Github, human::Human, json::Json};
+use crate::term::{ColorChoice, Paint};
 
 macro_rules! exit_codes {
     () => {
@@ -168,6 +169,18 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow commands (::error file=…,line=…,col=…::…)
     Github,
+}
+
+impl ReportFormat {
+    /// The one place a format meets its sink. `paint` is the colour decided
+    /// for stdout; formats for machines ignore it.
+    pub fn sink(self, paint: Paint) -> Box<dyn ReportSink> {
+        match self {
+            ReportFormat::Human => Box::new(Human { paint }),
+            ReportFormat::Json => Box::new(Json),
+            ReportFormat::Github => Box::new(Github),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

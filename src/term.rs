@@ -70,6 +70,39 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
+/// What the process was started with, read once by `main`: which streams
+/// are terminals, `NO_COLOR`, and the terminal's width. Everything below
+/// `main` decides from this value, so each renderer can be tested with a
+/// pretend terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Env {
+    pub stdin_is_terminal: bool,
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    /// `NO_COLOR` is set and not empty (no-color.org).
+    pub no_color: bool,
+    /// Columns of the terminal stdout writes to; `None` when stdout is not
+    /// a terminal, so tables are fitted only on a screen.
+    pub terminal_width: Option<u16>,
+}
+
+/// The two output streams; each gets its own colour decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Env {
+    /// Whether `stream` writes to a terminal.
+    pub fn on_terminal(&self, stream: Stream) -> bool {
+        match stream {
+            Stream::Stdout => self.stdout_is_terminal,
+            Stream::Stderr => self.stderr_is_terminal,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
     /// Colour when the output is a terminal and NO_COLOR is not set.
@@ -81,14 +114,11 @@ pub enum ColorChoice {
 
 impl ColorChoice {
     /// `--color` wins, then `NO_COLOR`, then whether this stream is a terminal.
-    pub fn enabled(self, stream_is_terminal: bool) -> bool {
+    pub fn enabled(self, env: &Env, stream: Stream) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                stream_is_terminal && !no_color
-            }
+            ColorChoice::Auto => env.on_terminal(stream) && !env.no_color,
         }
     }
 }
@@ -135,5 +165,32 @@ mod tests {
     fn quoted_text_is_unambiguous_and_bounded() {
         assert_eq!(quoted("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
         assert_eq!(quoted(&"x".repeat(100)).chars().count(), 63);
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_the_stream() {
+        use ColorChoice::{Always, Auto, Never};
+        for no_color in [false, true] {
+            for stdout_is_terminal in [false, true] {
+                for stderr_is_terminal in [false, true] {
+                    let env = Env {
+                        no_color,
+                        stdout_is_terminal,
+                        stderr_is_terminal,
+                        ..Env::default()
+                    };
+                    for stream in [Stream::Stdout, Stream::Stderr] {
+                        let tty = match stream {
+                            Stream::Stdout => stdout_is_terminal,
+                            Stream::Stderr => stderr_is_terminal,
+                        };
+                        let case = format!("{env:?} {stream:?}");
+                        assert!(Always.enabled(&env, stream), "{case}");
+                        assert!(!Never.enabled(&env, stream), "{case}");
+                        assert_eq!(Auto.enabled(&env, stream), tty && !no_color, "{case}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -2,20 +2,27 @@
 //! plain aligned columns (no borders, no colour) when piped, like `ls`.
 //! Cells arrive already sanitized.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, presets};
 use unicode_width::UnicodeWidthStr;
 
-/// The width to fit a table to, when stdout is a terminal.
-pub fn terminal_width() -> Option<u16> {
-    if !io::stdout().is_terminal() {
-        return None;
-    }
-    terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| w)
+use crate::term::sanitize;
+
+/// `room ID (FILE, line N): 3 participants`, the heading of a room's
+/// section when there are several.
+pub fn heading(id: Option<&str>, file: &str, line: usize, count: usize, noun: &str) -> String {
+    format!(
+        "room {} ({}, line {}): {count} {noun}{}",
+        sanitize(id.unwrap_or("(no id)")),
+        sanitize(file),
+        line,
+        if count == 1 { "" } else { "s" }
+    )
 }
 
-/// A bordered table; wide cells wrap inside their column so the layout
+/// A bordered table (`width`: the terminal's, `None` when not on one);
+/// wide cells wrap inside their column so the layout
 /// holds at any width. Columns in `whole` (times, numbers) are never
 /// wrapped: a timestamp cut in two is unreadable, so names give way first.
 pub fn bordered(

@@ -3,15 +3,16 @@
 //! problems with the input on stderr, hands on what can be listed, and
 //! merges the exit codes.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use crate::cli::{InputArgs, ReportFormat, TimeArgs};
+use crate::cli::{InputArgs, TimeArgs};
 use crate::input::{self, RoomReport, Source};
-use crate::render::report::Reporter;
-use crate::term::{ColorChoice, Paint, sanitize};
+use crate::render::report::ReportSink;
+use crate::render::report::human::Human;
+use crate::term::{ColorChoice, Env, Paint, Stream};
 use crate::time::{self, Style, TimeFormat};
 use crate::walk::{Collect, Options, WalkedRoom};
-use crate::{Error, Exit, sources, usage_error};
+use crate::{Error, Exit, sources};
 
 pub struct Listing {
     pub sources: Vec<Source>,
@@ -34,11 +35,11 @@ impl Listing {
         time_args: &TimeArgs,
         strict: bool,
         collect: Collect,
-        err: &mut dyn Write,
-    ) -> Result<Listing, Exit> {
-        let zone = time::zone(&time_args.tz).map_err(|e| usage_error(err, &e))?;
-        let style = Style::parse(&time_args.time_style).map_err(|e| usage_error(err, &e))?;
-        let sources = sources(input, err).ok_or(Exit::Usage)?;
+        env: &Env,
+    ) -> Result<Listing, Error> {
+        let zone = time::zone(&time_args.tz).map_err(Error::Usage)?;
+        let style = Style::parse(&time_args.time_style).map_err(Error::Usage)?;
+        let sources = sources(input, env)?;
         let now_ms = input.now.unwrap_or_else(time::now_ms);
         Ok(Listing {
             sources,
@@ -55,57 +56,45 @@ impl Listing {
         })
     }
 
-    /// Walks every input. A failed write to stdout stops the walk and is
-    /// returned with the exit code known so far.
+    /// Walks every input; `exit` is kept at the code reached so far. The
+    /// findings of each room and inputs that cannot be read are reported
+    /// on `err`, and the walk goes on; a failed write to stdout stops it.
     pub fn walk(
         &self,
         color: ColorChoice,
+        env: &Env,
         err: &mut dyn Write,
+        exit: &mut Exit,
         each: &mut dyn FnMut(Event<'_, '_>) -> io::Result<()>,
-    ) -> Result<Exit, (io::Error, Exit)> {
-        let mut diagnostics = Reporter {
-            format: ReportFormat::Human,
-            quiet: false,
+    ) -> Result<(), Error> {
+        let mut diagnostics = Human {
             paint: Paint {
-                on: color.enabled(io::stderr().is_terminal()),
+                on: color.enabled(env, Stream::Stderr),
             },
-            out: err,
         };
-        let mut exit = Exit::Ok;
         for source in &self.sources {
             let mut sink = |report: RoomReport<'_>| -> Result<(), Error> {
                 // A failed write to stderr must not stop the listing.
-                let _ = diagnostics.diagnostics(&report);
+                let origin = &report.origin;
+                let _ = diagnostics.room(err, &origin.file, origin.index, &report.diagnostics);
                 if report.errors() > 0 {
-                    exit = exit.worst(Exit::Invalid);
+                    *exit = exit.worst(Exit::Invalid);
                 }
                 match report.walked.as_ref().filter(|s| s.is_object) {
-                    Some(scan) => each(Event::Room(&report, scan)).map_err(Error::Write),
+                    Some(scan) => Ok(each(Event::Room(&report, scan))?),
                     None => Ok(()),
                 }
             };
             match input::for_each_room(source, &self.opts, &mut sink) {
                 Ok(()) => {}
-                Err(Error::Write(e)) => return Err((e, exit)),
+                Err(e @ Error::Write(_)) => return Err(e),
                 Err(e) => {
-                    let _ = writeln!(diagnostics.out, "room-inspector: {e}");
-                    exit = exit.worst(Exit::Usage);
+                    let _ = writeln!(err, "room-inspector: {e}");
+                    *exit = exit.worst(Exit::Usage);
                 }
             }
-            each(Event::InputDone).map_err(|e| (e, exit))?;
+            each(Event::InputDone)?;
         }
-        Ok(exit)
+        Ok(())
     }
-}
-
-/// `room ID (FILE, line N): 3 participants`
-pub fn heading(report: &RoomReport<'_>, scan: &WalkedRoom<'_>, count: usize, noun: &str) -> String {
-    let id = scan.id.map(|id| id.decode());
-    format!(
-        "room {} ({}, line {}): {count} {noun}{}",
-        sanitize(id.as_deref().unwrap_or("(no id)")),
-        sanitize(&report.origin.file),
-        report.origin.line,
-        if count == 1 { "" } else { "s" }
-    )
 }

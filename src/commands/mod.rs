@@ -1,0 +1,7 @@
+//! The commands: each reads its inputs, hands rooms to its renderers and
+//! returns the exit code it reached.
+
+pub mod listing;
+pub mod participants;
+pub mod timestamps;
+pub mod validate;

@@ -1,0 +1,251 @@
+//! `participants`: one row per participant of each room, as a table for
+//! people or as JSON, NDJSON, CSV, TSV or Markdown for pipelines. This
+//! file picks and orders the participants and builds their rows; the
+//! formats are in `render::participants`.
+//!
+//! `leftAt` is not exact: on every `participant_left` event the service
+//! stamps `leftAt` on everyone still listed, so someone present may carry
+//! one (SPEC.md). The help says so.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::ops::Range;
+
+use crate::cli::{ParticipantsArgs, ParticipantsFormat, SortKey};
+use crate::commands::listing::{Event, Listing};
+use crate::json::lexer::JStr;
+use crate::render::participants::{
+    Room, Row, RowSink, RowSource, Rows, Status, csv, json, markdown, ms, plain, push_identity,
+    table,
+};
+use crate::render::table::Sections;
+use crate::term::Env;
+use crate::time::TimeFormat;
+use crate::walk::{Collect, ParticipantRef};
+use crate::{Error, Exit};
+
+/// Appends a string's value to the arena: the bytes as they are unless
+/// they hold escapes. The arena is checked as UTF-8 once, at the end.
+fn push_text(arena: &mut Vec<u8>, text: JStr<'_>) {
+    arena.extend_from_slice(&text.name());
+}
+
+fn row<'a>(p: &ParticipantRef<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'a> {
+    let mut texts = [0; 4];
+    texts[0] = arena.len();
+    push_text(arena, p.key);
+    texts[1] = arena.len();
+    if let Some(identity) = p.identity {
+        push_text(arena, identity);
+    }
+    texts[2] = arena.len();
+    if let Some(name) = p.name {
+        push_text(arena, name);
+    }
+    texts[3] = arena.len();
+    Row {
+        texts,
+        has_identity: p.identity.is_some(),
+        has_name: p.name.is_some(),
+        joined: p.joined,
+        left: p.left,
+        duration: duration(p, now),
+    }
+}
+
+/// Time in the room: until `leftAt`, or until now when there is none.
+fn duration(p: &ParticipantRef<'_>, now: i64) -> Option<i64> {
+    match (ms(p.joined), ms(p.left)) {
+        (Some(j), Some(l)) => Some(l - j),
+        (Some(j), None) => Some(now - j),
+        _ => None,
+    }
+}
+
+/// Rows for `listed`, in that order, with their texts in one arena.
+///
+/// Rows are built in the order they are written, so writing reads memory
+/// in order. Reading the participants out of input order is the costly
+/// part: every text is touched first, a chunk at a time, in loads that do
+/// not depend on each other, so that their cache misses overlap and the
+/// copies that follow find the texts in cache.
+fn build_rows<'a>(listed: &[&ParticipantRef<'a>], now: i64, into: &mut Rows<'a>) {
+    into.rows.clear();
+    into.bytes.clear();
+    for chunk in listed.chunks(32) {
+        let first = |s: Option<JStr<'_>>| s.and_then(|s| s.raw.first().copied()).unwrap_or(0);
+        let touched = chunk.iter().fold(0u8, |acc, p| {
+            acc ^ first(Some(p.key)) ^ first(p.identity) ^ first(p.name)
+        });
+        std::hint::black_box(touched);
+        let bytes = &mut into.bytes;
+        into.rows.extend(chunk.iter().map(|p| row(p, now, bytes)));
+    }
+}
+
+/// The participants of one room to list, in order.
+struct Listed<'p, 'a> {
+    listed: Vec<&'p ParticipantRef<'a>>,
+    now: i64,
+}
+
+impl<'a> RowSource<'a> for Listed<'_, 'a> {
+    fn count(&self) -> usize {
+        self.listed.len()
+    }
+
+    fn build(&self, range: Range<usize>, into: &mut Rows<'a>) {
+        build_rows(self.listed.get(range).unwrap_or_default(), self.now, into);
+    }
+}
+
+/// The participants to list, in the order to list them (a stable sort:
+/// ties keep input order; rows without the value sort last).
+fn listed<'p, 'a>(
+    participants: &'p [ParticipantRef<'a>],
+    args: &ParticipantsArgs,
+    now: i64,
+) -> Vec<&'p ParticipantRef<'a>> {
+    let mut listed: Vec<&ParticipantRef<'a>> = participants
+        .iter()
+        .filter(|p| {
+            let status = Status::of(ms(p.joined), ms(p.left));
+            (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
+        })
+        .collect();
+    let numeric = |p: &ParticipantRef<'_>| match args.sort {
+        SortKey::Joined => ms(p.joined),
+        SortKey::Left => ms(p.left),
+        SortKey::Duration => duration(p, now),
+        SortKey::Identity | SortKey::Name => None,
+    };
+    match args.sort {
+        SortKey::Identity => listed.sort_by_cached_key(|p| {
+            let (identity, key) = (p.identity.map(|id| id.decode()), p.key.decode());
+            let mut text = String::new();
+            push_identity(&mut text, identity.as_deref(), &key, Cow::Borrowed);
+            text
+        }),
+        SortKey::Name => {
+            listed.sort_by_cached_key(|p| (p.name.is_none(), p.name.map(|n| n.decode())))
+        }
+        _ => {
+            // One integer per row, the value mapped to an order-preserving
+            // u64 above the row's position: a stable sort of a million rows
+            // that compares plain integers and moves 16 bytes at a time.
+            let mut keys: Vec<u128> = listed
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let v = numeric(p).map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
+                    (u128::from(v) << 64) | i as u128
+                })
+                .collect();
+            keys.sort_unstable();
+            listed = keys
+                .into_iter()
+                .map(|k| listed[(k as u64) as usize])
+                .collect();
+        }
+    }
+    if args.reverse {
+        listed.reverse();
+    }
+    listed
+}
+
+/// `--format`, or a table on a terminal and plain columns when piped.
+fn format(chosen: Option<ParticipantsFormat>, env: &Env) -> ParticipantsFormat {
+    chosen.unwrap_or(if env.stdout_is_terminal {
+        ParticipantsFormat::Table
+    } else {
+        ParticipantsFormat::Plain
+    })
+}
+
+/// The one place a format meets its sink. `several`: more than one input,
+/// so every room of the formats for people gets a heading.
+fn sink<'t>(
+    format: ParticipantsFormat,
+    tf: &'t TimeFormat,
+    header: bool,
+    env: &Env,
+    several: bool,
+) -> Box<dyn RowSink + 't> {
+    let sections = Sections::new(several);
+    match format {
+        ParticipantsFormat::Table => Box::new(table::Table {
+            tf,
+            width: env.terminal_width,
+            sections,
+        }),
+        ParticipantsFormat::Plain => Box::new(plain::Plain {
+            tf,
+            header,
+            sections,
+        }),
+        ParticipantsFormat::Markdown => Box::new(markdown::Markdown { tf, sections }),
+        ParticipantsFormat::Json | ParticipantsFormat::Ndjson => Box::new(json::Json {
+            tf,
+            lines: format == ParticipantsFormat::Ndjson,
+            records: 0,
+        }),
+        ParticipantsFormat::Csv | ParticipantsFormat::Tsv => Box::new(csv::Delimited {
+            tf,
+            delimiter: if format == ParticipantsFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            },
+            header,
+        }),
+    }
+}
+
+/// Lists every room of every input; `exit` is kept at the code reached so
+/// far. Findings about the input go to `err`, as `validate` words them.
+pub fn run(
+    args: &ParticipantsArgs,
+    env: &Env,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    exit: &mut Exit,
+) -> Result<(), Error> {
+    let collect = Collect {
+        participants: true,
+        ..Collect::NOTHING
+    };
+    let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
+    let several = listing.sources.len() > 1;
+    let mut sink = sink(
+        format(args.format, env),
+        &listing.tf,
+        !args.no_header,
+        env,
+        several,
+    );
+    let now = listing.tf.now_ms;
+    sink.start(out)?;
+    listing.walk(args.input.color, env, err, exit, &mut |event| {
+        let Event::Room(report, scan) = event else {
+            return Ok(());
+        };
+        let id = scan.id.map(|id| id.decode().into_owned());
+        let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
+        let rows = Listed {
+            listed: listed(&scan.participants, args, now),
+            now,
+        };
+        let room = Room {
+            id: id.as_deref(),
+            source: &source,
+            file: &report.origin.file,
+            line: report.origin.line,
+            last: report.last,
+            rows: &rows,
+        };
+        sink.room(out, &room)
+    })?;
+    sink.finish(out)?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! `--format plain`: the table's rows as aligned columns without borders
+//! or colour, the default when piped.
+
+use std::io::{self, Write};
+
+use super::{HEADER, Room, StampSink, cell, sectioned};
+use crate::render::table::{Sections, plain_streamed};
+use crate::time::TimeFormat;
+
+pub struct Plain<'t> {
+    pub tf: &'t TimeFormat,
+    pub sections: Sections,
+}
+
+impl StampSink for Plain<'_> {
+    fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
+        let tf = self.tf;
+        sectioned(&mut self.sections, out, room, "# ", |out| {
+            let stamps = room.timestamps;
+            let each = |row: usize, col: usize, text: &mut String| {
+                cell(room, &stamps[row], col, tf, text);
+            };
+            plain_streamed(out, Some(&HEADER), HEADER.len(), stamps.len(), &each)
+        })
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.sections.finish(out)
+    }
+}
