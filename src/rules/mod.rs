@@ -377,11 +377,14 @@ static ROOM_HOOKS: [(Rule, RoomCheck); count(4)] = {
     table
 };
 
-const NEEDS: Collect = {
+const NEEDS: Collect = needs_of(CATALOGUE);
+
+/// What `rows` need collected, together.
+const fn needs_of(rows: &[RuleDef]) -> Collect {
     let mut needs = Collect::NOTHING;
     let mut i = 0;
-    while i < CATALOGUE.len() {
-        let n = CATALOGUE[i].needs;
+    while i < rows.len() {
+        let n = rows[i].needs;
         needs = Collect {
             participants: needs.participants || n.participants,
             timestamps: needs.timestamps || n.timestamps,
@@ -391,7 +394,7 @@ const NEEDS: Collect = {
         i += 1;
     }
     needs
-};
+}
 
 /// The key of an object as its decoded text, for facts.
 pub fn text(s: &JStr<'_>) -> String {
@@ -491,6 +494,33 @@ mod tests {
         assert_eq!(codes(HOOKS.room.iter().map(|h| h.0).collect()), rows(4));
         assert_eq!(rows(1), ["seconds-not-ms", "timestamp-in-future"]);
         assert_eq!(rows(3), ["left-before-joined", "key-identity-mismatch"]);
+    }
+
+    #[test]
+    fn what_rows_need_collected_is_the_union_of_their_needs() {
+        let row = |needs: Collect| RuleDef {
+            needs,
+            ..structure::SYNTAX
+        };
+        let only = |f: fn(&mut Collect)| {
+            let mut c = Collect::NOTHING;
+            f(&mut c);
+            c
+        };
+        let (p, t, e, k) = (
+            only(|c| c.participants = true),
+            only(|c| c.timestamps = true),
+            only(|c| c.events = true),
+            only(|c| c.tracks = true),
+        );
+        assert_eq!(needs_of(&[]), Collect::NOTHING);
+        for one in [p, t, e, k] {
+            assert_eq!(needs_of(&[row(Collect::NOTHING), row(one)]), one);
+            assert_eq!(needs_of(&[row(one), row(Collect::NOTHING)]), one);
+        }
+        let all = needs_of(&[row(p), row(t), row(e), row(k)]);
+        assert_eq!(all, p.union(t).union(e).union(k));
+        assert_eq!(HOOKS.needs, needs_of(CATALOGUE));
     }
 
     #[test]

@@ -112,9 +112,10 @@ pub fn classify(n: &JNum<'_>, integer_only: bool) -> Result<i64, Invalid> {
     let ms = match n.value {
         NumValue::Int(v) => v,
         NumValue::Float(_) if integer_only => return Err(Invalid::NotAnInteger),
-        NumValue::Float(f) if f.is_finite() && f.abs() < 1e18 => f.floor() as i64,
-        NumValue::Float(f) if f < 0.0 => i64::MIN,
-        NumValue::Float(_) | NumValue::BigInt { negative: false } => i64::MAX,
+        // `as` saturates: an infinite or huge value lands on i64::MIN or
+        // MAX, out of range either way (JSON has no NaN).
+        NumValue::Float(f) => f.floor() as i64,
+        NumValue::BigInt { negative: false } => i64::MAX,
         NumValue::BigInt { negative: true } => i64::MIN,
     };
     if ms < 0 {
