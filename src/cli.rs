@@ -91,6 +91,10 @@ fn validate_after_help() -> String {
 
 {}
 
+A room that is not JSON never hides the next one: in NDJSON, reading goes on at the next
+line; in other streams, at the next line that begins with `{{` in column 1 (or one more
+diagnostic says where reading stopped). Text after a room is an error of that room.
+
 Exit codes:
   0  every room is valid (warnings allowed unless --deny-warnings)
   1  an input is not JSON, or holds a room that is not valid

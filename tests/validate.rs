@@ -601,6 +601,13 @@ fn help_teaches_with_examples_and_exit_codes() {
         assert!(r.stdout.contains("Exit codes:"), "{}", r.stdout);
         assert!(r.stdout.contains("2  usage error"), "{}", r.stdout);
     }
+    let r = run(&["validate", "--help"]);
+    assert!(
+        r.stdout.contains("in NDJSON, reading goes on at the next\nline")
+            && r.stdout.contains("begins with `{` in column 1"),
+        "the help says how a broken room is recovered from: {}",
+        r.stdout
+    );
     let r = run(&["validate", "--format", "xml", "fixtures/room.json"]);
     assert_eq!(r.code, 2);
 }
