@@ -603,7 +603,8 @@ fn help_teaches_with_examples_and_exit_codes() {
     }
     let r = run(&["validate", "--help"]);
     assert!(
-        r.stdout.contains("in NDJSON, reading goes on at the next\nline")
+        r.stdout
+            .contains("in NDJSON, reading goes on at the next\nline")
             && r.stdout.contains("begins with `{` in column 1"),
         "the help says how a broken room is recovered from: {}",
         r.stdout

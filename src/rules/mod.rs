@@ -401,6 +401,15 @@ pub fn text(s: &JStr<'_>) -> String {
     s.decode().into_owned()
 }
 
+/// The number `text`, as the lexer reads it, for the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn num(text: &str) -> JNum<'_> {
+    match crate::json::lexer::Lexer::new(text.as_bytes(), 0, true).number() {
+        Ok(n) => n,
+        Err(e) => panic!("{text}: {e:?}"),
+    }
+}
+
 /// What the walk finds in a snippet, as `code pointer: message` lines, for
 /// the rules' unit tests. `now` is 2024-06-01.
 #[cfg(test)]

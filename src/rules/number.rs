@@ -55,14 +55,7 @@ pub fn is_quiet(n: &JNum<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::lexer::Lexer;
-
-    fn num(text: &str) -> JNum<'_> {
-        match Lexer::new(text.as_bytes(), 0, true).number() {
-            Ok(n) => n,
-            Err(e) => panic!("{text}: {e:?}"),
-        }
-    }
+    use crate::rules::num;
 
     #[test]
     fn integers_beyond_two_to_the_53_lose_precision() {

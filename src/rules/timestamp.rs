@@ -141,14 +141,7 @@ pub fn quiet_range(now_ms: i64) -> RangeInclusive<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::lexer::Lexer;
-
-    fn num(text: &str) -> JNum<'_> {
-        match Lexer::new(text.as_bytes(), 0, true).number() {
-            Ok(n) => n,
-            Err(e) => panic!("{text}: {e:?}"),
-        }
-    }
+    use crate::rules::num;
 
     const NOW: i64 = 1_700_000_000_000;
 
