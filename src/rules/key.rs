@@ -74,11 +74,11 @@ mod tests {
     fn a_key_that_is_not_its_identity_is_flagged_on_identity() {
         assert_eq!(
             findings_of(
-                r#"{"id":"r","participants":{"a/b":{"identity":"b~"}}}"#,
+                r#"{"id":"r","participants":{"a/b":{"identity":"b~c"}}}"#,
                 false
             ),
             [
-                r#"key-identity-mismatch /participants/a~1b/identity ["b~"]: identity "b~" differs from its key "a/b"; the server keys participants by identity"#
+                r#"key-identity-mismatch /participants/a~1b/identity ["b~c"]: identity "b~c" differs from its key "a/b"; the server keys participants by identity"#
             ]
         );
     }
