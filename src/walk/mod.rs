@@ -251,6 +251,14 @@ const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 /// The participant fields checked for repeats by slot, in slot order.
 const PARTICIPANT_KEYS: [&str; 5] = ["identity", "name", "joinedAt", "leftAt", "tracksPublished"];
 
+/// The slot of a participant's known field, off the hot path: in line, its
+/// comparisons merge with the fast path's into one jump table on the
+/// name's length, an indirect branch that mispredicts on every field.
+#[inline(never)]
+fn participant_slot(name: &[u8]) -> Option<usize> {
+    PARTICIPANT_KEYS.iter().position(|k| k.as_bytes() == name)
+}
+
 /// The texts and the timestamp of an object of known shape (a track, an
 /// event). Only the first slots of a field list are kept: small, so it is
 /// returned in registers rather than copied.
@@ -530,7 +538,8 @@ impl<'a> Walker<'a, '_> {
         let mut known: [Option<JStr<'a>>; 5] = [None; 5];
         self.members(lx, |w, lx, level, field| {
             let name = field.name();
-            match (name.as_ref(), lx.peek_byte()) {
+            let name = name.as_ref();
+            match (name, lx.peek_byte()) {
                 (b"identity", Some(b'"')) if known[0].is_none() => {
                     known[0] = Some(field);
                     p.identity = Some(lx.string()?);
@@ -554,9 +563,7 @@ impl<'a> Walker<'a, '_> {
                     (p.left_offset, p.left_len) = (n.at, n.raw.len());
                 }
                 _ => {
-                    let slot = PARTICIPANT_KEYS
-                        .iter()
-                        .position(|k| k.as_bytes() == name.as_ref());
+                    let slot = participant_slot(name);
                     w.record_key(slot.map(|i| &mut known[i]), level, field);
                     w.path.push(Seg::Key(field));
                     w.participant_field(lx, &mut p, field)?;
