@@ -16,6 +16,17 @@ macro_rules! exit_codes {
     };
 }
 
+/// The exit codes of the commands that show a room rather than judge it.
+macro_rules! listing_exit_codes {
+    () => {
+        "Exit codes:
+  0  success
+  1  an input was read but is not valid: not JSON, or not a valid Room (what could be read
+     is still shown; `validate` says what is wrong)
+  2  usage error, or an input could not be read (missing file, directory, permission)"
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "room-inspector",
@@ -40,10 +51,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check rooms and report every problem with file:line:col, a JSON Pointer and a rule code
-    #[command(after_help = validate_after_help())]
+    // The usage is spelled out: on a conflict error, clap's own shows the
+    // flags given and the FILE as `<FILE>...`, as if it were required.
+    #[command(
+        after_help = validate_after_help(),
+        override_usage = "room-inspector validate [OPTIONS] [FILE]..."
+    )]
     Validate(ValidateArgs),
     /// Show who was in each room: identity, name, joined, left, duration, status
-    #[command(after_help = concat!("Examples:
+    #[command(override_usage = "room-inspector participants [OPTIONS] [FILE]...", after_help = concat!("Examples:
   room-inspector participants room.json
   room-inspector participants --active --sort name room.json
   room-inspector participants --format csv --tz Europe/Berlin rooms.ndjson > people.csv
@@ -53,16 +69,16 @@ leftAt is not exact: on every participant_left event the service stamps leftAt o
 participant still listed, so someone who is still present may carry a leftAt. Treat LEFT
 and DURATION as upper bounds, not measurements.
 
-", exit_codes!()))]
+", listing_exit_codes!()))]
     Participants(ParticipantsArgs),
     /// Show every millisecond timestamp in each room as a readable time
-    #[command(after_help = concat!("Examples:
+    #[command(override_usage = "room-inspector timestamps [OPTIONS] [FILE]...", after_help = concat!("Examples:
   room-inspector timestamps room.json
   room-inspector timestamps --tz Asia/Tokyo --time-style rfc2822 room.json
   room-inspector timestamps --time-style '+%Y-%m-%d %H:%M' room.json
   room-inspector timestamps --format json room.json | jq .participants
 
-", exit_codes!()))]
+", listing_exit_codes!()))]
     Timestamps(TimestampsArgs),
 }
 
@@ -70,17 +86,19 @@ and DURATION as upper bounds, not measurements.
 /// (read from the catalogue, so it cannot miss one), and the exit codes.
 fn validate_after_help() -> String {
     use crate::rules::{CATALOGUE, Severity};
-    let codes = |severity: Severity| -> Vec<&str> {
+    let codes = |severity: Severity, strict_only: bool| -> String {
         CATALOGUE
             .iter()
-            .filter(|r| r.severity == severity)
+            .filter(|r| r.severity == severity && r.strict_only == strict_only)
             .map(|r| r.code)
-            .collect()
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let rules = format!(
-        "Rules (severity): {} (errors); {} (warnings).",
-        codes(Severity::Error).join(", "),
-        codes(Severity::Warning).join(", ")
+        "Rules (severity): {} (errors); {} (errors, only with --strict); {} (warnings).",
+        codes(Severity::Error, false),
+        codes(Severity::Error, true),
+        codes(Severity::Warning, false)
     );
     format!(
         "Examples:

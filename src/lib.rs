@@ -76,8 +76,10 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> Res
 /// The inputs named on the command line, or standard input.
 ///
 /// Standard input can be read once: named twice, the second read would
-/// find it empty and report a room that is not missing. Standard input
-/// that is a terminal would only hang. Both are refused as usage errors.
+/// find it empty and report a room that is not missing, so that is refused.
+/// With no FILE at all and a terminal on standard input, the user most
+/// likely forgot the FILE, and waiting for typed JSON would look like a
+/// hang: that is refused too. An explicit `-` reads, as `cat -` does.
 pub fn sources(args: &InputArgs, env: &Env) -> Result<Vec<Source>, Error> {
     let sources: Vec<Source> = if args.files.is_empty() {
         vec![Source::Stdin]
@@ -89,7 +91,7 @@ pub fn sources(args: &InputArgs, env: &Env) -> Result<Vec<Source>, Error> {
             "standard input (-) is named more than once; give it once".to_string(),
         ));
     }
-    if env.stdin_is_terminal && sources.contains(&Source::Stdin) {
+    if env.stdin_is_terminal && args.files.is_empty() {
         return Err(Error::Usage(
             "no input: give a FILE, or pipe a room into standard input (see --help)".to_string(),
         ));
@@ -321,22 +323,26 @@ mod tests {
     }
 
     #[test]
-    fn standard_input_on_a_terminal_is_refused_instead_of_read() {
+    fn a_terminal_on_standard_input_is_refused_only_when_no_file_is_named() {
         let env = Env {
             stdin_is_terminal: true,
             ..TTY
         };
         for command in ["validate", "participants", "timestamps"] {
-            for args in [&[][..], &["-"], &["fixtures/room.json", "-"]] {
-                let argv: Vec<&str> = std::iter::once(command)
-                    .chain(args.iter().copied())
-                    .collect();
-                let message = usage_message(&run_with(&env, &argv));
-                assert!(message.starts_with("no input: give a FILE"), "{message}");
-            }
+            let message = usage_message(&run_with(&env, &[command]));
+            assert!(message.starts_with("no input: give a FILE"), "{message}");
             let files = run_with(&env, &[command, "fixtures/room.json"]);
             assert!(matches!(files.result, Ok(Exit::Ok)), "{command}");
         }
+        let args = |files: &[&str]| crate::cli::InputArgs {
+            files: files.iter().map(Into::into).collect(),
+            color: crate::term::ColorChoice::Auto,
+            now: None,
+        };
+        let named = sources(&args(&["-"]), &env);
+        assert_eq!(named.ok(), Some(vec![Source::Stdin]));
+        let both = sources(&args(&["fixtures/room.json", "-"]), &env);
+        assert_eq!(both.ok().map(|s| s.len()), Some(2));
     }
 
     #[test]

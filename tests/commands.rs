@@ -33,3 +33,38 @@ fn a_closed_pipe_ends_quietly_with_the_exit_code_so_far() {
     assert_eq!(r.stdout.trim(), "1");
     assert_eq!(r.stderr, "");
 }
+
+#[test]
+fn a_conflict_error_shows_the_usage_with_file_optional() {
+    let r = common::run(&["participants", "--active", "--left", "fixtures/room.json"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: the argument '--active' cannot be used with '--left'\n\n\
+         Usage: room-inspector participants [OPTIONS] [FILE]...\n\n\
+         For more information, try '--help'.\n"
+    );
+}
+
+#[test]
+fn the_exit_codes_in_each_help_speak_of_that_command() {
+    for command in ["participants", "timestamps"] {
+        let help = common::run(&[command, "--help"]).stdout;
+        let codes = &help[help.find("Exit codes:").unwrap_or(0)..];
+        assert!(codes.contains("  0  success\n"), "{command}: {codes}");
+        assert!(!codes.contains("validate,"), "{command}: {codes}");
+    }
+    let validate = common::run(&["validate", "--help"]).stdout;
+    assert!(validate.contains("  0  every room is valid"), "{validate}");
+}
+
+#[test]
+fn validate_help_says_which_rules_need_strict() {
+    let help = common::run(&["validate", "--help"])
+        .stdout
+        .replace('\n', " ");
+    assert!(
+        help.contains("unknown-field (errors, only with --strict)"),
+        "{help}"
+    );
+}

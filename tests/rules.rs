@@ -58,18 +58,28 @@ fn validate_help_names_every_rule_with_its_severity() {
     assert_eq!(r.code, 0);
     let help = r.stdout.replace('\n', " ");
     let rules = help.split("Rules (severity): ").nth(1).unwrap_or_default();
-    let (errors, warnings) = rules.split_once(" (errors); ").unwrap_or_default();
+    let (errors, rest) = rules.split_once(" (errors); ").unwrap_or_default();
+    let (strict, warnings) = rest
+        .split_once(" (errors, only with --strict); ")
+        .unwrap_or_default();
     let warnings = warnings.split(" (warnings).").next().unwrap_or_default();
     let listed = |text: &str| -> Vec<String> { text.split(", ").map(str::to_string).collect() };
-    let of = |severity: Severity| -> Vec<String> {
+    let of = |severity: Severity, strict_only: bool| -> Vec<String> {
         CATALOGUE
             .iter()
-            .filter(|r| r.severity == severity)
+            .filter(|r| r.severity == severity && r.strict_only == strict_only)
             .map(|r| r.code.to_string())
             .collect()
     };
-    assert_eq!(listed(errors), of(Severity::Error), "{help}");
-    assert_eq!(listed(warnings), of(Severity::Warning), "{help}");
+    assert_eq!(listed(errors), of(Severity::Error, false), "{help}");
+    assert_eq!(listed(strict), of(Severity::Error, true), "{help}");
+    assert_eq!(listed(warnings), of(Severity::Warning, false), "{help}");
+    assert!(
+        CATALOGUE
+            .iter()
+            .all(|r| !(r.strict_only && r.severity == Severity::Warning)),
+        "a warning only with --strict needs its own group in the help"
+    );
 }
 
 /// The rule codes `validate` reports for `text`, read whole.
