@@ -203,3 +203,29 @@ pub fn rooms_of(
     );
     Splitter::new(&name, w, opts, sink).run()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each kind of failure says what to do about it; a permission error
+    /// cannot be provoked from a test running as root, so the words are
+    /// checked here.
+    #[test]
+    fn each_read_error_says_what_to_do() {
+        let said = |kind: io::ErrorKind| read_error("r.json", &io::Error::from(kind)).to_string();
+        assert_eq!(
+            said(io::ErrorKind::NotFound),
+            "r.json: no such file; check the path, or give - to read standard input"
+        );
+        assert_eq!(
+            said(io::ErrorKind::PermissionDenied),
+            "r.json: permission denied; check the file's permissions"
+        );
+        assert_eq!(
+            said(io::ErrorKind::IsADirectory),
+            "r.json: is a directory; give a JSON file"
+        );
+        assert!(said(io::ErrorKind::InvalidData).starts_with("r.json: cannot read: "));
+    }
+}
