@@ -149,7 +149,8 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// The time that "now" means, as RFC 3339 or Unix ms (default: the clock)
+    /// The time that "now" means, as RFC 3339 or Unix ms (default: the clock); a number that
+    /// reads as Unix seconds is refused
     #[arg(long, value_name = "RFC3339|MS", value_parser = crate::time::parse_now)]
     pub now: Option<i64>,
 }
@@ -207,8 +208,13 @@ impl ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct TimeArgs {
-    /// Time zone: an IANA name (Europe/Berlin) or `local`
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    /// Time zone: an IANA name (Europe/Berlin), `local`, or a UTC offset (+05:30, -0800, UTC+2)
+    #[arg(
+        long,
+        value_name = "ZONE",
+        default_value = "UTC",
+        allow_hyphen_values = true
+    )]
     pub tz: String,
 
     /// rfc3339, rfc2822, iso-date, relative, unix-seconds, or +FORMAT (strftime)

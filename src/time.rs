@@ -32,8 +32,23 @@ pub fn utc_seconds(value: i64) -> String {
 }
 
 /// `--now`: RFC 3339 or Unix milliseconds.
+///
+/// A number that reads as Unix seconds (the range the `seconds-not-ms`
+/// rule flags in the data) is refused with both readings: taken as
+/// milliseconds it would mean a day in 1970 and make every timestamp of
+/// the room "in the future", and guessing the unit silently would hide a
+/// script's mistake.
 pub fn parse_now(text: &str) -> Result<i64, String> {
     if let Ok(ms) = text.parse::<i64>() {
+        if crate::rules::timestamp::SECONDS_LIKE.contains(&ms) {
+            return Err(format!(
+                "{ms} looks like Unix seconds ({}), but --now takes milliseconds (as ms it is {}); \
+                 give {}000 or an RFC 3339 time",
+                utc_seconds(ms),
+                utc_ms(ms),
+                ms
+            ));
+        }
         return Ok(ms);
     }
     text.parse::<Timestamp>()
@@ -55,6 +70,9 @@ pub fn zone(name: &str) -> Result<TimeZone, String> {
     if name == "local" {
         return Ok(TimeZone::system());
     }
+    if let Some(offset) = fixed_offset(name) {
+        return offset.map(TimeZone::fixed);
+    }
     if let Ok(zone) = tz::db().get(name).or_else(|_| BUNDLED.get(name)) {
         return Ok(zone);
     }
@@ -64,6 +82,44 @@ pub fn zone(name: &str) -> Result<TimeZone, String> {
         None => message.push_str("; use an IANA name such as Europe/Berlin, or UTC, or local"),
     }
     Err(message)
+}
+
+/// A fixed offset from UTC: `+05:00`, `-0800`, `+5`, or the same after
+/// `UTC` or `GMT` (`UTC+2`). The sign is read as in RFC 3339, east of UTC
+/// positive, as people write it; POSIX TZ strings, where `UTC+2` means two
+/// hours west, are not taken. `None` when `name` is not shaped like an
+/// offset at all, so it is looked up as a zone name.
+fn fixed_offset(name: &str) -> Option<Result<Offset, String>> {
+    let upper = name.to_ascii_uppercase();
+    let rest = upper
+        .strip_prefix("UTC")
+        .or_else(|| upper.strip_prefix("GMT"))
+        .unwrap_or(&upper);
+    let (sign, digits) = match rest.as_bytes().first() {
+        Some(b'+') => (1, &rest[1..]),
+        Some(b'-') => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    let number = |text: &str| {
+        (!text.is_empty() && text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<i32>().ok())
+            .flatten()
+    };
+    let bad = || format!("{name:?} is not a UTC offset; write one as +05:00, -0800 or UTC+2");
+    let (Some(h), Some(m)) = (number(hours), number(minutes)) else {
+        return Some(Err(bad()));
+    };
+    if h > 18 || m > 59 {
+        return Some(Err(format!(
+            "{name:?} is out of range; a UTC offset is at most 18 hours either way"
+        )));
+    }
+    Some(Offset::from_seconds(sign * (h * 3600 + m * 60)).map_err(|_| bad()))
 }
 
 fn suggest_zone(query: &str) -> Option<String> {

@@ -368,3 +368,52 @@ fn json_keeps_arrays_and_lone_rooms_apart_in_a_mixed_stream() {
     );
     assert!(values[0].is_array() && values[1].is_object() && values[2].is_array());
 }
+
+#[test]
+fn fixed_offsets_are_zones() {
+    for (zone, created_at) in [
+        ("+05:00", "2020-04-23T23:39:34.725+05:00"),
+        ("-0800", "2020-04-23T10:39:34.725-08:00"),
+        ("UTC+2", "2020-04-23T20:39:34.725+02:00"),
+        ("gmt-5:30", "2020-04-23T13:09:34.725-05:30"),
+        ("+5", "2020-04-23T23:39:34.725+05:00"),
+    ] {
+        assert_eq!(created(&["--tz", zone]), created_at, "{zone}");
+    }
+    for (zone, message) in [
+        (
+            "+25",
+            "room-inspector: \"+25\" is out of range; a UTC offset is at most 18 hours either way\n",
+        ),
+        (
+            "UTC+x",
+            "room-inspector: \"UTC+x\" is not a UTC offset; write one as +05:00, -0800 or UTC+2\n",
+        ),
+    ] {
+        let r = ts(&["--tz", zone, "fixtures/room.json"]);
+        assert_eq!(
+            (r.code, r.stderr.as_str(), r.stdout.as_str()),
+            (2, message, "")
+        );
+    }
+}
+
+#[test]
+fn now_in_seconds_is_refused_with_both_readings() {
+    for command in ["validate", "participants", "timestamps"] {
+        let r = run(&[command, "--now", "1733299200", "fixtures/room.json"]);
+        assert_eq!(r.code, 2, "{command}");
+        assert!(
+            r.stderr.contains(
+                "1733299200 looks like Unix seconds (2024-12-04T08:00:00Z), but --now takes \
+                 milliseconds (as ms it is 1970-01-21T01:28:19.200Z); give 1733299200000 or an \
+                 RFC 3339 time"
+            ),
+            "{command}: {}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+    }
+    let ms = run(&["validate", "--now", "1733299200000", "fixtures/room.json"]);
+    assert_eq!(ms.code, 0, "{}", ms.stderr);
+}
