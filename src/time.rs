@@ -170,8 +170,16 @@ impl Style {
             "iso-date" => Style::IsoDate,
             "relative" => Style::Relative,
             "unix-seconds" => Style::UnixSeconds,
+            "+" => {
+                return Err(
+                    "empty --time-style \"+\": give a format after the +, e.g. '+%Y-%m-%d %H:%M'"
+                        .to_string(),
+                );
+            }
             _ => match text.strip_prefix('+') {
                 Some(format) => {
+                    let format = c_locale(format);
+                    let format = format.as_str();
                     let sample = Timestamp::UNIX_EPOCH.to_zoned(TimeZone::UTC);
                     strtime::format(format, &sample)
                         .map_err(|e| format!("invalid --time-style {text:?}: {e}"))?;
@@ -244,7 +252,7 @@ impl TimeFormat {
         }
     }
 
-    /// "3 h 12 min ago", "in 2 days", "now".
+    /// "3h 12m ago", "in 2d", "now".
     pub fn relative(&self, ms: i64) -> String {
         let mut out = String::new();
         self.relative_into(ms, &mut out);
@@ -259,7 +267,7 @@ impl TimeFormat {
             out.push_str("now");
             return;
         }
-        let span = compact_span(secs, " ");
+        let span = compact_span(secs);
         if diff < 0 {
             out.push_str(&span);
             out.push_str(" ago");
@@ -330,36 +338,52 @@ fn rfc3339_ms(z: &Zoned) -> String {
     }
 }
 
-/// The two largest units of a span: "3 h 12 min", "2 days", "45 s".
-fn compact_span(secs: u64, sep: &str) -> String {
+/// `%c`, `%x` and `%X` as the C locale writes them ("Wed Dec  4
+/// 08:00:00 2024"): strftime leaves these to the locale, and the
+/// locale-free forms jiff gives read oddly ("2024 M12 4, Wed 08:00:00").
+/// `%%` stays a literal percent sign.
+fn c_locale(format: &str) -> String {
+    let mut out = String::with_capacity(format.len());
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('c') => out.push_str("%a %b %e %H:%M:%S %Y"),
+            Some('x') => out.push_str("%m/%d/%y"),
+            Some('X') => out.push_str("%H:%M:%S"),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+/// The two largest units of a span, in the units of a participant's
+/// duration ("3h 12m", "2d 5h", "45s", "4y 225d"), so the tool writes a
+/// span one way everywhere. Zero units are left out.
+fn compact_span(secs: u64) -> String {
     let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    let days = |d: u64| {
-        if d == 1 {
-            "1 day".to_string()
+    let two = |big: u64, big_unit: &str, small: u64, small_unit: &str| {
+        if small == 0 {
+            format!("{big}{big_unit}")
         } else {
-            format!("{d} days")
+            format!("{big}{big_unit} {small}{small_unit}")
         }
     };
     match (d, h, m) {
-        (0, 0, 0) => format!("{s} s"),
-        (0, 0, _) if s > 0 => format!("{m} min{sep}{s} s"),
-        (0, 0, _) => format!("{m} min"),
-        (0, _, _) if m > 0 => format!("{h} h{sep}{m} min"),
-        (0, _, _) => format!("{h} h"),
-        (_, _, _) if d < 7 && h > 0 => format!("{}{sep}{h} h", days(d)),
-        _ if d >= 365 => {
-            let years = if d < 730 {
-                "1 year".to_string()
-            } else {
-                format!("{} years", d / 365)
-            };
-            match d % 365 {
-                0 => years,
-                rest if d < 3650 => format!("{years}{sep}{}", days(rest)),
-                _ => years,
-            }
-        }
-        _ => days(d),
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => two(m, "m", s, "s"),
+        (0, _, _) => two(h, "h", m, "m"),
+        _ if d < 7 => two(d, "d", h, "h"),
+        _ if d < 365 => format!("{d}d"),
+        _ if d < 3650 => two(d / 365, "y", d % 365, "d"),
+        _ => format!("{}y", d / 365),
     }
 }
 
@@ -473,7 +497,7 @@ mod tests {
             "Thu, 23 Apr 2020 18:39:34 +0000"
         );
         assert_eq!(fmt("Asia/Tokyo", "iso-date").render(SDK), "2020-04-24");
-        assert_eq!(fmt("UTC", "relative").render(SDK), "3 h 12 min ago");
+        assert_eq!(fmt("UTC", "relative").render(SDK), "3h 12m ago");
         assert_eq!(fmt("UTC", "unix-seconds").render(SDK), "1587667174.725");
         assert_eq!(
             fmt("UTC", "+%Y/%m/%d %H:%M").render(SDK),
@@ -504,7 +528,16 @@ mod tests {
     #[test]
     fn relative_and_durations_are_compact() {
         let f = fmt("UTC", "relative");
-        assert_eq!(f.relative(f.now_ms + 2 * 86_400_000), "in 2 days");
+        assert_eq!(f.relative(f.now_ms + 2 * 86_400_000), "in 2d");
+        assert_eq!(f.relative(f.now_ms - 3_725_000), "1h 2m ago");
+        assert_eq!(f.relative(f.now_ms - 45_000), "45s ago");
+        assert_eq!(
+            f.relative(f.now_ms - 3 * 86_400_000 - 7_200_000),
+            "3d 2h ago"
+        );
+        assert_eq!(f.relative(f.now_ms - 40 * 86_400_000), "40d ago");
+        assert_eq!(f.relative(f.now_ms - 400 * 86_400_000), "1y 35d ago");
+        assert_eq!(f.relative(f.now_ms - 4000 * 86_400_000), "10y ago");
         assert_eq!(f.relative(f.now_ms), "now");
         assert_eq!(duration(3_725_000), "1h 02m 05s");
         assert_eq!(duration(42_000), "42s");

@@ -45,7 +45,7 @@ fn every_time_style() {
         "Thu, 23 Apr 2020 18:39:34 +0000"
     );
     assert_eq!(created(&["--time-style", "iso-date"]), "2020-04-23");
-    assert_eq!(created(&["--time-style", "relative"]), "3 h 12 min ago");
+    assert_eq!(created(&["--time-style", "relative"]), "3h 12m ago");
     assert_eq!(created(&["--time-style", "unix-seconds"]), "1587667174.725");
     assert_eq!(
         created(&[
@@ -416,4 +416,29 @@ fn now_in_seconds_is_refused_with_both_readings() {
     }
     let ms = run(&["validate", "--now", "1733299200000", "fixtures/room.json"]);
     assert_eq!(ms.code, 0, "{}", ms.stderr);
+}
+
+#[test]
+fn locale_conversions_read_as_the_c_locale_writes_them() {
+    assert_eq!(
+        created(&["--time-style", "+%c"]),
+        "Thu Apr 23 18:39:34 2020"
+    );
+    assert_eq!(
+        created(&["--time-style", "+%x %X, 100%%c"]),
+        "04/23/20 18:39:34, 100%c"
+    );
+}
+
+#[test]
+fn an_empty_format_is_refused() {
+    for command in ["participants", "timestamps"] {
+        let r = run(&[command, "--time-style", "+", "fixtures/room.json"]);
+        assert_eq!(r.code, 2, "{command}");
+        assert_eq!(
+            r.stderr,
+            "room-inspector: empty --time-style \"+\": give a format after the +, e.g. '+%Y-%m-%d %H:%M'\n"
+        );
+        assert_eq!(r.stdout, "");
+    }
 }
