@@ -652,3 +652,21 @@ fn a_terminal_on_stdin_gets_a_hint_not_a_hang() {
     assert!(r.stdout.contains("no input: give a FILE"), "{}", r.stdout);
     assert!(r.stdout.trim_end().ends_with("rc=2"), "{}", r.stdout);
 }
+
+#[test]
+fn each_duplicate_names_its_own_first_place() {
+    let room = "{\"id\":\"r\",\n\"participants\":{},\n\"id\":\"s\",\n\"createdAt\":1700000000000,\n\
+                \"participants\":{},\n\"createdAt\":1700000000000}\n";
+    let r = common::run_stdin(&["validate", "--now", common::NOW, "-"], room.as_bytes());
+    assert_eq!(r.code, 1);
+    let hiding = "a JSON parser keeps only the last one, hiding the other";
+    assert_eq!(
+        r.stdout,
+        format!(
+            "<stdin>:3:1: error[duplicate-key]: /id: duplicate key \"id\"; {hiding} (first at 1:2)\n\
+             <stdin>:5:1: error[duplicate-key]: /participants: duplicate key \"participants\"; {hiding} (first at 2:1)\n\
+             <stdin>:6:1: error[duplicate-key]: /createdAt: duplicate key \"createdAt\"; {hiding} (first at 4:1)\n\
+             1 file, 0 rooms valid, 1 invalid: 3 errors, 0 warnings\n"
+        )
+    );
+}
