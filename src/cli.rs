@@ -80,6 +80,19 @@ and DURATION as upper bounds, not measurements.
 
 ", listing_exit_codes!()))]
     Timestamps(TimestampsArgs),
+    /// Answer what happened in each room: who came, how many at once, who stayed longest
+    #[command(override_usage = "room-inspector summary [OPTIONS] [FILE]...", after_help = concat!("Examples:
+  room-inspector summary room.json
+  room-inspector summary --format json rooms.ndjson | jq '.[] | .peak.count'
+  curl -s \"$API/room/$ID\" | room-inspector summary --tz Europe/Berlin
+
+Peak: the most participants present at once, and when that first happened. A stay runs
+from joinedAt to leftAt, or to --now (or deletedAt, if earlier) for someone with no
+leftAt; at an instant where one leaves and another joins, the one leaving has gone. leftAt is stamped on everyone still
+listed at each leave event upstream, so stays, and the peak, are upper bounds.
+
+", listing_exit_codes!()))]
+    Summary(SummaryArgs),
 }
 
 /// The help after `validate`'s options: examples, the rules by severity
@@ -284,6 +297,34 @@ pub enum SortKey {
     Joined,
     Left,
     Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub time: TimeArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text, value_name = "FORMAT")]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// A block of labelled lines per room, then the totals
+    Text,
+    /// An array of one object per room, raw ms beside rendered strings
+    Json,
+    /// One JSON object per room per line
+    Ndjson,
+    /// A heading and a two-column table per room
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -3,5 +3,6 @@
 
 pub mod listing;
 pub mod participants;
+pub mod summary;
 pub mod timestamps;
 pub mod validate;

@@ -3,5 +3,6 @@
 
 pub mod participants;
 pub mod report;
+pub mod summary;
 pub mod table;
 pub mod timestamps;
