@@ -93,6 +93,24 @@ listed at each leave event upstream, so stays, and the peak, are upper bounds.
 
 ", listing_exit_codes!()))]
     Summary(SummaryArgs),
+    /// Show what changed between two snapshots of rooms: who joined, who left, which fields
+    #[command(
+        override_usage = "room-inspector diff [OPTIONS] <OLD> <NEW>",
+        after_help = "Examples:
+  room-inspector diff before.json after.json
+  curl -s \"$API/room/$ID\" > now.json; room-inspector diff then.json now.json
+  room-inspector diff --format json old.ndjson new.ndjson | jq '.[] | select(.change == \"participantAdded\")'
+
+Rooms are matched by ID (rooms without one, by their place in the input), participants by
+their key in the participants map. Lines start with + (only in NEW), - (only in OLD) or ~
+(changed). The smaller input is held in memory and the other is streamed against it.
+
+Exit codes (as diff(1)):
+  0  the rooms are the same
+  1  the rooms differ
+  2  trouble: usage error, an input that cannot be read, or is not JSON or not a room"
+    )]
+    Diff(DiffArgs),
 }
 
 /// The help after `validate`'s options: examples, the rules by severity
@@ -297,6 +315,40 @@ pub enum SortKey {
     Joined,
     Left,
     Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot: a room, an array or a stream of rooms; `-` reads standard input
+    #[arg(value_name = "OLD")]
+    pub old: OsString,
+
+    /// The later snapshot
+    #[arg(value_name = "NEW")]
+    pub new: OsString,
+
+    #[command(flatten)]
+    pub time: TimeArgs,
+
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// The time that "now" means, as RFC 3339 or Unix ms (default: the clock)
+    #[arg(long, value_name = "RFC3339|MS", value_parser = crate::time::parse_now)]
+    pub now: Option<i64>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text, value_name = "FORMAT")]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per change: + added, - removed, ~ changed
+    Text,
+    /// An array of change objects with raw values and rendered times
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,7 @@ pub mod walk;
 use std::io::{self, Write};
 
 use cli::{Cli, Command, InputArgs};
-use commands::{participants, summary, timestamps, validate};
+use commands::{diff, participants, summary, timestamps, validate};
 use input::Source;
 
 pub use error::Error;
@@ -65,6 +65,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Command::Participants(args) => participants::run(args, env, out, err, &mut so_far),
         Command::Timestamps(args) => timestamps::run(args, env, out, err, &mut so_far),
         Command::Summary(args) => summary::run(args, env, out, err, &mut so_far),
+        Command::Diff(args) => diff::run(args, env, out, err, &mut so_far),
     }
     .and_then(|()| out.flush().map_err(Error::Write));
     match done {

@@ -1,6 +1,7 @@
 //! Renderers: each writes to an injected writer, so each is testable into a
 //! `Vec<u8>`.
 
+pub mod diff;
 pub mod participants;
 pub mod report;
 pub mod summary;

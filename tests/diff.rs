@@ -1,0 +1,134 @@
+//! `diff` on the real binary: hand-built before/after pairs, streams of
+//! rooms matched by ID, both directions of holding, and `diff(1)`'s exit
+//! codes.
+
+mod common;
+
+use common::{run, run_stdin};
+use serde_json::Value;
+
+const BEFORE: &str = "fixtures/diff/before.json";
+const AFTER: &str = "fixtures/diff/after.json";
+
+#[test]
+fn a_rename_a_leave_a_new_identity_and_who_came_and_went() {
+    let r = run(&["diff", BEFORE, AFTER]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    assert_eq!(
+        r.stdout,
+        "~ room \"standup\": updatedAt 2023-11-14T22:23:20.000Z → 2023-11-14T22:33:20.000Z
+~ \"standup\" participant \"ann\": leftAt (none) → 2023-11-14T22:31:40.000Z
+~ \"standup\" participant \"bob\": name \"Bob\" → \"Robert\"
+- \"standup\" participant \"cy\"
+~ \"standup\" participant \"eve\" (identity \"eva\"): identity \"eve\" → \"eva\"
++ \"standup\" participant \"dan\": joined 2023-11-14T22:28:20.000Z
+"
+    );
+}
+
+#[test]
+fn identical_inputs_exit_0_and_print_nothing() {
+    for format in ["text", "json"] {
+        let r = run(&["diff", "--format", format, BEFORE, BEFORE]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        let expected = if format == "json" { "[]\n" } else { "" };
+        assert_eq!(r.stdout, expected, "{format}");
+    }
+}
+
+#[test]
+fn json_gives_raw_values_and_rendered_times() {
+    let r = run(&["diff", "--format", "json", BEFORE, AFTER]);
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    let changes = v.as_array().cloned().unwrap_or_default();
+    assert_eq!(changes.len(), 6);
+    let left = &changes[1];
+    assert_eq!(left["change"], "participantChanged");
+    assert_eq!(left["key"], "ann");
+    assert_eq!(left["field"], "leftAt");
+    assert_eq!(left["old"], Value::Null);
+    assert_eq!(left["new"], 1_700_001_100_000_i64);
+    assert_eq!(left["newTime"], "2023-11-14T22:31:40.000Z");
+    let renamed = &changes[4];
+    assert_eq!(renamed["identity"], "eva");
+    assert_eq!(
+        (&renamed["old"], &renamed["new"]),
+        (&Value::from("eve"), &Value::from("eva"))
+    );
+    assert_eq!(changes[3]["change"], "participantRemoved");
+    assert_eq!(changes[5]["change"], "participantAdded");
+}
+
+/// Two streams, rooms in another order, one room only in each.
+#[test]
+fn streams_are_matched_by_room_id_whichever_side_is_held() {
+    let dir = std::env::temp_dir().join(format!("ri-diff-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let room = |id: &str, who: &str| {
+        format!(
+            r#"{{"id":"{id}","participants":{{"{who}":{{"identity":"{who}","joinedAt":1700000000000}}}}}}"#
+        )
+    };
+    let old = [room("a", "ann"), room("b", "bob"), room("gone", "x")].join("\n");
+    // NEW is larger than OLD here, so OLD is the side held.
+    let new = [
+        room("new", "y"),
+        room("b", "bea"),
+        room("a", "ann"),
+        room("pad", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"),
+    ]
+    .join("\n");
+    let (old_path, new_path) = (dir.join("old.ndjson"), dir.join("new.ndjson"));
+    let _ = std::fs::write(&old_path, &old);
+    let _ = std::fs::write(&new_path, &new);
+    let (o, n) = (old_path.to_string_lossy(), new_path.to_string_lossy());
+    let forward = run(&["diff", &o, &n]);
+    assert_eq!(forward.code, 1, "{}", forward.stderr);
+    let mut lines: Vec<&str> = forward.stdout.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "+ \"b\" participant \"bea\": joined 2023-11-14T22:13:20.000Z",
+            "+ room \"new\" (1 participant)",
+            "+ room \"pad\" (1 participant)",
+            "- \"b\" participant \"bob\"",
+            "- room \"gone\" (1 participant)",
+        ]
+    );
+    // Held the other way round (NEW from stdin is never held): the same
+    // changes.
+    let piped = run_stdin(&["diff", &o, "-"], new.as_bytes());
+    let mut again: Vec<&str> = piped.stdout.lines().collect();
+    again.sort_unstable();
+    assert_eq!(again, lines);
+    assert_eq!(piped.code, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn trouble_exits_2() {
+    let unreadable = run(&["diff", "missing.json", AFTER]);
+    assert_eq!(unreadable.code, 2);
+    assert!(
+        unreadable
+            .stderr
+            .starts_with("room-inspector: missing.json: no such file"),
+        "{}",
+        unreadable.stderr
+    );
+    let broken = run(&["diff", "fixtures/rules/syntax.json", AFTER]);
+    assert_eq!(broken.code, 2);
+    assert_eq!(
+        broken.stderr,
+        "room-inspector: fixtures/rules/syntax.json:4:33: expected a key after ',', found '}' \
+         (JSON does not allow a trailing comma) (run validate for details)\n"
+    );
+    let twice = run(&["diff", "-", "-"]);
+    assert_eq!(twice.code, 2);
+    let one = run(&["diff", BEFORE]);
+    assert_eq!(one.code, 2);
+    assert!(one.stderr.contains("<NEW>"), "{}", one.stderr);
+}
