@@ -287,6 +287,19 @@ pub struct ParticipantsArgs {
     /// Leave out the header row (plain, csv, tsv)
     #[arg(long)]
     pub no_header: bool,
+
+    /// List at most N participants of each room (after --sort); stderr says how many were
+    /// left out
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Draw each participant's stay as a bar across the room's time span, with a time axis
+    #[arg(long, conflicts_with = "format")]
+    pub timeline: bool,
+
+    /// With --timeline: plain ASCII instead of Unicode block characters
+    #[arg(long, requires = "timeline")]
+    pub ascii: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -468,4 +468,59 @@ mod tests {
             io::ErrorKind::StorageFull
         )));
     }
+
+    /// Compares with `tests/snapshots/<name>`; `UPDATE_SNAPSHOTS=1`
+    /// rewrites it instead.
+    fn snapshot(name: &str, actual: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots")
+            .join(name);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            let _ = std::fs::write(&path, actual);
+            return;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(actual, expected, "snapshot {name} differs");
+    }
+
+    #[test]
+    fn the_timeline_fits_40_and_100_columns_in_blocks_and_in_ascii() {
+        for (width, ascii) in [(40, false), (100, false), (100, true)] {
+            let env = Env {
+                terminal_width: Some(width),
+                ..TTY
+            };
+            let mut args = vec![
+                "participants",
+                "--timeline",
+                "--color",
+                "never",
+                "fixtures/summary/standup.json",
+                "fixtures/admin-room.json",
+            ];
+            if ascii {
+                args.push("--ascii");
+            }
+            args.extend(["--now", "2023-11-14T23:13:20Z"]);
+            let argv = std::iter::once("room-inspector").chain(args.iter().copied());
+            let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let result = run(cli, &env, &mut out, &mut err);
+            assert!(result.is_ok(), "{}", String::from_utf8_lossy(&err));
+            let out = String::from_utf8_lossy(&out).into_owned();
+            for line in out.lines() {
+                assert!(
+                    line.width() <= usize::from(width),
+                    "wider than {width}: {line:?}"
+                );
+            }
+            let r = Outcome {
+                result,
+                out,
+                err: String::new(),
+            };
+            let name = format!("timeline.{width}{}.txt", if ascii { ".ascii" } else { "" });
+            snapshot(&name, &r.out);
+        }
+    }
 }

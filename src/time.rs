@@ -214,6 +214,24 @@ impl TimeFormat {
     }
 
     /// The time in the chosen style; `ms` must be in range (0..=year 9999).
+    /// A short label for a time axis in the chosen zone: `14:05`, or
+    /// `11-14 14:05` when the axis spans days.
+    pub fn axis_label(&self, ms: i64, with_date: bool) -> String {
+        let Ok(ts) = Timestamp::from_millisecond(ms) else {
+            return String::new();
+        };
+        let zoned = ts.to_zoned(self.zone.clone());
+        let format = if with_date { "%m-%d %H:%M" } else { "%H:%M" };
+        strtime::format(format, &zoned).unwrap_or_default()
+    }
+
+    /// The zone's offset from UTC at `ms`, in ms.
+    pub fn offset_ms(&self, ms: i64) -> i64 {
+        Timestamp::from_millisecond(ms)
+            .map(|ts| i64::from(self.zone.to_offset(ts).seconds()) * 1000)
+            .unwrap_or(0)
+    }
+
     pub fn render(&self, ms: i64) -> String {
         let mut out = String::with_capacity(24);
         self.render_into(ms, &mut out);

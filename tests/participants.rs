@@ -352,3 +352,58 @@ fn a_huge_room_into_head_ends_quietly_in_every_format() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn limit_keeps_the_first_rows_and_says_how_many_were_left_out() {
+    for format in ["csv", "json", "plain"] {
+        let r = common::run(&[
+            "participants",
+            "--format",
+            format,
+            "--sort",
+            "joined",
+            "--limit",
+            "2",
+            "--now",
+            "2023-11-14T23:13:20Z",
+            "fixtures/summary/standup.json",
+        ]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            "room-inspector: fixtures/summary/standup.json#1: showing 2 of 5 participants (--limit 2)\n",
+            "{format}"
+        );
+        assert!(
+            r.stdout.contains("ann") && r.stdout.contains("cy"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("bob") && !r.stdout.contains("eve"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+    let all = common::run(&[
+        "participants",
+        "--limit",
+        "9",
+        "fixtures/summary/standup.json",
+    ]);
+    assert_eq!(all.stderr, "");
+}
+
+#[test]
+fn the_timeline_refuses_a_format_and_ascii_needs_it() {
+    let both = common::run(&[
+        "participants",
+        "--timeline",
+        "--format",
+        "csv",
+        "fixtures/room.json",
+    ]);
+    assert_eq!(both.code, 2);
+    let ascii = common::run(&["participants", "--ascii", "fixtures/room.json"]);
+    assert_eq!(ascii.code, 2);
+}

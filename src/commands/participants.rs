@@ -225,7 +225,13 @@ pub fn run(
         several,
     );
     let now = listing.tf.now_ms;
+    if args.timeline {
+        return timeline(args, env, &listing, out, err, exit);
+    }
     sink.start(out)?;
+    // Notes of --limit go to stderr after the listing: the walk holds
+    // stderr for the rooms' diagnostics meanwhile.
+    let mut notes: Vec<u8> = Vec::new();
     listing.walk(args.input.color, env, err, exit, &mut |event| {
         let Event::Room(report, scan) = event else {
             return Ok(());
@@ -233,7 +239,12 @@ pub fn run(
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
         let rows = Listed {
-            listed: listed(&scan.participants, args, now),
+            listed: limited(
+                listed(&scan.participants, args, now),
+                args.limit,
+                &source,
+                &mut notes,
+            ),
             now,
         };
         let room = Room {
@@ -247,5 +258,87 @@ pub fn run(
         sink.room(out, &room)
     })?;
     sink.finish(out)?;
+    let _ = err.write_all(&notes);
+    Ok(())
+}
+
+/// The first `limit` of `listed`; stderr says how many were left out, so
+/// a short listing is never mistaken for the whole room.
+fn limited<'p, 'a>(
+    mut listed: Vec<&'p ParticipantRef<'a>>,
+    limit: Option<usize>,
+    source: &str,
+    err: &mut dyn Write,
+) -> Vec<&'p ParticipantRef<'a>> {
+    if let Some(limit) = limit.filter(|l| *l < listed.len()) {
+        let _ = writeln!(
+            err,
+            "room-inspector: {}: showing {limit} of {} participants (--limit {limit})",
+            crate::term::sanitize(source),
+            listed.len()
+        );
+        listed.truncate(limit);
+    }
+    listed
+}
+
+/// `--timeline`: a bar per participant across the room's span, in the
+/// order and number `--sort`, `--active`/`--left` and `--limit` give.
+fn timeline(
+    args: &ParticipantsArgs,
+    env: &Env,
+    listing: &Listing,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    exit: &mut Exit,
+) -> Result<(), Error> {
+    use crate::commands::summary::{open_until, stay};
+    use crate::render::timeline::{Bar, Timeline};
+    use crate::term::{Paint, Stream};
+    let now = listing.tf.now_ms;
+    let drawer = Timeline {
+        tf: &listing.tf,
+        width: usize::from(env.terminal_width.unwrap_or(80)),
+        ascii: args.ascii,
+        paint: Paint {
+            on: args.input.color.enabled(env, Stream::Stdout),
+        },
+    };
+    let mut rooms = 0;
+    let mut notes: Vec<u8> = Vec::new();
+    listing.walk(args.input.color, env, err, exit, &mut |event| {
+        let Event::Room(report, scan) = event else {
+            return Ok(());
+        };
+        let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
+        let chosen = limited(
+            listed(&scan.participants, args, now),
+            args.limit,
+            &source,
+            &mut notes,
+        );
+        let until = open_until(scan, now);
+        let bars: Vec<Bar> = chosen
+            .iter()
+            .map(|p| Bar {
+                label: p.identity.unwrap_or(p.key).decode().into_owned(),
+                stay: stay(p, until),
+                active: Status::of(ms(p.joined), ms(p.left)) == Status::Active,
+            })
+            .collect();
+        let starts = bars.iter().filter_map(|b| b.stay.map(|s| s.0));
+        let ends = bars.iter().filter_map(|b| b.stay.map(|s| s.1));
+        let span = starts.min().zip(ends.max());
+        let heading = scan.id.map_or_else(
+            || source.clone(),
+            |id| format!("{} ({source})", id.decode()),
+        );
+        if rooms > 0 {
+            writeln!(out)?;
+        }
+        rooms += 1;
+        drawer.room(out, &crate::term::sanitize(&heading), &bars, span)
+    })?;
+    let _ = err.write_all(&notes);
     Ok(())
 }

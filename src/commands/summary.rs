@@ -85,9 +85,15 @@ pub struct EventCount {
     pub last: Option<i64>,
 }
 
+/// Until when a stay with no `leftAt` runs: now, or when the room was
+/// deleted if that came first.
+pub fn open_until(room: &WalkedRoom<'_>, now: i64) -> i64 {
+    room.deleted_at.map_or(now, |d| d.ms.min(now))
+}
+
 /// A participant's stay as an interval of ms, or `None` when it has no
 /// start, or ends before it starts (which `validate` reports).
-fn stay(p: &ParticipantRef<'_>, now: i64) -> Option<(i64, i64)> {
+pub fn stay(p: &ParticipantRef<'_>, now: i64) -> Option<(i64, i64)> {
     let joined = ms(p.joined)?;
     let end = ms(p.left).unwrap_or(now);
     (end >= joined).then_some((joined, end))
@@ -134,7 +140,7 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
         total: room.participants.len(),
         ..People::default()
     };
-    let open_until = room.deleted_at.map_or(now, |d| d.ms.min(now));
+    let open_until = open_until(room, now);
     let mut intervals = Vec::with_capacity(room.participants.len());
     let mut longest: Option<(i64, &ParticipantRef<'_>)> = None;
     for p in &room.participants {

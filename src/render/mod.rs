@@ -6,4 +6,5 @@ pub mod participants;
 pub mod report;
 pub mod summary;
 pub mod table;
+pub mod timeline;
 pub mod timestamps;
