@@ -442,3 +442,22 @@ fn an_empty_format_is_refused() {
         assert_eq!(r.stdout, "");
     }
 }
+
+#[test]
+fn the_relative_style_shows_the_relative_time_once() {
+    let r = run(&[
+        "timestamps",
+        "--time-style",
+        "relative",
+        "--now",
+        "2020-04-25T00:00:00Z",
+        "fixtures/room.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "POINTER     VALUE          TIME       NOTE\n\
+         /createdAt  1587667174725  1d 5h ago\n\
+         /updatedAt  1587667174725  1d 5h ago\n"
+    );
+}

@@ -17,6 +17,16 @@ use crate::walk::{SECONDS_LIKE, Timestamp, TsValue};
 /// The columns of the formats for people.
 pub const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
 
+/// The columns shown, as indices into [`HEADER`]: in the relative style
+/// TIME already is the relative time, so RELATIVE would repeat it.
+pub fn columns(tf: &TimeFormat) -> &'static [usize] {
+    if matches!(tf.style, time::Style::Relative) {
+        &[0, 1, 2, 4]
+    } else {
+        &[0, 1, 2, 3, 4]
+    }
+}
+
 /// One room, as every format is handed it.
 pub struct Room<'r, 'a> {
     /// The room ID, decoded; `None` when the room has none.

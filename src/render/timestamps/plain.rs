@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{HEADER, Room, StampSink, cell, sectioned};
+use super::{HEADER, Room, StampSink, cell, columns, sectioned};
 use crate::render::table::{Sections, plain_streamed};
 use crate::time::TimeFormat;
 
@@ -17,10 +17,12 @@ impl StampSink for Plain<'_> {
         let tf = self.tf;
         sectioned(&mut self.sections, out, room, "# ", |out| {
             let stamps = room.timestamps;
+            let shown = columns(tf);
+            let header: Vec<&str> = shown.iter().map(|&c| HEADER[c]).collect();
             let each = |row: usize, col: usize, text: &mut String| {
-                cell(room, &stamps[row], col, tf, text);
+                cell(room, &stamps[row], shown[col], tf, text);
             };
-            plain_streamed(out, Some(&HEADER), HEADER.len(), stamps.len(), &each)
+            plain_streamed(out, Some(&header), shown.len(), stamps.len(), &each)
         })
     }
 

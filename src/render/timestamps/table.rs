@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{HEADER, Room, StampSink, cell, sectioned};
+use super::{HEADER, Room, StampSink, cell, columns, sectioned};
 use crate::render::table::{Sections, bordered};
 use crate::time::TimeFormat;
 
@@ -23,12 +23,18 @@ impl StampSink for Table<'_> {
             if room.timestamps.is_empty() {
                 return writeln!(out, "no timestamps");
             }
+            let shown = columns(tf);
+            let header: Vec<&str> = shown.iter().map(|&c| HEADER[c]).collect();
+            let whole: Vec<usize> = (0..shown.len())
+                .filter(|&i| WHOLE.contains(&shown[i]))
+                .collect();
             let cells: Vec<Vec<String>> = room
                 .timestamps
                 .iter()
                 .map(|t| {
-                    (0..HEADER.len())
-                        .map(|col| {
+                    shown
+                        .iter()
+                        .map(|&col| {
                             let mut text = String::new();
                             cell(room, t, col, tf, &mut text);
                             text
@@ -36,7 +42,7 @@ impl StampSink for Table<'_> {
                         .collect()
                 })
                 .collect();
-            bordered(out, &HEADER, &cells, width, &WHOLE)
+            bordered(out, &header, &cells, width, &whole)
         })
     }
 
