@@ -407,3 +407,71 @@ fn the_timeline_refuses_a_format_and_ascii_needs_it() {
     let ascii = common::run(&["participants", "--ascii", "fixtures/room.json"]);
     assert_eq!(ascii.code, 2);
 }
+
+/// A `leftAt` that is not a time, one before `joinedAt`, a join after
+/// now: no format shows a duration for them, and each says why, in the
+/// same word.
+#[test]
+fn stays_that_cannot_be_measured_say_why_in_every_format() {
+    let expected = [
+        ("a", "unknown"),
+        ("d", "active"),
+        ("b", "left-before-joined"),
+        ("c", "joined-after-now"),
+    ];
+    let args = |format: &'static str| {
+        [
+            "participants",
+            "--format",
+            format,
+            "--now",
+            "2023-11-14T23:13:20Z",
+            "fixtures/participants/unmeasurable.json",
+        ]
+    };
+    let csv = common::run(&args("csv"));
+    assert_eq!(csv.code, 1, "{}", csv.stderr);
+    let mut reader = ::csv::Reader::from_reader(csv.stdout.as_bytes());
+    let rows: Vec<(String, String, String)> = reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| (r[1].to_string(), r[8].to_string(), r[10].to_string()))
+        .collect();
+    let with_duration: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(k, s)| {
+            let d = if *s == "active" { "3600000" } else { "" };
+            (k.to_string(), d.to_string(), s.to_string())
+        })
+        .collect();
+    assert_eq!(rows, with_duration);
+    let json = common::run(&args("json"));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
+    let statuses: Vec<(String, String, bool)> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap_or("?").to_string(),
+                r["status"].as_str().unwrap_or("?").to_string(),
+                r["durationMs"].is_null(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, bool)> = expected
+        .iter()
+        .map(|(k, s)| (k.to_string(), s.to_string(), *s != "active"))
+        .collect();
+    assert_eq!(statuses, want);
+    let plain = common::run(&args("plain"));
+    for (key, status) in expected {
+        let line = plain
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default();
+        assert!(line.ends_with(status), "{line:?}");
+        assert!(!line.contains(" -"), "a negative duration: {line:?}");
+    }
+}

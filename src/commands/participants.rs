@@ -50,14 +50,16 @@ fn row<'a>(p: &ParticipantRef<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'a> {
         joined: p.joined,
         left: p.left,
         duration: duration(p, now),
+        status: Status::of(p.joined, p.left, now),
     }
 }
 
-/// Time in the room: until `leftAt`, or until now when there is none.
+/// Time in the room: until `leftAt`, or until now when there is none;
+/// `None` when the stay cannot be measured (the status says why).
 fn duration(p: &ParticipantRef<'_>, now: i64) -> Option<i64> {
-    match (ms(p.joined), ms(p.left)) {
-        (Some(j), Some(l)) => Some(l - j),
-        (Some(j), None) => Some(now - j),
+    match (Status::of(p.joined, p.left, now), ms(p.joined), ms(p.left)) {
+        (Status::Left, Some(j), Some(l)) => Some(l - j),
+        (Status::Active, Some(j), None) => Some(now - j),
         _ => None,
     }
 }
@@ -109,7 +111,7 @@ fn listed<'p, 'a>(
     let mut listed: Vec<&ParticipantRef<'a>> = participants
         .iter()
         .filter(|p| {
-            let status = Status::of(ms(p.joined), ms(p.left));
+            let status = Status::of(p.joined, p.left, now);
             (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
         })
         .collect();
@@ -323,7 +325,7 @@ fn timeline(
             .map(|p| Bar {
                 label: p.identity.unwrap_or(p.key).decode().into_owned(),
                 stay: stay(p, until),
-                active: Status::of(ms(p.joined), ms(p.left)) == Status::Active,
+                active: Status::of(p.joined, p.left, now) == Status::Active,
             })
             .collect();
         let starts = bars.iter().filter_map(|b| b.stay.map(|s| s.0));

@@ -21,7 +21,7 @@ use crate::render::report::ReportSink;
 use crate::render::report::human::Human;
 use crate::render::summary::{SummarySink, json, markdown, text};
 use crate::term::{Env, Paint, Stream};
-use crate::walk::{Collect, ParticipantRef, WalkedRoom};
+use crate::walk::{Collect, ParticipantRef, TsValue, WalkedRoom};
 use crate::{Error, Exit};
 
 /// One room's answers. Texts are decoded but not escaped: each format
@@ -54,7 +54,9 @@ pub struct People {
     pub total: usize,
     pub active: usize,
     pub left: usize,
-    /// No usable `joinedAt`: they count in the total only.
+    /// No stay that can be measured (no usable `joinedAt`, a `leftAt`
+    /// that is not a time or before `joinedAt`, a join after now): they
+    /// count in the total only.
     pub without_timestamps: usize,
 }
 
@@ -95,7 +97,12 @@ pub fn open_until(room: &WalkedRoom<'_>, now: i64) -> i64 {
 /// start, or ends before it starts (which `validate` reports).
 pub fn stay(p: &ParticipantRef<'_>, now: i64) -> Option<(i64, i64)> {
     let joined = ms(p.joined)?;
-    let end = ms(p.left).unwrap_or(now);
+    let end = match p.left {
+        None => now,
+        Some(TsValue::Ms(left)) => left,
+        // A leftAt that is not a time: when the stay ended is unknown.
+        Some(TsValue::Invalid { .. }) => return None,
+    };
     (end >= joined).then_some((joined, end))
 }
 
@@ -144,10 +151,12 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
     let mut intervals = Vec::with_capacity(room.participants.len());
     let mut longest: Option<(i64, &ParticipantRef<'_>)> = None;
     for p in &room.participants {
-        match Status::of(ms(p.joined), ms(p.left)) {
+        match Status::of(p.joined, p.left, now) {
             Status::Active => people.active += 1,
             Status::Left => people.left += 1,
-            Status::Unknown => people.without_timestamps += 1,
+            Status::Unknown | Status::LeftBeforeJoined | Status::JoinedAfterNow => {
+                people.without_timestamps += 1;
+            }
         }
         if let Some((start, end)) = stay(p, open_until) {
             intervals.push((start, end));

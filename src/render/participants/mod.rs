@@ -26,20 +26,35 @@ use crate::walk::TsValue;
 /// The columns of the formats for people.
 pub const HEADER: [&str; 6] = ["IDENTITY", "NAME", "JOINED", "LEFT", "DURATION", "STATUS"];
 
+/// Where a participant stands, the same word in every format. A stay
+/// that cannot be measured says why instead of showing a negative
+/// duration, as `validate` warns about the same values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Joined, and no `leftAt`.
     Active,
+    /// Joined, then left.
     Left,
+    /// No usable `joinedAt`, or a `leftAt` that is not a time.
     Unknown,
+    /// `leftAt` earlier than `joinedAt`.
+    LeftBeforeJoined,
+    /// No `leftAt`, and `joinedAt` later than now.
+    JoinedAfterNow,
 }
 
 impl Status {
-    pub fn of(joined: Option<i64>, left: Option<i64>) -> Status {
-        match (joined, left) {
-            (None, _) => Status::Unknown,
-            (Some(_), Some(_)) => Status::Left,
-            (Some(_), None) => Status::Active,
+    pub fn of(joined: Option<TsValue<'_>>, left: Option<TsValue<'_>>, now: i64) -> Status {
+        let Some(TsValue::Ms(joined)) = joined else {
+            return Status::Unknown;
+        };
+        match left {
+            Some(TsValue::Invalid { .. }) => Status::Unknown,
+            Some(TsValue::Ms(left)) if left < joined => Status::LeftBeforeJoined,
+            Some(TsValue::Ms(_)) => Status::Left,
+            None if joined > now => Status::JoinedAfterNow,
+            None => Status::Active,
         }
     }
 
@@ -48,6 +63,8 @@ impl Status {
             Status::Active => "active",
             Status::Left => "left",
             Status::Unknown => "unknown",
+            Status::LeftBeforeJoined => "left-before-joined",
+            Status::JoinedAfterNow => "joined-after-now",
         }
     }
 }
@@ -74,7 +91,9 @@ pub struct Row<'a> {
     /// not a time.
     pub joined: Option<TsValue<'a>>,
     pub left: Option<TsValue<'a>>,
+    /// Only for a stay that can be measured: active or left.
     pub duration: Option<i64>,
+    pub status: Status,
 }
 
 impl Row<'_> {
@@ -87,7 +106,7 @@ impl Row<'_> {
     }
 
     pub fn status(&self) -> Status {
-        Status::of(self.joined_ms(), self.left_ms())
+        self.status
     }
 
     pub fn key<'t>(&self, arena: &'t str) -> &'t str {
