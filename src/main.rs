@@ -22,15 +22,78 @@ fn env() -> Env {
     }
 }
 
+/// Help and version go to stdout, usage errors to stderr. A usage error
+/// may echo an argument, and arguments come from globs over names anyone
+/// chose: its text is escaped as data is, line by line so clap's own line
+/// breaks stay. Help that cannot be written (a closed stdout, a full disk)
+/// is an error, as any other output is; a reader that went away is not.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        let safe: Vec<String> = text
+            .split('\n')
+            .map(|line| room_inspector::term::sanitize(line).into_owned())
+            .collect();
+        let _ = io::stderr().write_all(safe.join("\n").as_bytes());
+        return ExitCode::from(2);
+    }
+    if stdout_is_closed() {
+        return closed();
+    }
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "room-inspector: cannot write the output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Whether standard output was closed when the process started (`>&-`).
+///
+/// The standard library reopens a closed standard descriptor on
+/// `/dev/null`, read-write, before `main`, so writes then succeed unseen
+/// and a run that printed nothing would exit 0. A shell's `>/dev/null`
+/// opens it write-only: `/dev/null` open read-write is the sign. Linux
+/// shows both facts under `/proc/self`; elsewhere this says no.
+fn stdout_is_closed() -> bool {
+    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else {
+        return false;
+    };
+    if target != std::path::Path::new("/dev/null") {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    info.lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+        .is_some_and(|flags| flags & 0o3 == 0o2)
+}
+
+fn closed() -> ExitCode {
+    let _ = writeln!(
+        io::stderr(),
+        "room-inspector: standard output is closed; nothing could be written (redirect it to a file or /dev/null instead)"
+    );
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
     let cli = match room_inspector::cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help and version to stdout and usage errors to stderr.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return clap_exit(&e),
     };
+    let quiet = matches!(&cli.command, room_inspector::cli::Command::Validate(a) if a.quiet);
+    if !quiet && stdout_is_closed() {
+        return closed();
+    }
     let env = env();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 << 10, stdout.lock());

@@ -256,9 +256,16 @@ fn read(
                     Some(d) => writeln!(
                         err,
                         "room-inspector: {}:{}:{}: {} (run validate for details)",
-                        report.origin.file, d.line, d.column, d.message
+                        crate::term::sanitize(&report.origin.file),
+                        d.line,
+                        d.column,
+                        d.message
                     ),
-                    None => writeln!(err, "room-inspector: {}: not a room", report.origin.file),
+                    None => writeln!(
+                        err,
+                        "room-inspector: {}: not a room",
+                        crate::term::sanitize(&report.origin.file)
+                    ),
                 };
                 *exit = exit.worst(Exit::Usage);
                 Ok(())

@@ -71,7 +71,9 @@ pub struct InputError {
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.name, self.message)
+        // A name that cannot be opened is shown as safely as one that can:
+        // it may hold escapes that retitle a terminal or forge a line.
+        write!(f, "{}: {}", crate::term::sanitize(&self.name), self.message)
     }
 }
 

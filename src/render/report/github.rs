@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{ReportSink, Totals};
+use super::{FileStatus, ReportSink, Totals};
 use crate::Exit;
 use crate::diag::Diagnostic;
 use crate::term::sanitize;
@@ -56,6 +56,32 @@ impl ReportSink for Github {
         diagnostics: &[Diagnostic],
     ) -> io::Result<()> {
         diagnostics.iter().try_for_each(|d| command(out, file, d))
+    }
+
+    /// An input that cannot be read gets an annotation of its own, so the
+    /// run's summary on GitHub shows why it failed, not only the log.
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        file: &str,
+        status: &FileStatus,
+        _totals: &Totals,
+    ) -> io::Result<()> {
+        let FileStatus::Unreadable(why) = status else {
+            return Ok(());
+        };
+        let message = format!("{}: {why}", sanitize(file));
+        let location = if file == "<stdin>" {
+            String::new()
+        } else {
+            format!(" file={},", escape(&sanitize(file), true))
+        };
+        writeln!(
+            out,
+            "::error{}title=unreadable::{}",
+            location,
+            escape(&message, false)
+        )
     }
 
     fn finish(&mut self, out: &mut dyn Write, totals: &Totals, _exit: Exit) -> io::Result<()> {

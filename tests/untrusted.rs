@@ -1,0 +1,105 @@
+//! Input nobody here wrote: names of files, arguments and values that
+//! try to reach a terminal, a CI log or a spreadsheet raw, and outputs
+//! that cannot be written. Each test is a defect that once passed.
+
+mod common;
+
+use common::{run, sh};
+
+/// Sets the terminal's title, then forges a diagnostic on its own line.
+const HOSTILE_NAME: &str = "x\x1b]0;pwned\x07\nfake.json:1:1: error[syntax]: forged";
+
+fn has_raw_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n') || ('\u{80}'..='\u{9f}').contains(&c))
+}
+
+#[test]
+fn an_unreadable_input_is_named_escaped_by_every_command_and_format() {
+    let commands: [&[&str]; 6] = [
+        &["validate"],
+        &["validate", "--format", "github"],
+        &["validate", "--format", "json"],
+        &["participants"],
+        &["timestamps"],
+        &["summary"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push(HOSTILE_NAME);
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{command:?}");
+        for (stream, text) in [("stderr", &r.stderr), ("stdout", &r.stdout)] {
+            assert!(!has_raw_control(text), "{command:?} {stream}: {text:?}");
+            assert!(
+                !text.lines().any(|l| l.starts_with("fake.json:1:1")),
+                "{command:?} {stream} forged a line: {text:?}"
+            );
+        }
+        assert!(
+            r.stderr.contains(r"x\u{1b}]0;pwned\u{7}\nfake.json"),
+            "{command:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn github_annotates_an_unreadable_input() {
+    let r = run(&["validate", "--format", "github", "missing.json"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.starts_with(
+            "::error file=missing.json,title=unreadable::missing.json: no such file; check the path, or give - to read standard input\n"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn clap_errors_escape_the_argument_they_echo() {
+    for args in [
+        &["validate", "--nope\x1b]0;x\x07"][..],
+        &["-\x1b]0;x\x07.json"],
+        &["participants", "--format", "\x1b[2Jcsv"],
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(!has_raw_control(&r.stderr), "{args:?}: {:?}", r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_closed_stdout_is_an_error_not_a_success() {
+    for command in [
+        "participants --format csv fixtures/room.json",
+        "validate --format json fixtures/room.json",
+        "timestamps fixtures/room.json",
+        "summary fixtures/room.json",
+        "--help",
+        "--version",
+    ] {
+        let r = sh(&format!("room-inspector {command} >&-"));
+        assert_eq!(r.code, 2, "{command}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("standard output is closed"),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+    // The exit code alone is the answer of a quiet run, and /dev/null is
+    // a place to write.
+    assert_eq!(
+        sh("room-inspector validate -q fixtures/room.json >&-").code,
+        0
+    );
+    assert_eq!(
+        sh("room-inspector participants fixtures/room.json >/dev/null").code,
+        0
+    );
+    let full = sh("room-inspector --help >/dev/full");
+    assert_eq!(full.code, 2);
+    assert!(full.stderr.contains("cannot write"), "{}", full.stderr);
+}
