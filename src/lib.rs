@@ -140,6 +140,7 @@ mod tests {
         stderr_is_terminal: true,
         no_color: false,
         terminal_width: Some(80),
+        tz: None,
     };
     const PIPED: Env = Env {
         stdin_is_terminal: false,
@@ -147,6 +148,7 @@ mod tests {
         stderr_is_terminal: false,
         no_color: false,
         terminal_width: None,
+        tz: None,
     };
 
     struct Outcome {

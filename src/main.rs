@@ -19,6 +19,9 @@ fn env() -> Env {
             .then(terminal_size::terminal_size)
             .flatten()
             .map(|(terminal_size::Width(w), _)| w),
+        // Leaked once: `Env` is a small `Copy` value handed everywhere.
+        tz: std::env::var_os("TZ")
+            .map(|tz| &*Box::leak(tz.to_string_lossy().into_owned().into_boxed_str())),
     }
 }
 

@@ -84,6 +84,9 @@ pub struct Env {
     /// Columns of the terminal stdout writes to; `None` when stdout is not
     /// a terminal, so tables are fitted only on a screen.
     pub terminal_width: Option<u16>,
+    /// `TZ`, for `--tz local`; `None` when unset. Read by `main` so that
+    /// the zone code never looks at the environment itself.
+    pub tz: Option<&'static str>,
 }
 
 /// The two output streams; each gets its own colour decision.

@@ -62,13 +62,29 @@ pub fn now_ms() -> i64 {
     Timestamp::now().as_millisecond()
 }
 
-/// A zone by IANA name or `local`; an unknown name suggests close ones.
-pub fn zone(name: &str) -> Result<TimeZone, String> {
+/// The longest zone name looked up; real ones are under 40 characters.
+/// Anything longer is refused at once, without comparing it against every
+/// zone for a suggestion.
+const MAX_ZONE_NAME: usize = 64;
+
+/// The largest `TZ` file read. TZif files are a few kilobytes; a bound
+/// keeps `TZ=/dev/zero` or a huge file from being read whole.
+const MAX_TZIF: u64 = 256 << 10;
+
+/// A zone by IANA name, a UTC offset, or `local` (`tz` is `$TZ`); an
+/// unknown name suggests close ones.
+pub fn zone(name: &str, tz: Option<&str>) -> Result<TimeZone, String> {
     if name.eq_ignore_ascii_case("utc") || name == "Z" {
         return Ok(TimeZone::UTC);
     }
     if name == "local" {
-        return Ok(TimeZone::system());
+        return local_zone(tz);
+    }
+    if name.chars().count() > MAX_ZONE_NAME {
+        return Err(format!(
+            "unknown time zone {}: longer than any zone name",
+            crate::term::quoted(name)
+        ));
     }
     if let Some(offset) = fixed_offset(name) {
         return offset.map(TimeZone::fixed);
@@ -82,6 +98,51 @@ pub fn zone(name: &str) -> Result<TimeZone, String> {
         None => message.push_str("; use an IANA name such as Europe/Berlin, or UTC, or local"),
     }
     Err(message)
+}
+
+/// The zone `TZ` names, as the C library reads it: unset is the system's
+/// zone, empty is UTC, `:/path` or `/path` a TZif file, otherwise a zone
+/// name or a POSIX TZ string. A file is read only when it is a regular
+/// file of a sane size, so a FIFO or `/dev/zero` cannot hang the run, and
+/// a `TZ` that is none of these is an error that names it.
+fn local_zone(tz: Option<&str>) -> Result<TimeZone, String> {
+    let Some(value) = tz else {
+        return Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC));
+    };
+    let spec = value.strip_prefix(':').unwrap_or(value);
+    let bad = |why: &str| format!("TZ={}: {why}", crate::term::quoted(value));
+    if spec.is_empty() {
+        return Ok(TimeZone::UTC);
+    }
+    if spec.starts_with('/') {
+        let meta = std::fs::metadata(spec).map_err(|e| bad(&format!("cannot read it: {e}")))?;
+        if !meta.is_file() {
+            return Err(bad("not a regular file, so not a TZif time zone file"));
+        }
+        if meta.len() > MAX_TZIF {
+            return Err(bad(&format!(
+                "{} bytes is too large for a TZif time zone file",
+                meta.len()
+            )));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(spec)
+            .and_then(|f| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_TZIF), &mut bytes)
+            })
+            .map_err(|e| bad(&format!("cannot read it: {e}")))?;
+        return TimeZone::tzif(spec, &bytes)
+            .map_err(|e| bad(&format!("not a TZif time zone file ({e})")));
+    }
+    if spec.len() <= MAX_ZONE_NAME
+        && !spec.contains("..")
+        && let Ok(zone) = tz::db().get(spec).or_else(|_| BUNDLED.get(spec))
+    {
+        return Ok(zone);
+    }
+    TimeZone::posix(spec).map_err(|_| {
+        bad("neither a zone name (Europe/Berlin), a POSIX TZ string (EST5EDT,M3.2.0,M11.1.0) nor a TZif file path; unset it for the system's zone")
+    })
 }
 
 /// A fixed offset from UTC: `+05:00`, `-0800`, `+5`, or the same after
@@ -464,7 +525,7 @@ mod tests {
     }
 
     fn zone_or_panic(name: &str) -> TimeZone {
-        match zone(name) {
+        match zone(name, None) {
             Ok(z) => z,
             Err(e) => panic!("{e}"),
         }
@@ -533,7 +594,7 @@ mod tests {
 
     #[test]
     fn unknown_zone_suggests_a_close_name() {
-        let e = zone("Europe/Berln").err().unwrap_or_default();
+        let e = zone("Europe/Berln", None).err().unwrap_or_default();
         assert!(e.contains("\"Europe/Berlin\""), "{e}");
     }
 

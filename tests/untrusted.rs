@@ -103,3 +103,71 @@ fn a_closed_stdout_is_an_error_not_a_success() {
     assert_eq!(full.code, 2);
     assert!(full.stderr.contains("cannot write"), "{}", full.stderr);
 }
+
+#[test]
+fn tz_is_read_within_a_bound_and_a_bad_one_is_named() {
+    let _ = std::fs::create_dir_all(common::root().join("target"));
+    let fifo = common::root().join("target/tz-fifo");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo is needed for this test"
+    );
+    let big = common::root().join("target/tz-big");
+    let _ = std::fs::write(&big, vec![b'T'; 1 << 20]);
+    let fifo = fifo.to_string_lossy().into_owned();
+    let big = big.to_string_lossy().into_owned();
+    for (tz, why) in [
+        ("/dev/zero".to_string(), "not a regular file"),
+        (fifo.clone(), "not a regular file"),
+        (format!(":{fifo}"), "not a regular file"),
+        (big.clone(), "too large for a TZif time zone file"),
+        ("/etc/hostname-none".to_string(), "cannot read it"),
+        ("garbage::".to_string(), "neither a zone name"),
+    ] {
+        let r = common::run_env(
+            &["timestamps", "--tz", "local", "fixtures/room.json"],
+            b"",
+            &[("TZ", &tz)],
+        );
+        assert_eq!(r.code, 2, "TZ={tz}");
+        assert!(r.stderr.contains(&format!("TZ=\"{tz}\"")), "{}", r.stderr);
+        assert!(r.stderr.contains(why), "TZ={tz}: {}", r.stderr);
+        assert_eq!(r.stdout, "");
+    }
+    for (tz, created) in [
+        ("Asia/Tokyo", "2020-04-24T03:39:34.725+09:00"),
+        (":Asia/Tokyo", "2020-04-24T03:39:34.725+09:00"),
+        ("EST5EDT,M3.2.0,M11.1.0", "2020-04-23T14:39:34.725-04:00"),
+        ("", "2020-04-23T18:39:34.725Z"),
+    ] {
+        let r = common::run_env(
+            &[
+                "timestamps",
+                "--format",
+                "ndjson",
+                "--tz",
+                "local",
+                "fixtures/room.json",
+            ],
+            b"",
+            &[("TZ", tz)],
+        );
+        assert_eq!(r.code, 0, "TZ={tz}: {}", r.stderr);
+        assert!(r.stdout.contains(created), "TZ={tz}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn a_huge_zone_name_is_refused_at_once_and_shown_short() {
+    let name = "a".repeat(100_000);
+    let r = run(&["timestamps", "--tz", &name, "fixtures/room.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.len() < 200, "{}", r.stderr.len());
+    assert!(
+        r.stderr.contains("longer than any zone name"),
+        "{}",
+        r.stderr
+    );
+}

@@ -37,7 +37,7 @@ impl Listing {
         collect: Collect,
         env: &Env,
     ) -> Result<Listing, Error> {
-        let zone = time::zone(&time_args.tz).map_err(Error::Usage)?;
+        let zone = time::zone(&time_args.tz, env.tz).map_err(Error::Usage)?;
         let style = Style::parse(&time_args.time_style).map_err(Error::Usage)?;
         let sources = sources(input, env)?;
         let now_ms = input.now.unwrap_or_else(time::now_ms);
