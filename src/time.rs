@@ -49,13 +49,39 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
                 ms
             ));
         }
-        return Ok(ms);
+        return in_range(ms, text);
     }
-    text.parse::<Timestamp>()
-        .map(|ts| ts.as_millisecond())
-        .map_err(|_| {
-            format!("expected RFC 3339 (2024-01-02T03:04:05Z) or Unix milliseconds, found {text:?}")
-        })
+    match text.parse::<Timestamp>() {
+        Ok(ts) => in_range(ts.as_millisecond(), text),
+        // jiff refuses times past its range with the same error as bad
+        // text; a well-formed RFC 3339 time in year 9999 is the former.
+        Err(_) if text.starts_with("9999-") || text.starts_with('+') || text.starts_with('-') => {
+            Err(out_of_range(text))
+        }
+        Err(_) => Err(format!(
+            "expected RFC 3339 (2024-01-02T03:04:05Z) or Unix milliseconds, found {}",
+            crate::term::quoted(text)
+        )),
+    }
+}
+
+/// `--now` takes the times a timestamp may: every duration and relative
+/// time is then a difference of two values in range, far from overflow.
+fn in_range(ms: i64, text: &str) -> Result<i64, String> {
+    if (0..=crate::rules::timestamp::MAX_MS).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err(out_of_range(text))
+    }
+}
+
+fn out_of_range(text: &str) -> String {
+    format!(
+        "{} is out of range; --now must be from 1970-01-01T00:00:00Z to \
+         9999-12-30T22:00:00.999Z (Unix ms 0 to {}), as timestamps must",
+        crate::term::quoted(text),
+        crate::rules::timestamp::MAX_MS
+    )
 }
 
 pub fn now_ms() -> i64 {
@@ -204,6 +230,14 @@ fn suggest_zone(query: &str) -> Option<String> {
         .map(|(_, name)| name)
 }
 
+/// A jiff timestamp for Unix milliseconds. `Timestamp::from_millisecond`
+/// stops at 9999-12-30T22:00:00.000Z, a millisecond short of the last
+/// millisecond jiff can hold, so build it from seconds and nanoseconds.
+fn timestamp(ms: i64) -> Result<Timestamp, jiff::Error> {
+    let nanos = ms.rem_euclid(1000) as i32 * 1_000_000;
+    Timestamp::new(ms.div_euclid(1000), nanos)
+}
+
 /// How a time is written (`--time-style`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Style {
@@ -278,7 +312,7 @@ impl TimeFormat {
     /// A short label for a time axis in the chosen zone: `14:05`, or
     /// `11-14 14:05` when the axis spans days.
     pub fn axis_label(&self, ms: i64, with_date: bool) -> String {
-        let Ok(ts) = Timestamp::from_millisecond(ms) else {
+        let Ok(ts) = timestamp(ms) else {
             return String::new();
         };
         let zoned = ts.to_zoned(self.zone.clone());
@@ -288,7 +322,7 @@ impl TimeFormat {
 
     /// The zone's offset from UTC at `ms`, in ms.
     pub fn offset_ms(&self, ms: i64) -> i64 {
-        Timestamp::from_millisecond(ms)
+        timestamp(ms)
             .map(|ts| i64::from(self.zone.to_offset(ts).seconds()) * 1000)
             .unwrap_or(0)
     }
@@ -309,7 +343,7 @@ impl TimeFormat {
     }
 
     fn render_slow(&self, ms: i64) -> String {
-        let Ok(ts) = Timestamp::from_millisecond(ms) else {
+        let Ok(ts) = timestamp(ms) else {
             return format!("{ms} (out of range)");
         };
         match &self.style {
@@ -563,7 +597,7 @@ mod tests {
         }
         for ms in values {
             // jiff stops a day short of year 10000; compare where it can.
-            if let Ok(t) = Timestamp::from_millisecond(ms) {
+            if let Ok(t) = timestamp(ms) {
                 assert_eq!(rfc3339_utc_ms(ms), format!("{t:.3}"), "{ms}");
             }
         }
@@ -621,5 +655,46 @@ mod tests {
         assert_eq!(duration(3_725_000), "1h 02m 05s");
         assert_eq!(duration(42_000), "42s");
         assert_eq!(duration(90 * 3_600_000), "3d 18h 00m");
+    }
+
+    #[test]
+    fn every_style_and_zone_renders_the_whole_accepted_range() {
+        use crate::rules::timestamp::MAX_MS;
+        let styles = [
+            "rfc3339",
+            "rfc2822",
+            "iso-date",
+            "relative",
+            "unix-seconds",
+            "+%Y-%m-%d %H:%M %Z",
+        ];
+        let zones = [
+            "UTC",
+            "Europe/Berlin",
+            "Pacific/Kiritimati",
+            "Etc/GMT+12",
+            "+05:30",
+        ];
+        for style in styles {
+            for zone in zones {
+                let f = TimeFormat {
+                    zone: zone_or_panic(zone),
+                    style: Style::parse(style).unwrap_or(Style::Rfc3339),
+                    now_ms: 0,
+                };
+                for ms in [0, 1_700_000_000_000, MAX_MS - 1, MAX_MS] {
+                    let text = f.render(ms);
+                    assert!(
+                        !text.contains("out of range"),
+                        "{style} {zone} {ms}: {text}"
+                    );
+                    assert!(!text.is_empty(), "{style} {zone} {ms}");
+                }
+            }
+        }
+        assert_eq!(
+            TimeFormat::utc(0).render(MAX_MS),
+            "9999-12-30T22:00:00.999Z"
+        );
     }
 }

@@ -171,3 +171,60 @@ fn a_huge_zone_name_is_refused_at_once_and_shown_short() {
         r.stderr
     );
 }
+
+#[test]
+fn now_outside_the_range_of_timestamps_is_refused_for_every_command() {
+    for now in [
+        "-9223372036854775808",
+        "9223372036854775807",
+        "253402207201000",
+        "9999-12-31T23:59:59Z",
+        "-1",
+    ] {
+        for command in ["validate", "participants", "timestamps", "summary"] {
+            let arg = format!("--now={now}");
+            let r = run(&[command, &arg, "fixtures/room.json"]);
+            assert_eq!(r.code, 2, "{command} {now}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("out of range"),
+                "{command} {now}: {}",
+                r.stderr
+            );
+            assert!(
+                r.stderr.contains("9999-12-30T22:00:00.999Z"),
+                "{}",
+                r.stderr
+            );
+            assert!(r.stdout.is_empty(), "{command} {now}");
+        }
+    }
+    let r = run(&[
+        "timestamps",
+        "--now=9999-12-30T22:00:00.999Z",
+        "fixtures/room.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "participants",
+        "--now=253402207200999",
+        "fixtures/room.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn the_last_accepted_timestamp_renders_in_every_zone() {
+    let room = br#"{"id":"r","createdAt":253402207200999,"participants":{}}"#;
+    for tz in ["UTC", "Pacific/Kiritimati", "Etc/GMT+12", "+14:00"] {
+        let r = common::run_stdin(&["timestamps", "--tz", tz, "--format", "plain", "-"], room);
+        assert_eq!(r.code, 0, "{tz}: {}", r.stderr);
+        assert!(!r.stdout.contains("out of range"), "{tz}: {}", r.stdout);
+        assert!(r.stdout.contains("9999-12-3"), "{tz}: {}", r.stdout);
+    }
+    let r = common::run_stdin(
+        &["validate", "-"],
+        br#"{"id":"r","createdAt":253402207201000,"participants":{}}"#,
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("error[timestamp-range]"), "{}", r.stdout);
+}

@@ -54,8 +54,8 @@ const RULE_CASES: &[(&str, &[&str], &[&str], i32)] = &[
         "timestamp-range",
         &[],
         &[
-            "fixtures/rules/timestamp-range.json:3:16: error[timestamp-range]: /createdAt: -1 is negative; expected Unix milliseconds from 0 to 253402300799999 (year 9999)",
-            "fixtures/rules/timestamp-range.json:5:47: error[timestamp-range]: /participants/alice/leftAt: 300000000000000 is beyond year 9999 as Unix milliseconds (at most 253402300799999)",
+            "fixtures/rules/timestamp-range.json:3:16: error[timestamp-range]: /createdAt: -1 is negative; expected Unix milliseconds from 0 to 253402207200999 (9999-12-30T22:00:00.999Z)",
+            "fixtures/rules/timestamp-range.json:5:47: error[timestamp-range]: /participants/alice/leftAt: 300000000000000 is beyond year 9999 as Unix milliseconds (at most 253402207200999, 9999-12-30T22:00:00.999Z, the last time every zone shows in year 9999)",
         ],
         1,
     ),

@@ -10,8 +10,11 @@ use crate::time;
 use crate::walk::Collect;
 use crate::walk::Invalid;
 
-/// The largest millisecond timestamp before year 10000.
-pub const MAX_MS: i64 = 253_402_300_799_999;
+/// The latest millisecond every zone shows in year 9999: 9999-12-30T22:00
+/// UTC is already year 10000 east of UTC+2, and date libraries (jiff
+/// among them) stop there so that every zone can show every time. Every
+/// style and zone renders the whole range up to here.
+pub const MAX_MS: i64 = 253_402_207_200_999;
 /// Values in this range read as ms fall before 1973 but read as seconds
 /// fall between 1973 and 5138: the media server reports `joinedAt` in
 /// seconds, which the API multiplies by 1000 (SPEC.md); a value here is
@@ -23,7 +26,9 @@ pub const TIMESTAMP_RANGE: RuleDef = RuleDef {
     severity: Severity::Error,
     summary: "a timestamp that is negative or beyond year 9999",
     explanation: "Timestamps are Unix milliseconds. A negative value or one past \
-year 9999 is no time any client can show, and most date libraries refuse it.",
+year 9999 is no time any client can show, and most date libraries refuse it. The \
+last one accepted is 9999-12-30T22:00:00.999Z, the latest time that every zone \
+still shows in year 9999.",
     bad: r#"{"id":"r","createdAt":-1,"participants":{}}"#,
     good: r#"{"id":"r","createdAt":1700000000000,"participants":{}}"#,
     strict_only: false,
@@ -34,10 +39,16 @@ year 9999 is no time any client can show, and most date libraries refuse it.",
             text,
             why: Invalid::Negative,
         } => {
-            format!("{text} is negative; expected Unix milliseconds from 0 to {MAX_MS} (year 9999)")
+            format!(
+                "{text} is negative; expected Unix milliseconds from 0 to {MAX_MS} \
+                 (9999-12-30T22:00:00.999Z)"
+            )
         }
         Facts::Range { text, .. } => {
-            format!("{text} is beyond year 9999 as Unix milliseconds (at most {MAX_MS})")
+            format!(
+                "{text} is beyond year 9999 as Unix milliseconds (at most {MAX_MS}, \
+                 9999-12-30T22:00:00.999Z, the last time every zone shows in year 9999)"
+            )
         }
         _ => String::new(),
     },
@@ -155,9 +166,9 @@ mod tests {
     #[test]
     fn classify_reads_ms_and_names_what_is_not_a_time() {
         assert_eq!(classify(&num("0"), true), Ok(0));
-        assert_eq!(classify(&num("253402300799999"), true), Ok(MAX_MS));
+        assert_eq!(classify(&num("253402207200999"), true), Ok(MAX_MS));
         assert_eq!(
-            classify(&num("253402300800000"), true),
+            classify(&num("253402207201000"), true),
             Err(Invalid::BeyondYear9999)
         );
         assert_eq!(classify(&num("-1"), true), Err(Invalid::Negative));
@@ -227,7 +238,7 @@ mod tests {
         });
         assert_eq!(
             m,
-            "-1 is negative; expected Unix milliseconds from 0 to 253402300799999 (year 9999)"
+            "-1 is negative; expected Unix milliseconds from 0 to 253402207200999 (9999-12-30T22:00:00.999Z)"
         );
     }
 }
