@@ -609,6 +609,8 @@ impl<'s> Splitter<'s> {
         if self.index > 0 {
             return Ok(());
         }
+        // Where the input ended, however it was read.
+        let end = self.w.base + self.w.buf.len();
         let report = RoomReport {
             origin: Origin {
                 file: Rc::clone(&self.file),
@@ -623,7 +625,7 @@ impl<'s> Splitter<'s> {
             )],
             window: &self.w.buf,
             window_base: self.w.base,
-            span: (self.w.base, self.w.base),
+            span: (end, end),
             last: true,
         };
         (self.sink)(report)
@@ -1044,5 +1046,109 @@ mod tests {
             ]
         );
         same_in_every_window(ARRAY_DEFECTS);
+    }
+
+    /// Values that end exactly where a window may end, and separators that
+    /// fall on either side of a window's edge: what each reports (missing
+    /// fields left out), and the same in windows of every size.
+    #[test]
+    fn values_and_separators_at_a_window_edge() {
+        let cases: &[(&[u8], &[&str])] = &[
+            (
+                b"1true",
+                &[
+                    "room 0 line 1",
+                    "1:2 syntax  expected whitespace after the value, found 't'",
+                ],
+            ),
+            (
+                b"1 2",
+                &[
+                    "room 0 line 1",
+                    "1:1 type  expected a room (a JSON object), found number 1",
+                    "room 1 line 1",
+                    "1:3 type  expected a room (a JSON object), found number 2",
+                ],
+            ),
+            (
+                b"{} x",
+                &[
+                    "room 0 line 1",
+                    "1:4 syntax  expected a room (a JSON object), found 'x'",
+                ],
+            ),
+            (b"{}{}", &["room 0 line 1", "room 1 line 1"]),
+            (
+                b"[{},]",
+                &[
+                    "room 0 line 1",
+                    "1:5 syntax  expected a room after ',', found ']'",
+                ],
+            ),
+            (
+                b"[{} {}]",
+                &[
+                    "room 0 line 1",
+                    "1:5 syntax  expected ',' or ']' after a room in the array, found '{'",
+                ],
+            ),
+            (
+                b"[{\"id\":1}, 2, {\"id\":\"b\"}]",
+                &[
+                    "room 0 line 1",
+                    "1:8 type /0/id expected a string (the room ID), found number 1",
+                    "room 1 line 1",
+                    "1:12 type /1 expected a room (a JSON object), found number 2",
+                    "room 2 line 1",
+                ],
+            ),
+            (b"\xef\xbb\xbf{}", &["room 0 line 1"]),
+            (
+                b"\xef\xbb",
+                &[
+                    "room 0 line 1",
+                    "1:1 syntax  invalid UTF-8 (byte 0xef); JSON text must be UTF-8",
+                ],
+            ),
+            (
+                b"{}\n garbage\n{}\n",
+                &[
+                    "room 0 line 1",
+                    "2:2 syntax  expected a room (a JSON object), found 'g'",
+                    "room 1 line 3",
+                ],
+            ),
+            (
+                b"[1,",
+                &[
+                    "room 0 line 1",
+                    "1:2 type /0 expected a room (a JSON object), found number 1",
+                    "room 1 line 1",
+                    "1:4 syntax  unexpected end of input; expected a room (a JSON object)",
+                ],
+            ),
+            (
+                b"",
+                &[
+                    "room 0 line 1",
+                    "1:1 no-room  no room found: expected a room object, an array of rooms or a stream of rooms",
+                ],
+            ),
+            (
+                b"  \n ",
+                &[
+                    "room 0 line 1",
+                    "1:1 no-room  no room found: expected a room object, an array of rooms or a stream of rooms",
+                ],
+            ),
+        ];
+        for (text, expected) in cases {
+            let seen: Vec<String> = report(text)
+                .into_iter()
+                .filter(|l| !l.contains(" missing-field "))
+                .collect();
+            assert_eq!(seen, *expected, "{:?}", String::from_utf8_lossy(text));
+            same_in_every_window(text);
+        }
     }
 }
