@@ -288,6 +288,12 @@ pub struct ParticipantsArgs {
     #[arg(long)]
     pub no_header: bool,
 
+    /// csv/tsv: write text exactly as in the input. By default a text cell that starts with
+    /// = + - @ TAB or CR gets a leading ' (so a spreadsheet does not run it as a formula) and
+    /// control, bidi and zero-width characters are shown as \u{..} escapes
+    #[arg(long)]
+    pub raw_csv: bool,
+
     /// List at most N participants of each room (after --sort); stderr says how many were
     /// left out
     #[arg(long, value_name = "N")]

@@ -228,3 +228,242 @@ fn the_last_accepted_timestamp_renders_in_every_zone() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("error[timestamp-range]"), "{}", r.stdout);
 }
+
+/// Names that a spreadsheet runs as formulas, and one that plants a live
+/// link and reverses the line on a terminal.
+const HOSTILE_ROOM: &str = r#"{"id":"=room","participants":{
+ "a":{"identity":"a","name":"=cmd|' /C calc'!A0","joinedAt":1700000000000},
+ "b":{"identity":"b","name":"@SUM(A1)","joinedAt":1700000001000},
+ "c":{"identity":"c","name":"+1-2","joinedAt":1700000002000,"leftAt":1700000003000},
+ "d":{"identity":"d","name":"-3","joinedAt":1700000004000},
+ "e":{"identity":"e","name":"\tx","joinedAt":1700000005000},
+ "f":{"identity":"f","name":"\r=1+1","joinedAt":1700000006000},
+ "g":{"identity":"g","name":"x\u001b]8;;http://e\u0007y\u0085\u202ez\u2028","joinedAt":1700000007000},
+ "h":{"identity":"h","name":"plain = fine","joinedAt":1700000008000}}}"#;
+
+const NOW: &str = "--now=2024-01-01T00:00:00Z";
+
+fn csv_rows(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| match r {
+            Ok(r) => r.iter().map(str::to_string).collect(),
+            Err(e) => panic!("the output is not valid CSV: {e}\n{text}"),
+        })
+        .collect()
+}
+
+#[test]
+fn csv_and_tsv_defuse_formulas_and_escape_controls_but_raw_csv_is_exact() {
+    for (format, delimiter) in [("csv", b','), ("tsv", b'\t')] {
+        let r = common::run_stdin(
+            &["participants", NOW, "--format", format, "-"],
+            HOSTILE_ROOM.as_bytes(),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            !has_raw_control(&r.stdout.replace('\t', " ")),
+            "{format}: {:?}",
+            r.stdout
+        );
+        let rows = csv_rows(&r.stdout, delimiter);
+        let names: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "'=cmd|' /C calc'!A0",
+                "'@SUM(A1)",
+                "'+1-2",
+                "'-3",
+                r"'\tx",
+                r"'\r=1+1",
+                r"x\u{1b}]8;;http://e\u{7}y\u{85}\u{202e}z\u{2028}",
+                "plain = fine",
+            ],
+            "{format}"
+        );
+        // The room ID is a text cell from the input too; numbers and
+        // times are never touched.
+        assert!(rows.iter().all(|r| r[0] == "'=room"), "{format}");
+        assert_eq!(rows[2][4], "1700000002000");
+        assert_eq!(rows[2][6], "1700000003000");
+        assert_eq!(rows[2][8], "1000");
+
+        let raw = common::run_stdin(
+            &["participants", NOW, "--format", format, "--raw-csv", "-"],
+            HOSTILE_ROOM.as_bytes(),
+        );
+        assert_eq!(raw.code, 0, "{}", raw.stderr);
+        let rows = csv_rows(&raw.stdout, delimiter);
+        assert_eq!(rows[0][3], "=cmd|' /C calc'!A0");
+        assert_eq!(rows[5][3], "\r=1+1");
+        assert_eq!(rows[6][3], "x\x1b]8;;http://e\x07y\u{85}\u{202e}z\u{2028}");
+        assert_eq!(rows[0][0], "=room");
+    }
+}
+
+/// Every character a terminal must not see raw, as JSON may carry it.
+const INVISIBLE: [char; 10] = [
+    '\u{7f}', '\u{85}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200b}', '\u{2028}', '\u{2029}',
+    '\u{feff}', '\u{61c}',
+];
+
+fn has_raw_invisible(text: &str) -> bool {
+    text.chars()
+        .any(|c| INVISIBLE.contains(&c) || (c.is_control() && c != '\n'))
+}
+
+#[test]
+fn json_from_every_command_escapes_invisible_characters_and_reads_back_exact() {
+    let name: String = std::iter::once('n').chain(INVISIBLE).collect();
+    let key = "k\u{202e}";
+    let room = format!(
+        r#"{{"id":"r\u{{2028}}","createdAt":1700000000000,"participants":{{"{key}":{{"identity":"{key}","name":{},"joinedAt":1700000000000}}}}}}"#,
+        serde_json::to_string(&name).unwrap_or_else(|e| panic!("a string serializes: {e}")),
+    );
+    // The input holds the characters raw, as a hostile API response would.
+    let room = room.replace(r"\u{2028}", "\u{2028}");
+    let file = std::env::temp_dir().join(format!("ri-invisible-{}.json", std::process::id()));
+    std::fs::write(&file, &room).unwrap_or_else(|e| panic!("temp file: {e}"));
+    let path = file.to_string_lossy().into_owned();
+    let runs: [&[&str]; 8] = [
+        &["participants", "--format", "json"],
+        &["participants", "--format", "ndjson"],
+        &["timestamps", "--format", "json"],
+        &["timestamps", "--format", "ndjson"],
+        &["summary", "--format", "json"],
+        &["validate", "--strict", "--format", "json"],
+        &["diff", "--format", "json", "-"],
+        &["summary", "--format", "ndjson"],
+    ];
+    for args in runs {
+        let mut args = args.to_vec();
+        args.push(NOW);
+        args.push(&path);
+        let stdin = if args[0] == "diff" {
+            "{\"id\":\"r\u{2028}\",\"participants\":{}}"
+        } else {
+            ""
+        };
+        let r = common::run_stdin(&args, stdin.as_bytes());
+        assert!(r.code <= 1, "{args:?}: {}", r.stderr);
+        assert!(!has_raw_invisible(&r.stdout), "{args:?}: {:?}", r.stdout);
+        if args[0] != "validate" {
+            assert!(r.stdout.contains(r"\u202e"), "{args:?}: {}", r.stdout);
+        }
+        // Lossless: every document reads back, and the name is whole.
+        for doc in serde_json::Deserializer::from_str(&r.stdout).into_iter::<serde_json::Value>() {
+            if let Err(e) = doc {
+                panic!("{args:?}: not JSON: {e}\n{}", r.stdout);
+            }
+        }
+    }
+    let back = common::run(&["participants", "--format", "json", NOW, &path]);
+    let value: serde_json::Value =
+        serde_json::from_str(&back.stdout).unwrap_or_else(|e| panic!("participants json: {e}"));
+    assert!(find_string(&value, &name), "{}", back.stdout);
+    let stamps = common::run(&["timestamps", "--format", "json", NOW, &path]);
+    let value: serde_json::Value =
+        serde_json::from_str(&stamps.stdout).unwrap_or_else(|e| panic!("timestamps json: {e}"));
+    assert_eq!(
+        value["participants"][key]["name"],
+        serde_json::Value::String(name.clone())
+    );
+    assert_eq!(value["id"], "r\u{2028}");
+    let _ = std::fs::remove_file(&file);
+
+    // A diagnostic's pointer holds the key exactly, escaped.
+    let broken = format!(r#"{{"id":"r","participants":{{"{key}":{{"identity":1}}}}}}"#);
+    let r = common::run_stdin(&["validate", "--format", "json", "-"], broken.as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!has_raw_invisible(&r.stdout), "{:?}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(r#""pointer":"/participants/k\u202e/identity""#),
+        "{}",
+        r.stdout
+    );
+}
+
+fn find_string(value: &serde_json::Value, wanted: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s == wanted,
+        serde_json::Value::Array(items) => items.iter().any(|v| find_string(v, wanted)),
+        serde_json::Value::Object(map) => map.values().any(|v| find_string(v, wanted)),
+        _ => false,
+    }
+}
+
+#[test]
+fn markdown_shows_names_as_text_in_a_commonmark_renderer() {
+    let names = [
+        "[l](javascript:alert(1))",
+        "![i](http://x/t.png)",
+        "<b>bold</b><script>x</script>",
+        r"a\|b",
+        "`code` *em* _em_ **strong** ~~del~~",
+        "&amp; &#60;",
+        "x | y",
+    ];
+    let participants: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                r#""p{i}":{{"identity":"p{i}","name":{},"joinedAt":{}}}"#,
+                serde_json::to_string(n).unwrap_or_default(),
+                1_700_000_000_000_u64 + i as u64 * 1000
+            )
+        })
+        .collect();
+    let room = format!(
+        r#"{{"id":"<i>r</i>","participants":{{{}}}}}"#,
+        participants.join(",")
+    );
+    // Two inputs, so the room's heading is in the output too.
+    let r = common::run_stdin(
+        &[
+            "participants",
+            NOW,
+            "--format",
+            "markdown",
+            "-",
+            "fixtures/room.json",
+        ],
+        room.as_bytes(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&r.stdout, options),
+    );
+    for tag in [
+        "<a ", "<img", "<b>", "<script", "<em>", "<strong>", "<code>", "<del>", "<i>",
+    ] {
+        assert!(!html.contains(tag), "{tag} in\n{html}\nfrom\n{}", r.stdout);
+    }
+    let cells: Vec<String> = html
+        .split("<td>")
+        .skip(1)
+        .filter_map(|c| c.split("</td>").next())
+        .map(|c| {
+            c.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .collect();
+    for name in names {
+        assert!(
+            cells.iter().any(|c| c == name),
+            "{name:?} not a cell in\n{html}"
+        );
+    }
+    assert!(html.contains("&lt;i&gt;r&lt;/i&gt;"), "{html}");
+}

@@ -171,6 +171,7 @@ fn sink<'t>(
     format: ParticipantsFormat,
     tf: &'t TimeFormat,
     header: bool,
+    raw_csv: bool,
     env: &Env,
     several: bool,
 ) -> Box<dyn RowSink + 't> {
@@ -200,6 +201,7 @@ fn sink<'t>(
                 b','
             },
             header,
+            guard: !raw_csv,
         }),
     }
 }
@@ -223,6 +225,7 @@ pub fn run(
         format(args.format, env),
         &listing.tf,
         !args.no_header,
+        args.raw_csv,
         env,
         several,
     );

@@ -2,6 +2,7 @@
 //! `Vec<u8>`.
 
 pub mod diff;
+pub mod json;
 pub mod participants;
 pub mod report;
 pub mod summary;

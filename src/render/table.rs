@@ -2,6 +2,7 @@
 //! plain aligned columns (no borders, no colour) when piped, like `ls`.
 //! Cells arrive already sanitized.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, presets};
@@ -147,16 +148,36 @@ fn pad(line: &mut String, col: usize, columns: usize, text: &str, width: usize) 
     }
 }
 
-/// A GitHub-flavoured Markdown table; pipes in cells are escaped.
+/// A GitHub-flavoured Markdown table of sanitized cells, each escaped with
+/// [`markdown_text`].
 pub fn markdown(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
-    let cell = |s: &str| s.replace('|', "\\|");
     writeln!(out, "| {} |", header.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(header.len()))?;
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        let cells: Vec<Cow<'_, str>> = row.iter().map(|c| markdown_text(c)).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
+}
+
+/// Text as Markdown shows it: every character that CommonMark or GFM could
+/// read as markup (emphasis, code, links, images, HTML, entities,
+/// strikethrough, a cell's end) is backslash-escaped. Names are chosen by
+/// whoever joins a room, so a name must render as text, never as a live
+/// link or an image fetched from elsewhere.
+pub fn markdown_text(text: &str) -> Cow<'_, str> {
+    const MARKUP: &[u8] = b"\\`*_[]!<>|&~";
+    if !text.bytes().any(|b| MARKUP.contains(&b)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii() && MARKUP.contains(&(c as u8)) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
 }
 
 /// One section per room under a heading. The first room's section is held

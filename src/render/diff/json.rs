@@ -139,7 +139,7 @@ impl DiffSink for Json<'_> {
             b",\n  "
         })?;
         self.changes += 1;
-        serde_json::to_writer(&mut *out, &record)?;
+        crate::render::json::to_writer(&mut *out, &record)?;
         Ok(())
     }
 

@@ -2,12 +2,19 @@
 //! one record per participant with the room and source in every record.
 //!
 //! Texts go through csv-core, which quotes a field only when it holds the
-//! delimiter, a quote or a line break, so the data stays exact; numbers,
-//! durations and statuses cannot hold those and are copied as they are.
+//! delimiter, a quote or a line break; numbers, durations and statuses
+//! cannot hold those and are copied as they are.
+//!
+//! Names are chosen by whoever joins a room, and CSV is opened in
+//! spreadsheets and printed to terminals. So by default a text cell from
+//! the input that a spreadsheet would run as a formula gets a leading `'`,
+//! and the characters that must not reach a terminal are written as the
+//! tables write them. `--raw-csv` turns both off, for exact data.
 
 use std::io::{self, Write};
 
 use super::{ChunkFormat, Room, Row, RowSink, chunked};
+use crate::term;
 use crate::time::{self, TimeFormat};
 
 const HEADER: [&str; 12] = [
@@ -31,6 +38,8 @@ pub struct Delimited<'t> {
     pub delimiter: u8,
     /// Write the header row (`--no-header` leaves it out).
     pub header: bool,
+    /// Guard text cells against formulas and terminal escapes.
+    pub guard: bool,
 }
 
 impl RowSink for Delimited<'_> {
@@ -48,12 +57,15 @@ impl RowSink for Delimited<'_> {
 
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let mut quoter = Line::new(self.delimiter);
+        let mut cell = String::new();
+        let guard = self.guard;
         let format = DelimitedRoom {
             tf: self.tf,
             delimiter: self.delimiter,
-            room_field: quoter.encoded(room.id.unwrap_or_default().as_bytes()),
-            source_field: quoter.encoded(room.source.as_bytes()),
+            room_field: quoter.encoded(room.id.unwrap_or_default(), guard, &mut cell),
+            source_field: quoter.encoded(room.source, guard, &mut cell),
             times_plain: self.tf.style.is_plain(),
+            guard,
         };
         chunked(&format, room.rows, 0, out)
     }
@@ -103,6 +115,23 @@ impl Line {
         }
     }
 
+    /// A text cell from the input, guarded (see the module's docs) when
+    /// `guard` is set; `cell` is scratch space.
+    fn data(&mut self, field: &str, guard: bool, cell: &mut String) {
+        if !guard {
+            return self.text(field.as_bytes());
+        }
+        let clean = term::sanitize(field);
+        if starts_a_formula(field) {
+            cell.clear();
+            cell.push('\'');
+            cell.push_str(&clean);
+            self.text(cell.as_bytes());
+        } else {
+            self.text(clean.as_bytes());
+        }
+    }
+
     /// A field that cannot need quoting, and its delimiter.
     fn plain(&mut self, field: &[u8]) {
         self.line.extend_from_slice(field);
@@ -111,9 +140,9 @@ impl Line {
 
     /// A text as it will be written, delimiter included, for the fields
     /// that are the same on every row.
-    fn encoded(&mut self, field: &[u8]) -> Vec<u8> {
+    fn encoded(&mut self, field: &str, guard: bool, cell: &mut String) -> Vec<u8> {
         let start = self.line.len();
-        self.text(field);
+        self.data(field, guard, cell);
         self.line.split_off(start)
     }
 
@@ -134,6 +163,17 @@ struct DelimitedRoom<'t> {
     source_field: Vec<u8>,
     /// Times in this style never need quoting.
     times_plain: bool,
+    guard: bool,
+}
+
+/// A cell a spreadsheet would read as a formula (OWASP "CSV injection"):
+/// `=`, `+`, `-` and `@` start one, and some spreadsheets skip a leading
+/// TAB or CR before looking.
+fn starts_a_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 /// The buffers one thread needs, reused from chunk to chunk.
@@ -141,6 +181,7 @@ struct Scratch {
     line: Line,
     number: itoa::Buffer,
     text: String,
+    cell: String,
 }
 
 impl ChunkFormat for DelimitedRoom<'_> {
@@ -151,6 +192,7 @@ impl ChunkFormat for DelimitedRoom<'_> {
             line: Line::new(self.delimiter),
             number: itoa::Buffer::new(),
             text: String::with_capacity(32),
+            cell: String::new(),
         }
     }
 
@@ -166,14 +208,15 @@ impl ChunkFormat for DelimitedRoom<'_> {
             line: w,
             number,
             text,
+            cell,
         } = scratch;
         // Records are written straight into `out`.
         std::mem::swap(&mut w.line, out);
         for r in rows {
             w.line.extend_from_slice(&self.room_field);
-            w.text(r.key(arena).as_bytes());
-            w.text(r.identity(arena).unwrap_or_default().as_bytes());
-            w.text(r.name(arena).unwrap_or_default().as_bytes());
+            w.data(r.key(arena), self.guard, cell);
+            w.data(r.identity(arena).unwrap_or_default(), self.guard, cell);
+            w.data(r.name(arena).unwrap_or_default(), self.guard, cell);
             for v in [r.joined_ms(), r.left_ms()] {
                 text.clear();
                 match v {

@@ -103,7 +103,7 @@ impl ChunkFormat for JsonRoom<'_> {
             if !self.lines {
                 out.extend_from_slice(if preceding + i > 0 { b",\n  " } else { b"\n  " });
             }
-            serde_json::to_writer(&mut *out, &record)?;
+            crate::render::json::to_writer(&mut *out, &record)?;
             if self.lines {
                 out.push(b'\n');
             }

@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::render::table::{Sections, heading};
+use crate::render::table::{Sections, heading, markdown_text};
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};
 use crate::walk::TsValue;
@@ -262,6 +262,11 @@ fn sectioned(
         rows.rows.len(),
         "participant",
     );
+    let heading = if prefix.starts_with("###") {
+        markdown_text(&heading).into_owned()
+    } else {
+        heading
+    };
     let mut text = Vec::new();
     body(&mut text, &rows.rows, &arena)?;
     sections.push(out, heading, text, prefix)

@@ -41,7 +41,7 @@ enum Record<'a> {
 }
 
 fn line(out: &mut dyn Write, record: &Record<'_>) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, record)?;
+    crate::render::json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")
 }
 

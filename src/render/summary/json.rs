@@ -174,7 +174,7 @@ impl SummarySink for Json<'_> {
             out.write_all(if self.rooms == 0 { b"[\n  " } else { b",\n  " })?;
         }
         self.rooms += 1;
-        serde_json::to_writer(&mut *out, &self.record(room))?;
+        crate::render::json::to_writer(&mut *out, &self.record(room))?;
         if self.lines {
             out.write_all(b"\n")?;
         }

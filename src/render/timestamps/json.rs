@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::{Room, StampSink};
+use crate::render::json;
 use crate::time::TimeFormat;
 use crate::walk::TsValue;
 
@@ -52,16 +53,31 @@ impl StampSink for Json<'_> {
         }
         let mut minify = Minify::default();
         let (lines, text) = (self.lines, &mut self.text);
+        let mut escaped = Vec::new();
         text.clear();
-        rewrite(room, self.tf, &mut |piece| {
-            if lines {
-                minify.feed(piece, text);
-            } else {
-                text.extend_from_slice(piece);
-            }
-            if text.len() >= PIECE {
-                out.write_all(text)?;
-                text.clear();
+        rewrite(room, self.tf, &mut |piece, copied| {
+            // Text from the input is escaped a slice at a time, so a huge
+            // stretch without timestamps is never held twice.
+            let mut rest = piece;
+            while !rest.is_empty() {
+                let part = if copied == Copied::FromInput {
+                    let cut = char_boundary(rest, ESCAPE_SLICE);
+                    escaped.clear();
+                    json::write_escaped_bytes(&mut escaped, &rest[..cut]);
+                    rest = &rest[cut..];
+                    &escaped[..]
+                } else {
+                    std::mem::take(&mut rest)
+                };
+                if lines {
+                    minify.feed(part, text);
+                } else {
+                    text.extend_from_slice(part);
+                }
+                if text.len() >= PIECE {
+                    out.write_all(text)?;
+                    text.clear();
+                }
             }
             Ok(())
         })?;
@@ -84,12 +100,36 @@ impl StampSink for Json<'_> {
     }
 }
 
+const ESCAPE_SLICE: usize = 1 << 16;
+
+/// The first `max` bytes or fewer, ended where a character ends: the
+/// start of the next is a byte that is not a UTF-8 continuation byte.
+fn char_boundary(bytes: &[u8], max: usize) -> usize {
+    if bytes.len() <= max {
+        return bytes.len();
+    }
+    let mut cut = max;
+    // A character is at most 4 bytes; invalid bytes end it sooner.
+    while cut > max - 3 && (0x80..0xc0).contains(&bytes[cut]) {
+        cut -= 1;
+    }
+    cut
+}
+
+/// Whether a piece of output still needs the output's escapes.
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    FromInput,
+    Escaped,
+}
+
 /// Writes the room's text with each valid timestamp replaced by a JSON
-/// string, piece by piece, so a huge room is never held twice.
+/// string, piece by piece, so a huge room is never held twice; the text
+/// between goes through the output's escapes (`render::json`).
 fn rewrite(
     room: &Room<'_, '_>,
     tf: &TimeFormat,
-    emit: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+    emit: &mut dyn FnMut(&[u8], Copied) -> io::Result<()>,
 ) -> io::Result<()> {
     let text = room.text;
     let mut done = 0;
@@ -98,17 +138,16 @@ fn rewrite(
     for t in room.timestamps {
         if let TsValue::Ms(ms) = t.value {
             let at = t.at - room.start;
-            emit(&text[done..at])?;
+            emit(&text[done..at], Copied::FromInput)?;
             rendered.clear();
             tf.render_into(ms, &mut rendered);
-            // Rendered times are plain text; serde_json quotes them.
             quoted.clear();
-            serde_json::to_writer(&mut quoted, rendered.as_str())?;
-            emit(&quoted)?;
+            json::to_writer(&mut quoted, rendered.as_str())?;
+            emit(&quoted, Copied::Escaped)?;
             done = at + t.len;
         }
     }
-    emit(&text[done..])
+    emit(&text[done..], Copied::FromInput)
 }
 
 /// JSON text without insignificant whitespace, for one room per line; fed

@@ -1,0 +1,120 @@
+//! JSON for every command's output: exact, and safe to show. JSON only
+//! requires C0 controls to be escaped, so a name holding DEL, a C1 control,
+//! a bidi override, a zero-width character or a line separator would reach
+//! whoever runs `cat` or `jq` on the output raw. Each of those is written
+//! as a `\uXXXX` escape instead, which every JSON reader decodes back to
+//! the same text: nothing is lost, so JSON stays the exact format.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::Formatter;
+
+/// Characters past ASCII's printable range that must not reach a terminal
+/// raw (C0 controls are escaped by every JSON writer already).
+fn needs_escape(c: char) -> bool {
+    c as u32 >= 0x7f && crate::term::is_hazard(c)
+}
+
+/// `value` as compact JSON with the escapes above.
+pub fn to_writer<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Escaping);
+    value.serialize(&mut ser)
+}
+
+/// The compact formatter, with string fragments escaped as above.
+struct Escaping;
+
+impl Formatter for Escaping {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        write_escaped(writer, fragment)
+    }
+}
+
+/// Text copied from the input's JSON (valid or not), with the characters
+/// above written as `\uXXXX`. Inside a string the escape means the same
+/// text; outside one such a character is a syntax error either way.
+pub fn write_escaped<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    let mut done = 0;
+    // Everything below 0x7f passes: one byte test for the usual text.
+    while let Some(skip) = text.as_bytes()[done..].iter().position(|&b| b >= 0x7f) {
+        let at = done + skip;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        if needs_escape(c) {
+            out.write_all(&text.as_bytes()[done..at])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(out, "\\u{unit:04x}")?;
+            }
+            done = at + c.len_utf8();
+        } else {
+            // Copy up to and including this character, then look again.
+            let next = at + c.len_utf8();
+            out.write_all(&text.as_bytes()[done..next])?;
+            done = next;
+        }
+    }
+    out.write_all(&text.as_bytes()[done..])
+}
+
+/// Bytes copied from the input, which may hold invalid UTF-8 only where the
+/// walk already reported it: valid runs are escaped, the rest copied.
+pub fn write_escaped_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        // Writing into a Vec cannot fail.
+        let _ = write_escaped(out, chunk.valid());
+        out.extend_from_slice(chunk.invalid());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(value: &str) -> String {
+        let mut out = Vec::new();
+        to_writer(&mut out, value).unwrap_or_else(|e| panic!("a Vec takes any write: {e}"));
+        String::from_utf8(out).unwrap_or_else(|e| panic!("JSON is UTF-8: {e}"))
+    }
+
+    #[test]
+    fn hazards_past_ascii_are_escaped_and_read_back_the_same() {
+        let text = "a\u{7f}b\u{85}c\u{202e}d\u{2066}e\u{200b}f\u{2028}g\u{2029}h\u{feff}i\u{61c}";
+        let json = escaped(text);
+        assert_eq!(
+            json,
+            r#""a\u007fb\u0085c\u202ed\u2066e\u200bf\u2028g\u2029h\ufeffi\u061c""#
+        );
+        let back: String =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("valid JSON: {e}"));
+        assert_eq!(back, text);
+    }
+
+    #[test]
+    fn ordinary_text_is_written_as_serde_json_writes_it() {
+        for text in [
+            "plain",
+            "é李😀 \u{a0}",
+            "tab\tquote\"back\\",
+            "\u{1b}[2J",
+            "",
+        ] {
+            let plain =
+                serde_json::to_string(text).unwrap_or_else(|e| panic!("a str serializes: {e}"));
+            assert_eq!(escaped(text), plain, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn copied_text_keeps_invalid_bytes_and_escapes_the_rest() {
+        let mut out = Vec::new();
+        write_escaped_bytes(&mut out, b"{\"n\":\"x\xe2\x80\xae\xffy\"}");
+        assert_eq!(out, b"{\"n\":\"x\\u202e\xffy\"}");
+    }
+}
