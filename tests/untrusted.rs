@@ -467,3 +467,44 @@ fn markdown_shows_names_as_text_in_a_commonmark_renderer() {
     }
     assert!(html.contains("&lt;i&gt;r&lt;/i&gt;"), "{html}");
 }
+
+#[test]
+fn a_huge_value_or_key_gives_a_short_diagnostic_at_the_exact_place() {
+    let digits = "9".repeat(2_000_000);
+    let key = "k".repeat(1_000_000);
+    let room = format!(
+        "{{\"id\":{digits},\n\"participants\":{{\"{key}\":{{\"identity\":\"{key}\",\"joinedAt\":1.{digits}}}}}}}"
+    );
+    for format in ["human", "json", "github"] {
+        let r = common::run_stdin(&["validate", "--format", format, "-"], room.as_bytes());
+        assert_eq!(
+            r.code,
+            1,
+            "{format}: {}",
+            &r.stderr[..r.stderr.len().min(500)]
+        );
+        let text = format!("{}{}", r.stdout, r.stderr);
+        assert!(text.len() < 4000, "{format}: {} bytes", text.len());
+        for line in text.lines() {
+            assert!(line.chars().count() < 600, "{format}: {line}");
+        }
+        assert!(text.contains("number 99999"), "{format}: {text}");
+        assert!(text.contains("… (2000000 characters)"), "{format}: {text}");
+        let short_key = format!("/participants/{}…/joinedAt", "k".repeat(60));
+        assert!(text.contains(&short_key), "{format}: {text}");
+    }
+    let r = common::run_stdin(&["validate", "-"], room.as_bytes());
+    let text = format!("{}{}", r.stdout, r.stderr);
+    // The id's value starts at 1:7; the joinedAt value on line 2, after the key twice.
+    assert!(text.contains("<stdin>:1:7: error[type]: /id:"), "{text}");
+    let joined_col = "\"participants\":{\"".len()
+        + key.len()
+        + "\":{\"identity\":\"".len()
+        + key.len()
+        + "\",\"joinedAt\":".len()
+        + 1;
+    assert!(
+        text.contains(&format!("<stdin>:2:{joined_col}: ")),
+        "{text}"
+    );
+}

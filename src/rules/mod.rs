@@ -396,6 +396,40 @@ const fn needs_of(rows: &[RuleDef]) -> Collect {
     needs
 }
 
+/// At most this many characters of a value, or of one key in a pointer,
+/// go into a message, as `term::quoted` does for strings: one huge value
+/// must not make a huge line in a CI log. The position stays exact.
+pub const SHOWN_CHARS: usize = 60;
+
+/// A number as written, for a message: a longer one keeps its first
+/// characters and says how long it is.
+pub fn shown_number(raw: &str) -> String {
+    match raw.char_indices().nth(SHOWN_CHARS) {
+        None => raw.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &raw[..cut], raw.chars().count()),
+    }
+}
+
+/// A JSON Pointer for a message: each reference token longer than
+/// [`SHOWN_CHARS`] is cut there and marked with `…`.
+pub fn shown_pointer(pointer: String) -> String {
+    if pointer.len() <= SHOWN_CHARS + 1 {
+        return pointer;
+    }
+    let long = |token: &str| token.char_indices().nth(SHOWN_CHARS).map(|(cut, _)| cut);
+    if pointer.split('/').all(|token| long(token).is_none()) {
+        return pointer;
+    }
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .map(|token| match long(token) {
+            Some(cut) => format!("{}…", &token[..cut]),
+            None => token.to_string(),
+        })
+        .collect();
+    tokens.join("/")
+}
+
 /// The key of an object as its decoded text, for facts.
 pub fn text(s: &JStr<'_>) -> String {
     s.decode().into_owned()
@@ -441,6 +475,26 @@ pub(crate) fn findings_of(text: &str, strict: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_values_and_pointers_keep_sixty_characters() {
+        let sixty = "é".repeat(60);
+        assert_eq!(shown_number(&"1".repeat(60)), "1".repeat(60));
+        assert_eq!(
+            shown_number(&"1".repeat(61)),
+            format!("{}… (61 characters)", "1".repeat(60))
+        );
+        let whole = format!("/participants/{sixty}/leftAt");
+        assert_eq!(shown_pointer(whole.clone()), whole);
+        assert_eq!(
+            shown_pointer(format!("/participants/{sixty}x/0")),
+            format!("/participants/{sixty}…/0")
+        );
+        assert_eq!(
+            shown_pointer(format!("/{}", "a".repeat(61))),
+            format!("/{}…", "a".repeat(60))
+        );
+    }
 
     #[test]
     fn codes_are_unique_kebab_case_and_errors_come_first() {

@@ -20,7 +20,7 @@ client that reads it. Values that large belong in strings.",
     needs: Collect::NOTHING,
     check: Check::Number(|n| {
         is_unsafe_integer(n).then(|| Facts::Number {
-            text: n.text().to_string(),
+            text: super::shown_number(n.text()),
             ms: 0,
         })
     }),

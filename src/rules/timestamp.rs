@@ -69,7 +69,7 @@ before 1973 read as milliseconds: the multiplication was missed.",
         quiet: |_| SECONDS_LIKE.end..=MAX_MS,
         check: |ms, raw, _| {
             SECONDS_LIKE.contains(&ms).then(|| Facts::Number {
-                text: String::from_utf8_lossy(raw).into_owned(),
+                text: super::shown_number(&String::from_utf8_lossy(raw)),
                 ms,
             })
         },
@@ -100,7 +100,7 @@ upstream, or at a hand-edited file. `--now` pins the clock for reproducible runs
         check: |ms, raw, now_ms| {
             // A value that looks like seconds has its own warning.
             (ms > now_ms && !SECONDS_LIKE.contains(&ms)).then(|| Facts::Future {
-                text: String::from_utf8_lossy(raw).into_owned(),
+                text: super::shown_number(&String::from_utf8_lossy(raw)),
                 ms,
                 now_ms,
             })

@@ -286,7 +286,7 @@ impl Value<'_> {
     fn found(&self) -> Found {
         match self {
             Value::Str(s) => Found::Str(rules::text(s)),
-            Value::Num(n) => Found::Num(n.text().to_string()),
+            Value::Num(n) => Found::Num(rules::shown_number(n.text())),
             Value::Bool(b) => Found::Bool(*b),
             Value::Null => Found::Null,
             Value::Array => Found::Array,
@@ -412,7 +412,7 @@ impl<'a> Walker<'a, '_> {
             severity: rule.severity(),
             at: self.base + at,
             end: self.base + end,
-            pointer,
+            pointer: rules::shown_pointer(pointer),
             facts,
         });
     }
@@ -983,11 +983,11 @@ impl<'a> Walker<'a, '_> {
                 let facts = if why == Invalid::NotAnInteger {
                     Facts::Type {
                         expected: expected_timestamp(integer_only),
-                        found: Found::Num(n.text().to_string()),
+                        found: Found::Num(rules::shown_number(n.text())),
                     }
                 } else {
                     Facts::Range {
-                        text: n.text().to_string(),
+                        text: rules::shown_number(n.text()),
                         why,
                     }
                 };
