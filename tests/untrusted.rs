@@ -508,3 +508,35 @@ fn a_huge_value_or_key_gives_a_short_diagnostic_at_the_exact_place() {
         "{text}"
     );
 }
+
+/// Laying out a cell cost more than its length; a cell is now cut to what
+/// a table can show before layout, so the output is a screenful whatever
+/// the name.
+#[test]
+fn a_huge_name_or_key_is_cut_in_tables_not_laid_out() {
+    let long = "x".repeat(2_000_000);
+    let room = format!(
+        r#"{{"id":"r","createdAt":1700000000000,"participants":{{"{long}":{{"identity":"{long}","name":"{long}","joinedAt":1700000000000}}}}}}"#
+    );
+    for command in ["participants", "timestamps"] {
+        let r = common::run_stdin(&[command, NOW, "--format", "table", "-"], room.as_bytes());
+        assert_eq!(
+            r.code,
+            0,
+            "{command}: {}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+        assert!(
+            r.stdout.len() < 64 * 1024,
+            "{command}: {} bytes",
+            r.stdout.len()
+        );
+        assert!(r.stdout.contains("xxxxxxxx…"), "{command}: {}", r.stdout);
+        // Times are whole, however long the names are.
+        assert!(
+            r.stdout.contains("2023-11-14T22:13:20.000Z"),
+            "{command}: {}",
+            r.stdout
+        );
+    }
+}

@@ -41,8 +41,12 @@ pub fn bordered(
     if let Some(w) = width {
         table.set_width(w);
     }
+    // Laying out a cell costs more than its length (comfy-table wraps it
+    // line by line), and no cell can show more than the table's width: cut
+    // first, so a name of megabytes costs what a screenful does.
+    let widest_cell = width.map_or(WIDEST_CELL, usize::from);
     for row in rows {
-        table.add_row(row.iter().map(Cell::new));
+        table.add_row(row.iter().map(|c| Cell::new(cut(c, widest_cell))));
     }
     // Only when the rest still gets a usable width; on a very narrow
     // terminal every column wraps rather than the table overflowing.
@@ -75,6 +79,30 @@ pub fn bordered(
         }
     }
     writeln!(out, "{table}")
+}
+
+/// The widest a cell is shown in a table of no set width (one written to
+/// a pipe): enough for any real name, and a bound for a hostile one.
+const WIDEST_CELL: usize = 512;
+
+/// `text` within `columns` display columns, ended with `…` when it is cut.
+pub fn cut(text: &str, columns: usize) -> Cow<'_, str> {
+    // Cheap test first: a text of few bytes cannot be wide.
+    if text.len() <= columns || display_width(text) <= columns {
+        return Cow::Borrowed(text);
+    }
+    let room = columns.saturating_sub(1);
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
 }
 
 /// Columns padded to the widest cell, two spaces apart, no trailing
@@ -245,6 +273,17 @@ fn section(out: &mut dyn Write, heading: &str, body: &[u8], prefix: &str) -> io:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_keeps_whole_characters_within_the_columns() {
+        assert_eq!(cut("short", 5), "short");
+        assert_eq!(cut("longer", 5), "long…");
+        // Wide characters take two columns; one that does not fit is left out.
+        assert_eq!(cut("李李李李", 5), "李李…");
+        assert_eq!(cut("李李李李", 6), "李李…");
+        assert_eq!(display_width(&cut(&"é".repeat(100), 10)), 10);
+        assert_eq!(cut("xy", 1), "…");
+    }
 
     #[test]
     fn display_width_counts_what_unicode_width_counts() {
