@@ -94,7 +94,11 @@ The tool maps files of 1 MiB and more instead of reading them, which saves
 the copy that the baseline pays for (about 0.09 s of its 0.22 s on the 1M
 room). The rows "vs the parse of the file mapped" compare with a baseline
 that maps the file too (`parse-baseline --map`), for a view of the tool's
-own cost.
+own cost. Reading instead of mapping, measured when it was weighed as the
+cure for SIGBUS on a truncated file, made validate on room-1m.json 1.41x
+slower (313 ms to 441 ms, all of it system time) and on stream-100k.ndjson
+1.26x; a SIGBUS handler that reports the truncation and exits with 2 costs
+one `sigaction` per run, so the map stayed.
 
 | job | input | median | CPU | baseline median | ratio | MB/s | target | met |
 |---|---|---|---|---|---|---|---|---|

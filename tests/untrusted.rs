@@ -540,3 +540,51 @@ fn a_huge_name_or_key_is_cut_in_tables_not_laid_out() {
         );
     }
 }
+
+/// A large file truncated while it is read once ended the process with
+/// SIGBUS (exit 135): it is mapped. Each command is run on a file of
+/// about 8 MB that is cut to 1000 bytes shortly after it starts, at a
+/// few different moments; it must end with one of its own exit codes, and
+/// when it could not finish, say why.
+#[test]
+fn a_file_truncated_while_it_is_read_never_kills_the_tool() {
+    let dir = std::env::temp_dir().join(format!("ri-truncate-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("big.ndjson");
+    let line = r#"{"id":"r","participants":{"a":{"identity":"a","name":"Ann","joinedAt":1700000000000,"leftAt":1700000060000},"b":{"identity":"b","joinedAt":1700000001000}}}"#;
+    let script = format!(
+        r#"set -u
+for cmd in "participants --format csv" "timestamps --format ndjson" "validate"; do
+  for pause in 0.01 0.05 0.1; do
+    yes '{line}' | head -c 8000000 > "$F"
+    room-inspector $cmd "$F" > /dev/null 2> "$F.err" &
+    pid=$!
+    sleep $pause
+    truncate -s 1000 "$F"
+    wait $pid
+    code=$?
+    if [ $code = 2 ]; then grep -c 'the file changed while it was read' "$F.err" >&2; fi
+    echo "$cmd $pause $code"
+  done
+done"#,
+        line = line
+    );
+    let r = common::sh(&format!("F='{}'\n{script}", file.display()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let results: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(results.len(), 9, "{}{}", r.stdout, r.stderr);
+    let mut stopped = 0;
+    for result in results {
+        let code = result.rsplit(' ').next().unwrap_or_default();
+        assert!(["0", "1", "2"].contains(&code), "{result}\n{}", r.stdout);
+        stopped += usize::from(code == "2");
+    }
+    // Each run stopped by the truncation said so, once.
+    assert_eq!(
+        r.stderr.lines().filter(|l| *l == "1").count(),
+        stopped,
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Bus error"), "{}", r.stderr);
+}

@@ -161,7 +161,7 @@ pub fn for_each_room(
             let whole = meta.is_file() && meta.len() <= WHOLE_FILE_LIMIT;
             if whole
                 && meta.len() >= MAP_MIN
-                && let Some(mapped) = mapped::map(&file)
+                && let Some(mapped) = mapped::map(&file, &name)
             {
                 let mapped = Arc::new(mapped);
                 let background = utf8::check_in_background(Arc::clone(&mapped));
