@@ -306,6 +306,11 @@ pub struct ParticipantsArgs {
     /// With --timeline: plain ASCII instead of Unicode block characters
     #[arg(long, requires = "timeline")]
     pub ascii: bool,
+
+    /// Fit the table and --timeline to N columns, on a terminal or in a pipe
+    /// [default: $COLUMNS, else the terminal's width; no limit in a pipe]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -412,6 +417,11 @@ pub struct TimestampsArgs {
     /// Output format [default: table on a terminal, plain when piped]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<TimestampsFormat>,
+
+    /// Fit the table to N columns, on a terminal or in a pipe
+    /// [default: $COLUMNS, else the terminal's width; no limit in a pipe]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -192,7 +192,7 @@ mod tests {
             assert!(matches!(tty.result, Ok(Exit::Ok)), "{command}: {}", tty.err);
             assert!(tty.out.starts_with('┌'), "{command}:\n{}", tty.out);
             assert!(
-                tty.out.lines().all(|l| l.width() <= 80),
+                plain(&tty.out).lines().all(|l| l.width() <= 80),
                 "{command}:\n{}",
                 tty.out
             );
@@ -201,7 +201,10 @@ mod tests {
                 ..TTY
             };
             let wide = run_with(&wide, &[command, "fixtures/people.json"]);
-            assert!(wide.out.lines().any(|l| l.width() > 80), "{command}");
+            assert!(
+                plain(&wide.out).lines().any(|l| l.width() > 80),
+                "{command}"
+            );
 
             let piped = run_with(&PIPED, &[command, "fixtures/people.json"]);
             assert!(matches!(piped.result, Ok(Exit::Ok)));
@@ -267,8 +270,29 @@ mod tests {
         }
     }
 
+    /// Text without its SGR colour sequences, for measuring and matching.
+    fn plain(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("\x1b[") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            match after.find('m') {
+                Some(m) if after[..m].bytes().all(|b| b.is_ascii_digit() || b == b';') => {
+                    rest = &after[m + 1..];
+                }
+                _ => {
+                    out.push_str("\x1b[");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     #[test]
-    fn listings_colour_their_diagnostics_by_stderr_never_the_table() {
+    fn listings_colour_diagnostics_by_stderr_and_tables_by_stdout() {
         for (env, coloured) in [
             (TTY, true),
             (
@@ -301,8 +325,16 @@ mod tests {
                     r.err
                 );
                 assert_eq!(r.err.contains("\x1b[1;33m"), coloured, "{command} {env:?}");
-                // The hostile name is escaped, and tables are never coloured.
-                assert!(!r.out.contains('\x1b'), "{command}:\n{}", r.out);
+                // A table is coloured when stdout is a terminal (the bold
+                // header); the hostile name is escaped either way.
+                let table = env.stdout_is_terminal && !env.no_color;
+                assert_eq!(
+                    r.out.contains("\x1b[1m"),
+                    table,
+                    "{command} {env:?}:\n{}",
+                    r.out
+                );
+                assert!(!plain(&r.out).contains('\x1b'), "{command}:\n{}", r.out);
             }
         }
     }

@@ -15,10 +15,18 @@ fn env() -> Env {
         stdout_is_terminal,
         stderr_is_terminal: io::stderr().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        terminal_width: stdout_is_terminal
-            .then(terminal_size::terminal_size)
-            .flatten()
-            .map(|(terminal_size::Width(w), _)| w),
+        // COLUMNS is honoured in a pipe too: a shell sets it only when
+        // asked to, so `COLUMNS=100 room-inspector … | less -S` means it.
+        terminal_width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|&c| c >= 20)
+            .or_else(|| {
+                stdout_is_terminal
+                    .then(terminal_size::terminal_size)
+                    .flatten()
+                    .map(|(terminal_size::Width(w), _)| w)
+            }),
         // Leaked once: `Env` is a small `Copy` value handed everywhere.
         tz: std::env::var_os("TZ")
             .map(|tz| &*Box::leak(tz.to_string_lossy().into_owned().into_boxed_str())),

@@ -81,8 +81,9 @@ pub struct Env {
     pub stderr_is_terminal: bool,
     /// `NO_COLOR` is set and not empty (no-color.org).
     pub no_color: bool,
-    /// Columns of the terminal stdout writes to; `None` when stdout is not
-    /// a terminal, so tables are fitted only on a screen.
+    /// Columns to fit tables to: `COLUMNS` when it is set, else the
+    /// terminal's when stdout is one; `None` otherwise, so a table in a
+    /// pipe is not fitted unless asked to.
     pub terminal_width: Option<u16>,
     /// `TZ`, for `--tz local`; `None` when unset. Read by `main` so that
     /// the zone code never looks at the environment itself.

@@ -292,6 +292,13 @@ impl Style {
 }
 
 /// Renders millisecond timestamps in one zone and style, relative to `now`.
+/// How much shorter [`TimeFormat::briefer`] writes a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Brevity {
+    Seconds,
+    Minutes,
+}
+
 #[derive(Debug, Clone)]
 pub struct TimeFormat {
     pub zone: TimeZone,
@@ -334,6 +341,29 @@ impl TimeFormat {
     }
 
     /// Appends the rendering to `out`: no allocation on the default path.
+    /// The same times written shorter, for a table that does not fit:
+    /// `Seconds` is `2024-12-04 08:01:00Z`, `Minutes` is `12-04 08:01`.
+    /// Only the default style gets shorter; a style the user chose is kept.
+    pub fn briefer(&self, brevity: Brevity) -> Option<TimeFormat> {
+        if self.style != Style::Rfc3339 {
+            return None;
+        }
+        let offset = if self.zone == TimeZone::UTC {
+            "Z"
+        } else {
+            "%:z"
+        };
+        let format = match brevity {
+            Brevity::Seconds => format!("%Y-%m-%d %H:%M:%S{offset}"),
+            Brevity::Minutes => "%m-%d %H:%M".to_string(),
+        };
+        Some(TimeFormat {
+            zone: self.zone.clone(),
+            style: Style::Strftime(format),
+            now_ms: self.now_ms,
+        })
+    }
+
     pub fn render_into(&self, ms: i64, out: &mut String) {
         if self.style == Style::Rfc3339 && self.zone == TimeZone::UTC {
             push_rfc3339_utc_ms(ms, out);

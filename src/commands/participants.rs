@@ -19,7 +19,7 @@ use crate::render::participants::{
     table,
 };
 use crate::render::table::Sections;
-use crate::term::Env;
+use crate::term::{Env, Stream};
 use crate::time::TimeFormat;
 use crate::walk::{Collect, ParticipantRef};
 use crate::{Error, Exit};
@@ -171,15 +171,17 @@ fn sink<'t>(
     format: ParticipantsFormat,
     tf: &'t TimeFormat,
     header: bool,
-    raw_csv: bool,
+    args: &ParticipantsArgs,
     env: &Env,
     several: bool,
 ) -> Box<dyn RowSink + 't> {
+    let raw_csv = args.raw_csv;
     let sections = Sections::new(several);
     match format {
         ParticipantsFormat::Table => Box::new(table::Table {
             tf,
-            width: env.terminal_width,
+            width: args.width.or(env.terminal_width),
+            colour: args.input.color.enabled(env, Stream::Stdout),
             sections,
         }),
         ParticipantsFormat::Plain => Box::new(plain::Plain {
@@ -225,7 +227,7 @@ pub fn run(
         format(args.format, env),
         &listing.tf,
         !args.no_header,
-        args.raw_csv,
+        args,
         env,
         several,
     );
@@ -299,11 +301,11 @@ fn timeline(
 ) -> Result<(), Error> {
     use crate::commands::summary::{open_until, stay};
     use crate::render::timeline::{Bar, Timeline};
-    use crate::term::{Paint, Stream};
+    use crate::term::Paint;
     let now = listing.tf.now_ms;
     let drawer = Timeline {
         tf: &listing.tf,
-        width: usize::from(env.terminal_width.unwrap_or(80)),
+        width: usize::from(args.width.or(env.terminal_width).unwrap_or(80)),
         ascii: args.ascii,
         paint: Paint {
             on: args.input.color.enabled(env, Stream::Stdout),

@@ -7,7 +7,7 @@ use crate::cli::{TimestampsArgs, TimestampsFormat};
 use crate::commands::listing::{Event, Listing};
 use crate::render::table::Sections;
 use crate::render::timestamps::{Room, StampSink, json, plain, table};
-use crate::term::Env;
+use crate::term::{Env, Stream};
 use crate::time::TimeFormat;
 use crate::walk::Collect;
 use crate::{Error, Exit};
@@ -26,6 +26,7 @@ fn format(chosen: Option<TimestampsFormat>, env: &Env) -> TimestampsFormat {
 fn sink<'t>(
     format: TimestampsFormat,
     tf: &'t TimeFormat,
+    args: &TimestampsArgs,
     env: &Env,
     several: bool,
 ) -> Box<dyn StampSink + 't> {
@@ -33,7 +34,8 @@ fn sink<'t>(
     match format {
         TimestampsFormat::Table => Box::new(table::Table {
             tf,
-            width: env.terminal_width,
+            width: args.width.or(env.terminal_width),
+            colour: args.input.color.enabled(env, Stream::Stdout),
             sections,
         }),
         TimestampsFormat::Plain => Box::new(plain::Plain { tf, sections }),
@@ -57,7 +59,7 @@ pub fn run(
     };
     let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
     let several = listing.sources.len() > 1;
-    let mut sink = sink(format(args.format, env), &listing.tf, env, several);
+    let mut sink = sink(format(args.format, env), &listing.tf, args, env, several);
     listing.walk(args.input.color, env, err, exit, &mut |event| {
         let (report, scan) = match event {
             Event::Room(report, scan) => (report, scan),

@@ -9,6 +9,7 @@ use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, presets};
 use unicode_width::UnicodeWidthStr;
 
 use crate::term::sanitize;
+use crate::time::{Brevity, TimeFormat};
 
 /// `room ID (FILE, line N): 3 participants`, the heading of a room's
 /// section when there are several.
@@ -22,48 +23,98 @@ pub fn heading(id: Option<&str>, file: &str, line: usize, count: usize, noun: &s
     )
 }
 
-/// A bordered table (`width`: the terminal's, `None` when not on one);
-/// wide cells wrap inside their column so the layout
-/// holds at any width. Columns in `whole` (times, numbers) are never
-/// wrapped: a timestamp cut in two is unreadable, so names give way first.
+/// What a column holds, which decides how it gives way when a table is
+/// wider than its terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Text that may be cut with `…`, and at the last wrapped (names, notes).
+    Wrap,
+    /// Cut with `…` at its end, never wrapped (identities).
+    Cut,
+    /// Cut with `…` in its middle, never wrapped: a pointer, whose end
+    /// names the field.
+    CutMiddle,
+    /// Never cut or wrapped (numbers, durations, statuses).
+    Whole,
+    /// A time: never cut or wrapped, but it may be written shorter.
+    Time,
+}
+
+/// How a cell is coloured, when the output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tint {
+    Good,
+    Faint,
+    Warn,
+    Bad,
+}
+
+/// A bordered table. `cells` renders every row's cells with the times in
+/// the given format; `width` is the terminal's (or `--width`), `None` when
+/// there is none; `tint` colours cells, `None` for no colour.
+///
+/// A table must fit its width without splitting a time, a duration, a
+/// pointer or an identity. When it is too wide, in this order:
+/// 1. columns with no text in any row are left out;
+/// 2. times are written shorter (`2024-12-04 08:01:00Z`, then
+///    `12-04 08:01`), unless the user chose a time style;
+/// 3. names, identities and pointers are cut with `…`, widest first, down
+///    to the width of their header (at least 6);
+/// 4. only then are names (and notes) wrapped.
 pub fn bordered(
     out: &mut dyn Write,
     header: &[&str],
-    rows: &[Vec<String>],
+    fits: &[Fit],
+    cells: &dyn Fn(&TimeFormat) -> Vec<Vec<String>>,
+    tf: &TimeFormat,
     width: Option<u16>,
-    whole: &[usize],
+    tint: Option<&dyn Fn(usize, &str) -> Option<Tint>>,
 ) -> io::Result<()> {
+    let fitted = fit(header, fits, cells, tf, width);
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().map(Cell::new));
+        // Colour is decided once, in `main`; the table never asks the
+        // terminal itself.
+        .force_no_tty();
+    if tint.is_some() {
+        table.enforce_styling();
+    }
+    let bold = |title: &str| {
+        let cell = Cell::new(title);
+        if tint.is_some() {
+            cell.add_attribute(comfy_table::Attribute::Bold)
+        } else {
+            cell
+        }
+    };
+    table.set_header(fitted.shown.iter().map(|&c| bold(header[c])));
     if let Some(w) = width {
         table.set_width(w);
     }
-    // Laying out a cell costs more than its length (comfy-table wraps it
-    // line by line), and no cell can show more than the table's width: cut
-    // first, so a name of megabytes costs what a screenful does.
-    let widest_cell = width.map_or(WIDEST_CELL, usize::from);
-    for row in rows {
-        table.add_row(row.iter().map(|c| Cell::new(cut(c, widest_cell))));
+    for row in &fitted.rows {
+        table.add_row(row.iter().zip(&fitted.shown).map(|(text, &col)| {
+            let cell = Cell::new(text);
+            match tint.and_then(|tint| tint(col, text)) {
+                None => cell,
+                Some(Tint::Good) => cell.fg(comfy_table::Color::Green),
+                Some(Tint::Faint) => cell.add_attribute(comfy_table::Attribute::Dim),
+                Some(Tint::Warn) => cell.fg(comfy_table::Color::Yellow),
+                Some(Tint::Bad) => cell.fg(comfy_table::Color::Red),
+            }
+        }));
     }
-    // Only when the rest still gets a usable width; on a very narrow
-    // terminal every column wraps rather than the table overflowing.
-    let widest = |index: usize| {
-        std::iter::once(header.get(index).map_or(0, |h| display_width(h)))
-            .chain(
-                rows.iter()
-                    .map(|r| r.get(index).map_or(0, |c| display_width(c))),
-            )
-            .max()
-            .unwrap_or(0)
-    };
-    const NARROWEST: usize = 8;
-    let needed: usize = (0..header.len())
+    // Only what may wrap is left to comfy-table's layout; every other
+    // column keeps its width, unless even that does not fit (a very narrow
+    // terminal), where wrapping everything beats overflowing.
+    let keep: Vec<usize> = (0..fitted.shown.len())
+        .filter(|&i| fits[fitted.shown[i]] != Fit::Wrap)
+        .collect();
+    let needed: usize = (0..fitted.shown.len())
         .map(|i| {
-            if whole.contains(&i) {
-                widest(i)
+            if keep.contains(&i) {
+                fitted.widths[i]
             } else {
                 NARROWEST
             }
@@ -72,13 +123,158 @@ pub fn bordered(
         .sum::<usize>()
         + 1;
     if width.is_none_or(|w| usize::from(w) >= needed) {
-        for &index in whole {
+        for &index in &keep {
             if let Some(column) = table.column_mut(index) {
                 column.set_constraint(ColumnConstraint::ContentWidth);
             }
         }
     }
     writeln!(out, "{table}")
+}
+
+/// A column is not cut narrower than this (or its header).
+const NARROWEST: usize = 6;
+
+/// A table's cells after fitting: which columns are shown, their rows and
+/// their widths.
+#[derive(Debug)]
+struct Fitted {
+    shown: Vec<usize>,
+    rows: Vec<Vec<String>>,
+    widths: Vec<usize>,
+}
+
+/// Columns `shown` take with these cells, borders included.
+fn table_width(widths: &[usize]) -> usize {
+    widths.iter().map(|w| w + 3).sum::<usize>() + 1
+}
+
+fn fit(
+    header: &[&str],
+    fits: &[Fit],
+    cells: &dyn Fn(&TimeFormat) -> Vec<Vec<String>>,
+    tf: &TimeFormat,
+    width: Option<u16>,
+) -> Fitted {
+    // Laying out a cell costs more than its length (comfy-table wraps it
+    // line by line), and no cell can show more than the table's width: cut
+    // first, so a name of megabytes costs what a screenful does.
+    let widest_cell = width.map_or(WIDEST_CELL, usize::from);
+    let rendered = |tf: &TimeFormat| -> Vec<Vec<String>> {
+        cells(tf)
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|c| match cut(&c, widest_cell) {
+                        Cow::Borrowed(_) => c,
+                        Cow::Owned(short) => short,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut all = rendered(tf);
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    let widths_of = |shown: &[usize], rows: &[Vec<String>]| -> Vec<usize> {
+        shown
+            .iter()
+            .map(|&c| {
+                rows.iter()
+                    .map(|r| r.get(c).map_or(0, |t| display_width(t)))
+                    .max()
+                    .unwrap_or(0)
+                    .max(display_width(header[c]))
+            })
+            .collect()
+    };
+    let Some(width) = width.map(usize::from) else {
+        let widths = widths_of(&shown, &all);
+        return select(shown, all, widths);
+    };
+    let too_wide =
+        |shown: &[usize], rows: &[Vec<String>]| table_width(&widths_of(shown, rows)) > width;
+    if too_wide(&shown, &all) {
+        shown.retain(|&c| all.iter().any(|r| r.get(c).is_some_and(|t| !t.is_empty())));
+    }
+    for brevity in [Brevity::Seconds, Brevity::Minutes] {
+        let has_times = shown.iter().any(|&c| fits[c] == Fit::Time);
+        if has_times && too_wide(&shown, &all) {
+            if let Some(brief) = tf.briefer(brevity) {
+                all = rendered(&brief);
+            }
+        }
+    }
+    let mut widths = widths_of(&shown, &all);
+    if table_width(&widths) > width {
+        let cuttable = |i: usize| matches!(fits[shown[i]], Fit::Wrap | Fit::Cut | Fit::CutMiddle);
+        let least = |i: usize| display_width(header[shown[i]]).max(NARROWEST);
+        while table_width(&widths) > width {
+            let widest = (0..shown.len())
+                .filter(|&i| cuttable(i) && widths[i] > least(i))
+                .max_by_key(|&i| widths[i]);
+            let Some(i) = widest else { break };
+            widths[i] -= 1;
+        }
+        for (i, &col) in shown.iter().enumerate() {
+            if !cuttable(i) {
+                continue;
+            }
+            for row in &mut all {
+                if let Some(text) = row.get_mut(col) {
+                    let short = if fits[col] == Fit::CutMiddle {
+                        cut_middle(text, widths[i])
+                    } else {
+                        cut(text, widths[i])
+                    };
+                    if let Cow::Owned(short) = short {
+                        *text = short;
+                    }
+                }
+            }
+        }
+    }
+    select(shown, all, widths)
+}
+
+/// Keeps the cells of the shown columns only.
+fn select(shown: Vec<usize>, rows: Vec<Vec<String>>, widths: Vec<usize>) -> Fitted {
+    let rows = rows
+        .into_iter()
+        .map(|mut row| {
+            shown
+                .iter()
+                .map(|&c| row.get_mut(c).map(std::mem::take).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    Fitted {
+        shown,
+        rows,
+        widths,
+    }
+}
+
+/// `text` within `columns` display columns, with `…` in its middle when it
+/// is cut: its start and its end both stay.
+pub fn cut_middle(text: &str, columns: usize) -> Cow<'_, str> {
+    if text.len() <= columns || display_width(text) <= columns {
+        return Cow::Borrowed(text);
+    }
+    let room = columns.saturating_sub(1);
+    let tail_room = room / 2;
+    let head = cut(text, room - tail_room + 1);
+    let head = head.strip_suffix('…').unwrap_or(&head).to_string();
+    let mut tail_start = text.len();
+    let mut used = 0;
+    for (i, c) in text.char_indices().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail_start = i;
+    }
+    Cow::Owned(format!("{head}…{}", &text[tail_start..]))
 }
 
 /// The widest a cell is shown in a table of no set width (one written to
@@ -292,32 +488,74 @@ mod tests {
         }
     }
 
+    const NAME: &str = "李小龙 🚀 a very long display name indeed";
+
+    /// A name, a time and a column that is always empty.
+    fn table_at(width: Option<u16>) -> (Fitted, String) {
+        let tf = TimeFormat::utc(0);
+        let cells = |tf: &TimeFormat| -> Vec<Vec<String>> {
+            [(NAME, 1_710_051_000_000), ("short", 1_710_054_125_000)]
+                .iter()
+                .map(|&(name, ms)| {
+                    let mut time = String::new();
+                    tf.render_into(ms, &mut time);
+                    vec![name.to_string(), time, String::new()]
+                })
+                .collect()
+        };
+        let header = ["NAME", "TIME", "NOTE"];
+        let fits = [Fit::Wrap, Fit::Time, Fit::Wrap];
+        let fitted = fit(&header, &fits, &cells, &tf, width);
+        let mut out = Vec::new();
+        assert!(bordered(&mut out, &header, &fits, &cells, &tf, width, None).is_ok());
+        (fitted, String::from_utf8_lossy(&out).into_owned())
+    }
+
     #[test]
-    fn a_narrow_table_wraps_cells_and_keeps_every_line_in_the_width() {
-        let rows = vec![
-            vec![
-                "李小龙 🚀 a very long display name indeed".to_string(),
-                "x".to_string(),
-            ],
-            vec!["short".to_string(), "2024-03-10T06:10:00.000Z".to_string()],
-        ];
-        for width in [30u16, 40, 60, 100] {
-            let mut out = Vec::new();
-            assert!(bordered(&mut out, &["NAME", "TIME"], &rows, Some(width), &[1]).is_ok());
-            let text = String::from_utf8_lossy(&out);
+    fn a_table_gives_way_in_the_documented_order() {
+        // Room for everything: nothing changes.
+        let (wide, _) = table_at(Some(100));
+        assert_eq!(wide.shown, [0, 1, 2]);
+        assert_eq!(wide.rows[0], [NAME, "2024-03-10T06:10:00.000Z", ""]);
+        // First the empty column goes, then the time gets shorter.
+        let (t, _) = table_at(Some(76));
+        assert_eq!(
+            (t.shown.as_slice(), t.rows[0][1].as_str()),
+            (&[0, 1][..], "2024-03-10T06:10:00.000Z")
+        );
+        let (t, _) = table_at(Some(71));
+        assert_eq!(t.rows[0][1], "2024-03-10 06:10:00Z");
+        let (t, _) = table_at(Some(62));
+        assert_eq!(t.rows[0][1], "03-10 06:10");
+        assert_eq!(t.rows[0][0], NAME);
+        // Then the name is cut, and only below its narrowest wrapped.
+        let (t, text) = table_at(Some(40));
+        assert_eq!(t.rows[0][1], "03-10 06:10");
+        assert!(t.rows[0][0].ends_with('…'), "{:?}", t.rows[0]);
+        assert_eq!(text.lines().count(), 6, "one line a row\n{text}");
+        for width in [20u16, 24, 30, 40, 62, 71, 76, 100] {
+            let (_, text) = table_at(Some(width));
             let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
-            if width >= 60 {
-                assert!(
-                    text.contains("2024-03-10T06:10:00.000Z"),
-                    "the time stays whole\n{text}"
-                );
-            }
             assert!(
                 widths.iter().all(|&w| w <= usize::from(width)),
                 "{width}\n{text}"
             );
             assert!(widths.windows(2).all(|w| w[0] == w[1]), "{width}\n{text}");
         }
+    }
+
+    #[test]
+    fn cut_middle_keeps_both_ends() {
+        assert_eq!(
+            cut_middle("/participants/alice/joinedAt", 40),
+            "/participants/alice/joinedAt"
+        );
+        let short = cut_middle("/participants/a-very-long-identity-indeed/joinedAt", 30);
+        assert_eq!(display_width(&short), 30, "{short}");
+        assert!(
+            short.starts_with("/participants/") && short.ends_with("/joinedAt"),
+            "{short}"
+        );
     }
 
     #[test]

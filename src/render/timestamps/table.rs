@@ -3,46 +3,62 @@
 use std::io::{self, Write};
 
 use super::{HEADER, Room, StampSink, cell, columns, sectioned};
-use crate::render::table::{Sections, bordered};
+use crate::render::table::{Fit, Sections, Tint, bordered};
 use crate::time::TimeFormat;
 
-/// The raw value, the time and the relative time are never wrapped.
-const WHOLE: [usize; 3] = [1, 2, 3];
+/// How each column of [`HEADER`] gives way in a narrow terminal.
+const FITS: [Fit; 5] = [Fit::CutMiddle, Fit::Whole, Fit::Time, Fit::Whole, Fit::Wrap];
+const NOTE: usize = 4;
 
 pub struct Table<'t> {
     pub tf: &'t TimeFormat,
-    /// The terminal's width; `None` when not on a terminal.
+    /// `--width`, `COLUMNS` or the terminal's; `None` when there is none.
     pub width: Option<u16>,
+    /// Colour the header and the notes.
+    pub colour: bool,
     pub sections: Sections,
 }
 
 impl StampSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
+        let shown = columns(tf);
+        // The note says how bad a value is: invalid in red, a time in
+        // seconds in yellow.
+        let note = shown.iter().position(|&c| c == NOTE);
+        let tint = move |col: usize, text: &str| -> Option<Tint> {
+            if Some(col) != note || text.is_empty() {
+                return None;
+            }
+            Some(if text.starts_with("invalid") {
+                Tint::Bad
+            } else {
+                Tint::Warn
+            })
+        };
+        let tint: Option<&dyn Fn(usize, &str) -> Option<Tint>> = self.colour.then_some(&tint);
         sectioned(&mut self.sections, out, room, "", |out| {
             if room.timestamps.is_empty() {
                 return writeln!(out, "no timestamps");
             }
-            let shown = columns(tf);
             let header: Vec<&str> = shown.iter().map(|&c| HEADER[c]).collect();
-            let whole: Vec<usize> = (0..shown.len())
-                .filter(|&i| WHOLE.contains(&shown[i]))
-                .collect();
-            let cells: Vec<Vec<String>> = room
-                .timestamps
-                .iter()
-                .map(|t| {
-                    shown
-                        .iter()
-                        .map(|&col| {
-                            let mut text = String::new();
-                            cell(room, t, col, tf, &mut text);
-                            text
-                        })
-                        .collect()
-                })
-                .collect();
-            bordered(out, &header, &cells, width, &whole)
+            let fits: Vec<Fit> = shown.iter().map(|&c| FITS[c]).collect();
+            let cells = |tf: &TimeFormat| -> Vec<Vec<String>> {
+                room.timestamps
+                    .iter()
+                    .map(|t| {
+                        shown
+                            .iter()
+                            .map(|&col| {
+                                let mut text = String::new();
+                                cell(room, t, col, tf, &mut text);
+                                text
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+            bordered(out, &header, &fits, &cells, tf, width, tint)
         })
     }
 
