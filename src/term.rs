@@ -6,6 +6,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// Characters that must not reach a terminal raw.
 pub(crate) fn is_hazard(c: char) -> bool {
     matches!(c,
@@ -37,14 +39,24 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_hazard(c) {
-            push_escape(&mut out, c);
-        } else {
-            out.push(c);
+    for grapheme in text.graphemes(true) {
+        let mut chars = grapheme.chars().peekable();
+        while let Some(c) = chars.next() {
+            if is_hazard(c) && !(c == '\u{200d}' && chars.peek().is_some_and(|&n| joins(n))) {
+                push_escape(&mut out, c);
+            } else {
+                out.push(c);
+            }
         }
     }
     Cow::Owned(out)
+}
+
+/// A zero-width joiner inside an emoji sequence (`👨‍👩‍👧`, `👩‍💻`) is
+/// text: it is kept when the character it joins in the same grapheme
+/// cluster is a wide one (an emoji); any other joiner is escaped.
+fn joins(next: char) -> bool {
+    !is_hazard(next) && unicode_width::UnicodeWidthChar::width(next) == Some(2)
 }
 
 /// Text from the input in double quotes for a message: hazards escaped, and
@@ -163,6 +175,25 @@ mod tests {
         assert_eq!(sanitize("x\ny\r\t"), "x\\ny\\r\\t");
         assert_eq!(sanitize("\u{202e}evil\u{200b}"), "\\u{202e}evil\\u{200b}");
         assert_eq!(sanitize("\u{85}\u{7f}\u{7}"), "\\u{85}\\u{7f}\\u{7}");
+    }
+
+    #[test]
+    fn a_joiner_inside_an_emoji_sequence_is_text_any_other_is_escaped() {
+        for kept in [
+            "Family 👨\u{200d}👩\u{200d}👧",
+            "Dev 👩\u{200d}💻",
+            "👋🏽 hi",
+            "❤\u{fe0f}",
+        ] {
+            assert_eq!(sanitize(kept), kept);
+        }
+        assert_eq!(sanitize("a\u{200d}b"), "a\\u{200d}b");
+        assert_eq!(sanitize("李\u{200d}李"), "李\\u{200d}李");
+        assert_eq!(sanitize("👩\u{200d}"), "👩\\u{200d}");
+        assert_eq!(sanitize("👩\u{200c}💻"), "👩\\u{200c}💻");
+        assert_eq!(sanitize("👩\u{200d}\u{202e}"), "👩\\u{200d}\\u{202e}");
+        // Around a joiner that is kept, other hazards are still escaped.
+        assert_eq!(sanitize("\u{1b}👨\u{200d}👩"), "\\u{1b}👨\u{200d}👩");
     }
 
     #[test]

@@ -483,3 +483,55 @@ fn stays_that_cannot_be_measured_say_why_in_every_format() {
         assert!(!line.contains(" -"), "a negative duration: {line:?}");
     }
 }
+
+const CROWD: &str = "fixtures/crowd.json";
+
+/// Long names, CJK, RTL and emoji sequences at 80 and 200 columns, given
+/// by `--width` and by `COLUMNS` (which a pipe honours too).
+#[test]
+fn tables_fit_80_and_200_columns() {
+    for width in ["80", "200"] {
+        let r = participants(&["--format", "table", "--width", width, CROWD]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        snapshot(&format!("participants.crowd.{width}.txt"), &r.stdout);
+        let by_env = common::run_env(
+            &["participants", "--now", NOW, "--format", "table", CROWD],
+            b"",
+            &[("COLUMNS", width)],
+        );
+        assert_eq!(by_env.stdout, r.stdout, "COLUMNS={width}");
+    }
+}
+
+/// Every time in an 80-column table is whole, in one of the three forms a
+/// table uses, and no row is wrapped onto a second line.
+#[test]
+fn no_cell_of_an_80_column_table_holds_a_partial_time() {
+    let full = |t: &str| t.len() == 24 && t.ends_with('Z') && t.as_bytes()[10] == b'T';
+    let seconds = |t: &str| t.len() == 20 && t.ends_with('Z') && t.as_bytes()[10] == b' ';
+    let minutes = |t: &str| t.len() == 11 && t.as_bytes()[2] == b'-' && t.as_bytes()[5] == b' ';
+    for fixture in [CROWD, PEOPLE, "fixtures/meeting.json"] {
+        let r = participants(&["--format", "table", "--width", "80", fixture]);
+        let rows: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with('│'))
+            .skip(1)
+            .collect();
+        let listed = participants(&["--format", "ndjson", fixture])
+            .stdout
+            .lines()
+            .count();
+        assert_eq!(rows.len(), listed, "one line a row:\n{}", r.stdout);
+        for row in rows {
+            let cells: Vec<&str> = row.trim_matches('│').split('┆').map(str::trim).collect();
+            for time in [cells[2], cells[3]] {
+                assert!(
+                    time.is_empty() || full(time) || seconds(time) || minutes(time),
+                    "{time:?} in\n{}",
+                    r.stdout
+                );
+            }
+        }
+    }
+}

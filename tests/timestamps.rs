@@ -461,3 +461,24 @@ fn the_relative_style_shows_the_relative_time_once() {
          /updatedAt  1587667174725  1d 5h ago\n"
     );
 }
+
+#[test]
+fn tables_fit_80_and_200_columns() {
+    for width in ["80", "200"] {
+        let r = run(&[
+            "timestamps",
+            "--now",
+            "2024-03-10T08:00:00Z",
+            "--format",
+            "table",
+            "--width",
+            width,
+            "fixtures/crowd.json",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        snapshot(&format!("timestamps.crowd.{width}.txt"), &r.stdout);
+        // Pointers are cut in their middle, never split over two lines.
+        let rows = r.stdout.lines().filter(|l| l.starts_with('│')).count();
+        assert_eq!(rows, 1 + 13, "{}", r.stdout);
+    }
+}

@@ -33,6 +33,22 @@ fn hazard(c: char) -> bool {
         | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{2028}' | '\u{2029}')
 }
 
+/// The first character no output may hold raw. A zero-width joiner
+/// between emoji is text (`👩‍💻`) and is kept by the formats for people.
+fn raw_hazard(text: &str, tab_ok: bool) -> Option<char> {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let emoji = |n: char| matches!(n, '\u{1f000}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}');
+        if c == '\u{200d}' && chars.peek().is_some_and(|&n| emoji(n)) {
+            continue;
+        }
+        if hazard(c) && !(tab_ok && c == '\t') {
+            return Some(c);
+        }
+    }
+    None
+}
+
 fn run(args: &[&str], env: &Env) -> Vec<u8> {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -40,7 +56,7 @@ fn run(args: &[&str], env: &Env) -> Vec<u8> {
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let _ = room_inspector::run(cli, env, &mut out, &mut err);
-    if let Some(c) = String::from_utf8_lossy(&err).chars().find(|&c| hazard(c)) {
+    if let Some(c) = raw_hazard(&String::from_utf8_lossy(&err), false) {
         panic!("{args:?}: raw {c:?} on stderr");
     }
     out
@@ -79,7 +95,7 @@ fuzz_target!(|data: &[u8]| {
             let out = run(&args, &env);
             let text = String::from_utf8_lossy(&out);
             let tab_ok = *format == "tsv";
-            if let Some(c) = text.chars().find(|&c| hazard(c) && !(tab_ok && c == '\t')) {
+            if let Some(c) = raw_hazard(&text, tab_ok) {
                 panic!("{args:?}: raw {c:?} in\n{text}");
             }
             if command == "participants" && (*format == "csv" || *format == "tsv") {

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, presets};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::term::sanitize;
@@ -40,6 +41,9 @@ pub enum Fit {
     Time,
 }
 
+/// Which colour a cell of a column gets, if any.
+pub type Tinter<'f> = &'f dyn Fn(usize, &str) -> Option<Tint>;
+
 /// How a cell is coloured, when the output is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tint {
@@ -68,7 +72,7 @@ pub fn bordered(
     cells: &dyn Fn(&TimeFormat) -> Vec<Vec<String>>,
     tf: &TimeFormat,
     width: Option<u16>,
-    tint: Option<&dyn Fn(usize, &str) -> Option<Tint>>,
+    tint: Option<Tinter<'_>>,
 ) -> io::Result<()> {
     let fitted = fit(header, fits, cells, tf, width);
     let mut table = Table::new();
@@ -198,10 +202,11 @@ fn fit(
     }
     for brevity in [Brevity::Seconds, Brevity::Minutes] {
         let has_times = shown.iter().any(|&c| fits[c] == Fit::Time);
-        if has_times && too_wide(&shown, &all) {
-            if let Some(brief) = tf.briefer(brevity) {
-                all = rendered(&brief);
-            }
+        if has_times
+            && too_wide(&shown, &all)
+            && let Some(brief) = tf.briefer(brevity)
+        {
+            all = rendered(&brief);
         }
     }
     let mut widths = widths_of(&shown, &all);
@@ -266,8 +271,8 @@ pub fn cut_middle(text: &str, columns: usize) -> Cow<'_, str> {
     let head = head.strip_suffix('…').unwrap_or(&head).to_string();
     let mut tail_start = text.len();
     let mut used = 0;
-    for (i, c) in text.char_indices().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    for (i, grapheme) in text.grapheme_indices(true).rev() {
+        let w = grapheme.width();
         if used + w > tail_room {
             break;
         }
@@ -290,13 +295,14 @@ pub fn cut(text: &str, columns: usize) -> Cow<'_, str> {
     let room = columns.saturating_sub(1);
     let mut used = 0;
     let mut end = 0;
-    for (i, c) in text.char_indices() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    // Whole grapheme clusters: an emoji sequence is one wide character.
+    for (i, grapheme) in text.grapheme_indices(true) {
+        let w = grapheme.width();
         if used + w > room {
             break;
         }
         used += w;
-        end = i + c.len_utf8();
+        end = i + grapheme.len();
     }
     Cow::Owned(format!("{}…", &text[..end]))
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{HEADER, Room, RowSink, sectioned};
-use crate::render::table::{Fit, Sections, Tint, bordered};
+use crate::render::table::{Fit, Sections, Tint, Tinter, bordered};
 use crate::time::TimeFormat;
 
 /// How each column of [`HEADER`] gives way in a narrow terminal.
@@ -41,7 +41,7 @@ fn tint(col: usize, text: &str) -> Option<Tint> {
 impl RowSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
-        let tint: Option<&dyn Fn(usize, &str) -> Option<Tint>> = self.colour.then_some(&tint);
+        let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
         sectioned(&mut self.sections, out, room, "", |out, rows, arena| {
             if rows.is_empty() {
                 return writeln!(out, "no participants");

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{HEADER, Room, StampSink, cell, columns, sectioned};
-use crate::render::table::{Fit, Sections, Tint, bordered};
+use crate::render::table::{Fit, Sections, Tint, Tinter, bordered};
 use crate::time::TimeFormat;
 
 /// How each column of [`HEADER`] gives way in a narrow terminal.
@@ -36,7 +36,7 @@ impl StampSink for Table<'_> {
                 Tint::Warn
             })
         };
-        let tint: Option<&dyn Fn(usize, &str) -> Option<Tint>> = self.colour.then_some(&tint);
+        let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
         sectioned(&mut self.sections, out, room, "", |out| {
             if room.timestamps.is_empty() {
                 return writeln!(out, "no timestamps");
