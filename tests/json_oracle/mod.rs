@@ -118,6 +118,22 @@ pub fn has_lone_surrogate(t: &[u8]) -> bool {
 
 /// The deepest bracket nesting outside strings; exact up to the first
 /// syntax error, which is all a "too deep" verdict can have seen.
+/// The deepest run of open brackets, strings ignored.
+fn bracket_depth(t: &[u8]) -> usize {
+    let (mut depth, mut max) = (0usize, 0);
+    for &b in t {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 pub fn max_nesting(t: &[u8]) -> usize {
     let (mut depth, mut max, mut in_string, mut i) = (0usize, 0, false, 0);
     while i < t.len() {
@@ -223,11 +239,14 @@ pub fn check_verdict(text: &[u8], strict: bool) -> Result<Outcome, String> {
         ));
     }
     if too_deep(&seen) {
-        // A value is refused at level 257: inside 256 containers.
-        if max_nesting(text) < 256 {
+        // A value is refused at level 257: inside 256 containers. After a
+        // syntax error the tool reads on from a later line, where a quote
+        // the oracle took to open a string may not be one: so brackets
+        // are also counted ignoring strings, an upper bound.
+        let deepest = max_nesting(text).max(bracket_depth(text));
+        if deepest < 256 {
             return Err(format!(
-                "nesting refused at depth {} only\n  input: {}",
-                max_nesting(text),
+                "nesting refused at depth {deepest} only\n  input: {}",
                 show(text)
             ));
         }
