@@ -14,6 +14,7 @@ Full mode writes:
   room-1m.json                  one room, 1,000,000 participants (~180 MB)
   room-1m-broken.json           room-1m.json with 1,000 broken participants
   room-1m-broken.expected.txt   one "<kind> <participant key>" line per problem
+  room-1m-next.json             room-1m.json fetched again: 0.1% left, 0.1% renamed
   stream-100k.ndjson            100,000 compact rooms, one per line
   stream-1g.ndjson              ~1 GB of compact rooms, one per line
 
@@ -467,6 +468,36 @@ def write_big_room(outdir: str, name: str, n: int, seed: int, force: bool,
     print(f"       ({n} participants in {time.perf_counter() - t:.1f}s)", flush=True)
 
 
+def write_next_snapshot(outdir: str, name: str, force: bool) -> None:
+    """The same room fetched again a while later, for `diff`: every 1000th
+    participant has left (a `leftAt` after its `joinedAt`), and every
+    1000th, offset by 500, is renamed."""
+    src = os.path.join(outdir, name)
+    path = os.path.join(outdir, name.replace(".json", "-next.json"))
+    if not needed(path, force):
+        return
+    out = Out(path)
+    try:
+        seen = 0
+        with open(src, encoding="utf-8") as f:
+            for line in f:
+                stripped = line.strip()
+                if stripped.startswith('"identity"'):
+                    seen += 1
+                elif stripped.startswith('"name"') and seen % 1000 == 500:
+                    line = line.replace('"name": "', '"name": "Dr. ', 1)
+                elif stripped.startswith('"joinedAt"') and seen % 1000 == 0 and not stripped.endswith(","):
+                    joined = int(stripped.split(":")[1])
+                    indent = line[: len(line) - len(line.lstrip())]
+                    line = f'{indent}"joinedAt": {joined},\n{indent}"leftAt": {joined + 60_000}\n'
+                out.write(line)
+    except BaseException:
+        out.abort()
+        raise
+    out.close()
+    report(path)
+
+
 # ---------------------------------------------------------------------------
 # NDJSON streams
 
@@ -562,6 +593,7 @@ def main(argv: list[str]) -> int:
         write_stream(outdir, "stream-10k.ndjson", 20_001, force, rooms=10_000)
     else:
         write_big_room(outdir, "room-1m.json", 1_000_000, 1_000_001, force, with_broken=True)
+        write_next_snapshot(outdir, "room-1m.json", force)
         write_stream(outdir, "stream-100k.ndjson", 20_002, force, rooms=100_000)
         write_stream(outdir, "stream-1g.ndjson", 20_003, force, target_bytes=1_000_000_000)
 

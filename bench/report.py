@@ -44,6 +44,10 @@ row("participants --format csv", os.path.basename(stream), s[3], s[0], "for refe
 row("timestamps --format ndjson", os.path.basename(stream), s[4], s[0], "for reference", mb(stream))
 p = list(load("participants").values())
 row("participants --format tsv", os.path.basename(room), p[1], p[0], "<= 3x parse", mb(room))
+sm = list(load("summary").values())
+row("summary", os.path.basename(room), sm[1], sm[0], "<= 1.3x validate", mb(room))
+diffed = sm[2]["command"].split()[-1]
+row("diff", f"{os.path.basename(room)} vs {os.path.basename(diffed)}", sm[2], sm[0], "<= 2.5x validate", mb(room))
 t = list(load("timestamps").values())
 row("timestamps --format json", os.path.basename(room), t[1], t[0], "<= 3x parse", mb(room))
 st = list(load("startup").values())

@@ -50,6 +50,13 @@ fi
 bench stream "$runs" "$base $stream" "$ri validate $now $stream" "$base --map $stream" \
   "$ri participants $now --format csv $stream" "$ri timestamps $now --format ndjson $stream"
 bench participants "$runs" "$base $room" "$ri participants $now --format tsv $room"
+# summary against validate of the same room; diff of two snapshots of it.
+next=${room%.json}-next.json
+if [ -f "$next" ]; then
+  bench summary "$runs" "$ri validate $now $room" "$ri summary $now $room" "$ri diff $now $room $next"
+else
+  bench summary "$runs" "$ri validate $now $room" "$ri summary $now $room" "$ri diff $now $room $room"
+fi
 bench timestamps "$runs" "$base $room" "$ri timestamps $now --format json $room"
 bench startup 100 "$base $sdk" "$ri validate $now $sdk" "$ri participants $now $sdk" "$ri timestamps $now $sdk" "jq -e . $sdk"
 bench jq 2 "jq -r '$jq_shape' $room" "jq -r '$jq_tsv' $room"

@@ -8,7 +8,7 @@
 //! snapshots, and the other is streamed against it a room at a time, so
 //! a large stream is never held whole.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 
 use crate::cli::{DiffArgs, DiffFormat};
@@ -61,7 +61,8 @@ pub struct Snapshot {
     /// The ID, or `#n` (the room's place in its input, from 1).
     pub label: String,
     pub fields: Vec<(&'static str, Value)>,
-    pub participants: BTreeMap<String, Person>,
+    /// By key; of a repeated key the last, as a JSON reader keeps it.
+    pub participants: HashMap<String, Person>,
 }
 
 /// One line of the diff.
@@ -133,22 +134,18 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
     for track in &room.tracks {
         *tracks.entry(track.participant.raw).or_default() += 1;
     }
-    let participants = room
-        .participants
-        .iter()
-        .map(|p| {
-            let decode =
-                |s: Option<crate::json::lexer::JStr<'_>>| s.map(|s| s.decode().into_owned());
-            let person = Person {
-                identity: decode(p.identity),
-                name: decode(p.name),
-                joined: ts(p.joined),
-                left: ts(p.left),
-                tracks: tracks.get(p.key.raw).copied().unwrap_or(0),
-            };
-            (p.key.decode().into_owned(), person)
-        })
-        .collect();
+    let mut participants = HashMap::with_capacity(room.participants.len());
+    participants.extend(room.participants.iter().map(|p| {
+        let decode = |s: Option<crate::json::lexer::JStr<'_>>| s.map(|s| s.decode().into_owned());
+        let person = Person {
+            identity: decode(p.identity),
+            name: decode(p.name),
+            joined: ts(p.joined),
+            left: ts(p.left),
+            tracks: tracks.get(p.key.raw).copied().unwrap_or(0),
+        };
+        (p.key.decode().into_owned(), person)
+    }));
     Snapshot {
         label,
         fields,
@@ -170,13 +167,22 @@ pub fn compare(old: &Snapshot, new: &Snapshot, changes: &mut Vec<Change>) {
             });
         }
     }
+    // Matched by hash, not by sorting a million keys: only the changes,
+    // a few, are put in key order. What is gone or changed comes first,
+    // then who joined.
+    let mut changed: Vec<(&str, Change)> = Vec::new();
     for (key, before) in &old.participants {
         match new.participants.get(key) {
-            None => changes.push(Change::Gone {
-                room: room.clone(),
-                key: key.clone(),
-                person: before.clone(),
-            }),
+            None => changed.push((
+                key,
+                Change::Gone {
+                    room: room.clone(),
+                    key: key.clone(),
+                    person: before.clone(),
+                },
+            )),
+            // Most participants are unchanged: nothing to build for them.
+            Some(after) if after == before => {}
             Some(after) => {
                 let identity = after
                     .identity
@@ -185,28 +191,39 @@ pub fn compare(old: &Snapshot, new: &Snapshot, changes: &mut Vec<Change>) {
                     .filter(|id| id != key);
                 for ((field, a), (_, b)) in before.fields().into_iter().zip(after.fields()) {
                     if a != b {
-                        changes.push(Change::Field {
-                            room: room.clone(),
-                            key: key.clone(),
-                            identity: identity.clone(),
-                            field,
-                            old: a,
-                            new: b,
-                        });
+                        changed.push((
+                            key,
+                            Change::Field {
+                                room: room.clone(),
+                                key: key.clone(),
+                                identity: identity.clone(),
+                                field,
+                                old: a,
+                                new: b,
+                            },
+                        ));
                     }
                 }
             }
         }
     }
-    for (key, after) in &new.participants {
-        if !old.participants.contains_key(key) {
-            changes.push(Change::Joined {
+    // Stable: a participant's fields stay in their order.
+    changed.sort_by(|a, b| a.0.cmp(b.0));
+    let mut joined: Vec<(&str, Change)> = new
+        .participants
+        .iter()
+        .filter(|(key, _)| !old.participants.contains_key(*key))
+        .map(|(key, after)| {
+            let change = Change::Joined {
                 room: room.clone(),
                 key: key.clone(),
                 person: after.clone(),
-            });
-        }
-    }
+            };
+            (key.as_str(), change)
+        })
+        .collect();
+    joined.sort_by(|a, b| a.0.cmp(b.0));
+    changes.extend(changed.into_iter().chain(joined).map(|(_, c)| c));
 }
 
 /// The rooms of one input, held: in input order, and by label (the first
