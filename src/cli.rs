@@ -284,6 +284,11 @@ pub struct ParticipantsArgs {
     #[arg(long)]
     pub left: bool,
 
+    /// Only participants whose identity, key or name contains TEXT, ignoring case
+    /// (`*` matches any run of characters: --match 'ann*smith')
+    #[arg(long = "match", value_name = "TEXT")]
+    pub matching: Option<String>,
+
     /// Leave out the header row (plain, csv, tsv)
     #[arg(long)]
     pub no_header: bool,
@@ -417,6 +422,10 @@ pub struct TimestampsArgs {
     /// Output format [default: table on a terminal, plain when piped]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<TimestampsFormat>,
+
+    /// Leave out the header row (plain)
+    #[arg(long)]
+    pub no_header: bool,
 
     /// Fit the table to N columns, on a terminal or in a pipe
     /// [default: $COLUMNS, else the terminal's width; no limit in a pipe]

@@ -535,3 +535,45 @@ fn no_cell_of_an_80_column_table_holds_a_partial_time() {
         }
     }
 }
+
+#[test]
+fn match_finds_text_in_identity_key_or_name_ignoring_case() {
+    let identities = |pattern: &str| -> Vec<String> {
+        let r = participants(&["--format", "tsv", "--no-header", "--match", pattern, CROWD]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .map(|l| l.split('\t').nth(2).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(identities("LI*wei"), ["li.wei"]);
+    assert_eq!(identities("北京"), ["li.wei"]);
+    assert_eq!(identities("family 👨"), ["family"]);
+    assert_eq!(
+        identities("guest-*-0042"),
+        ["guest-with-a-rather-long-identity-0042"]
+    );
+    assert_eq!(
+        identities("A"),
+        [
+            "alice",
+            "noa",
+            "layla",
+            "family",
+            "dev",
+            "guest-with-a-rather-long-identity-0042"
+        ]
+    );
+    assert!(identities("nobody").is_empty());
+    // With --active and --limit the selection narrows further.
+    let r = participants(&[
+        "--format",
+        "tsv",
+        "--no-header",
+        "--active",
+        "--match",
+        "a",
+        CROWD,
+    ]);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+}

@@ -482,3 +482,23 @@ fn tables_fit_80_and_200_columns() {
         assert_eq!(rows, 1 + 13, "{}", r.stdout);
     }
 }
+
+#[test]
+fn no_header_leaves_out_the_plain_header() {
+    let args = [
+        "timestamps",
+        "--now",
+        "2024-03-10T08:00:00Z",
+        "--format",
+        "plain",
+    ];
+    let with = run(&[&args[..], &["fixtures/crowd.json"]].concat());
+    let without = run(&[&args[..], &["--no-header", "fixtures/crowd.json"]].concat());
+    assert!(with.stdout.starts_with("POINTER"), "{}", with.stdout);
+    assert_eq!(without.stdout.lines().count(), 13, "{}", without.stdout);
+    assert!(
+        without.stdout.starts_with("/createdAt"),
+        "{}",
+        without.stdout
+    );
+}

@@ -108,11 +108,20 @@ fn listed<'p, 'a>(
     args: &ParticipantsArgs,
     now: i64,
 ) -> Vec<&'p ParticipantRef<'a>> {
+    let pattern = args.matching.as_deref().map(Pattern::new);
     let mut listed: Vec<&ParticipantRef<'a>> = participants
         .iter()
         .filter(|p| {
             let status = Status::of(p.joined, p.left, now);
             (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
+        })
+        .filter(|p| {
+            pattern.as_ref().is_none_or(|pattern| {
+                [Some(p.key), p.identity, p.name]
+                    .into_iter()
+                    .flatten()
+                    .any(|text| pattern.matches(&text.decode()))
+            })
         })
         .collect();
     let numeric = |p: &ParticipantRef<'_>| match args.sort {
@@ -267,6 +276,33 @@ pub fn run(
     sink.finish(out)?;
     let _ = err.write_all(&notes);
     Ok(())
+}
+
+/// `--match`: text to find, ignoring case, where `*` stands for any run of
+/// characters.
+struct Pattern {
+    parts: Vec<String>,
+}
+
+impl Pattern {
+    fn new(text: &str) -> Pattern {
+        Pattern {
+            parts: text.to_lowercase().split('*').map(str::to_string).collect(),
+        }
+    }
+
+    /// The parts appear in order, anywhere in `text`.
+    fn matches(&self, text: &str) -> bool {
+        let text = text.to_lowercase();
+        let mut rest = text.as_str();
+        for part in &self.parts {
+            match rest.find(part.as_str()) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
 }
 
 /// The first `limit` of `listed`; stderr says how many were left out, so

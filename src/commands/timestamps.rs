@@ -38,7 +38,11 @@ fn sink<'t>(
             colour: args.input.color.enabled(env, Stream::Stdout),
             sections,
         }),
-        TimestampsFormat::Plain => Box::new(plain::Plain { tf, sections }),
+        TimestampsFormat::Plain => Box::new(plain::Plain {
+            tf,
+            header: !args.no_header,
+            sections,
+        }),
         TimestampsFormat::Json => Box::new(json::Json::new(tf, false)),
         TimestampsFormat::Ndjson => Box::new(json::Json::new(tf, true)),
     }

@@ -9,12 +9,14 @@ use crate::time::TimeFormat;
 
 pub struct Plain<'t> {
     pub tf: &'t TimeFormat,
+    /// Write the header row (`--no-header` leaves it out).
+    pub header: bool,
     pub sections: Sections,
 }
 
 impl StampSink for Plain<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
-        let tf = self.tf;
+        let (tf, with_header) = (self.tf, self.header);
         sectioned(&mut self.sections, out, room, "# ", |out| {
             let stamps = room.timestamps;
             let shown = columns(tf);
@@ -22,7 +24,13 @@ impl StampSink for Plain<'_> {
             let each = |row: usize, col: usize, text: &mut String| {
                 cell(room, &stamps[row], shown[col], tf, text);
             };
-            plain_streamed(out, Some(&header), shown.len(), stamps.len(), &each)
+            plain_streamed(
+                out,
+                with_header.then_some(&header[..]),
+                shown.len(),
+                stamps.len(),
+                &each,
+            )
         })
     }
 
