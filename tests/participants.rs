@@ -146,41 +146,31 @@ fn sorting_and_filters_pick_and_order_rows() {
     };
     assert_eq!(
         ids(&[]),
-        [
-            "alice-2 (key alice)",
-            "li.wei",
-            "noa",
-            "mallory",
-            "sam",
-            "ghost"
-        ]
+        ["alice-2", "li.wei", "noa", "mallory", "sam", "ghost"]
     );
     assert_eq!(
         ids(&["--sort", "duration", "--reverse"]),
-        [
-            "ghost",
-            "alice-2 (key alice)",
-            "noa",
-            "li.wei",
-            "mallory",
-            "sam"
-        ]
+        ["ghost", "alice-2", "noa", "li.wei", "mallory", "sam"]
     );
     assert_eq!(
         ids(&["--sort", "identity"]),
-        [
-            "alice-2 (key alice)",
-            "ghost",
-            "li.wei",
-            "mallory",
-            "noa",
-            "sam"
-        ]
+        ["alice-2", "ghost", "li.wei", "mallory", "noa", "sam"]
     );
+    // --active leaves one room with no differing key: no KEY column.
     assert_eq!(ids(&["--active"]), ["noa"]);
+    let r = participants(&["--format", "plain", PEOPLE]);
+    assert!(r.stdout.starts_with("IDENTITY  KEY "), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("alice-2   alice ")),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         ids(&["--left", "--sort", "left"]),
-        ["mallory", "sam", "li.wei", "alice-2 (key alice)"]
+        ["mallory", "sam", "li.wei", "alice-2"]
     );
     let r = participants(&["--format", "csv", "--no-header", "--active", PEOPLE]);
     assert_eq!(r.stdout.lines().count(), 1);
@@ -209,16 +199,52 @@ fn times_follow_the_zone_across_a_dst_change() {
 }
 
 #[test]
-fn several_rooms_get_headings_or_a_room_field() {
-    let r = participants(&["--format", "plain", "fixtures/room.json", PEOPLE]);
-    let headings: Vec<&str> = r
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("# room "))
-        .collect();
-    assert_eq!(headings.len(), 2, "{}", r.stdout);
-    assert!(
-        headings[0].contains("d32ae9e6-c459-4931-9898-e86e2f5e7e16 (fixtures/room.json, line 1)")
+fn several_rooms_give_one_header_and_a_room_column_in_plain() {
+    for args in [
+        &["--format", "plain", "fixtures/room.json", PEOPLE][..],
+        &[
+            "--format",
+            "plain",
+            "--no-header",
+            "fixtures/room.json",
+            PEOPLE,
+        ],
+    ] {
+        let r = participants(args);
+        assert!(!r.stdout.contains("# room"), "{}", r.stdout);
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        let header = !args.contains(&"--no-header");
+        assert_eq!(lines.len(), 7 + usize::from(header), "{}", r.stdout);
+        if header {
+            assert!(lines[0].starts_with("ROOM  "), "{}", r.stdout);
+        }
+        // Every line names its room, and the key has a column of its own.
+        let body = &lines[usize::from(header)..];
+        assert!(
+            body[0].starts_with("d32ae9e6-c459-4931-9898-e86e2f5e7e16  key"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            body[1..].iter().all(|l| l.starts_with("5b3c1f0e-")),
+            "{}",
+            r.stdout
+        );
+        let fields: Vec<Vec<&str>> = body
+            .iter()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            &fields[1][..3],
+            ["5b3c1f0e-8a7d-4c2b-9e6f-0a1b2c3d4e5f", "alice-2", "alice"]
+        );
+    }
+    // One input that holds several rooms has the same shape.
+    let stream = b"{\"id\":\"a\",\"participants\":{\"x\":{\"identity\":\"x\"}}}\n{\"id\":\"b\",\"participants\":{\"y\":{\"identity\":\"y\"}}}\n";
+    let r = run_stdin(&["participants", "--format", "plain", "-"], stream);
+    assert_eq!(
+        r.stdout,
+        "ROOM  IDENTITY  KEY  NAME  JOINED  LEFT  DURATION  STATUS\na     x         x                                  unknown\nb     y         y                                  unknown\n"
     );
     let r = participants(&["--format", "ndjson", "fixtures/room.json", PEOPLE]);
     let rooms: Vec<String> = r
@@ -260,7 +286,7 @@ fn invalid_input_reports_like_validate_and_exits_1() {
     let r = participants(&["fixtures/rules/key-identity-mismatch.json"]);
     assert_eq!(r.code, 0);
     assert!(r.stderr.contains("warning[key-identity-mismatch]"));
-    assert!(r.stdout.contains("bob (key alice)"));
+    assert!(r.stdout.contains("bob       alice"), "{}", r.stdout);
     let r = participants(&["--tz", "Mars/Olympus", PEOPLE]);
     assert_eq!(r.code, 2);
 }

@@ -193,11 +193,7 @@ fn sink<'t>(
             colour: args.input.color.enabled(env, Stream::Stdout),
             sections,
         }),
-        ParticipantsFormat::Plain => Box::new(plain::Plain {
-            tf,
-            header,
-            sections,
-        }),
+        ParticipantsFormat::Plain => Box::new(plain::Plain::new(tf, header, several)),
         ParticipantsFormat::Markdown => Box::new(markdown::Markdown { tf, sections }),
         ParticipantsFormat::Json | ParticipantsFormat::Ndjson => Box::new(json::Json {
             tf,

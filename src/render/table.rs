@@ -357,7 +357,7 @@ pub fn plain_streamed(
 /// Columns `text` takes on a terminal. Printable ASCII, the common case,
 /// is one column a byte and needs no lookup per character; anything else
 /// (a `+FORMAT` time may hold a raw CR) goes through unicode-width.
-fn display_width(text: &str) -> usize {
+pub(crate) fn display_width(text: &str) -> usize {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         text.len()
     } else {
@@ -365,7 +365,7 @@ fn display_width(text: &str) -> usize {
     }
 }
 
-fn pad(line: &mut String, col: usize, columns: usize, text: &str, width: usize) {
+pub(crate) fn pad(line: &mut String, col: usize, columns: usize, text: &str, width: usize) {
     if col > 0 {
         line.push_str("  ");
     }
