@@ -293,6 +293,12 @@ pub struct ParticipantsArgs {
     #[arg(long)]
     pub no_header: bool,
 
+    /// csv/tsv: only these fields, in this order, named as in the header
+    /// (room,key,identity,name,joined_at_ms,joined_at,left_at_ms,left_at,duration_ms,duration,
+    /// status,source)
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+
     /// csv/tsv: write text exactly as in the input. By default a text cell that starts with
     /// = + - @ TAB or CR gets a leading ' (so a spreadsheet does not run it as a formula) and
     /// control, bidi and zero-width characters are shown as \u{..} escapes

@@ -603,3 +603,92 @@ fn match_finds_text_in_identity_key_or_name_ignoring_case() {
     ]);
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
 }
+
+#[test]
+fn columns_pick_and_order_csv_and_tsv_fields() {
+    let r = participants(&[
+        "--format",
+        "csv",
+        "--columns",
+        "name,identity,duration_ms",
+        CROWD,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(r.stdout.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .collect();
+    assert!(
+        r.stdout.starts_with("name,identity,duration_ms\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(rows.len(), 7);
+    // A field that needed quoting keeps its quotes when moved.
+    let bart = rows
+        .iter()
+        .find(|r| &r[1] == "guest-with-a-rather-long-identity-0042");
+    assert_eq!(
+        bart.map(|r| (r[0].to_string(), r[2].to_string())),
+        Some((
+            "Bartholomew Fitzgerald-Montgomery, Head of Partnerships (EMEA)".into(),
+            "300000".into()
+        ))
+    );
+    let tsv = participants(&[
+        "--format",
+        "tsv",
+        "--no-header",
+        "--columns",
+        "status,key",
+        CROWD,
+    ]);
+    assert_eq!(
+        tsv.stdout.lines().next(),
+        Some("left\talice"),
+        "{}",
+        tsv.stdout
+    );
+    // Past the size where a second thread formats every other chunk.
+    let big = common::big_room(9000);
+    let r = run_stdin(
+        &[
+            "participants",
+            "--now",
+            NOW,
+            "--format",
+            "csv",
+            "--columns",
+            "key,joined_at_ms",
+            "-",
+        ],
+        big.as_bytes(),
+    );
+    assert_eq!(r.stdout.lines().count(), 9001);
+    assert!(
+        r.stdout.lines().skip(1).all(|l| l.split(',').count() == 2),
+        "{}",
+        &r.stdout[..200]
+    );
+}
+
+#[test]
+fn columns_refuse_unknown_fields_and_other_formats() {
+    let r = participants(&["--format", "csv", "--columns", "nmae", CROWD]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("unknown field \"nmae\"; did you mean name?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    let r = participants(&["--format", "json", "--columns", "name", CROWD]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--columns applies to --format csv and tsv"),
+        "{}",
+        r.stderr
+    );
+}

@@ -185,6 +185,12 @@ fn sink<'t>(
     several: bool,
 ) -> Box<dyn RowSink + 't> {
     let raw_csv = args.raw_csv;
+    let select = (!args.columns.is_empty()).then(|| {
+        args.columns
+            .iter()
+            .filter_map(|name| csv::HEADER.iter().position(|h| h == name))
+            .collect()
+    });
     let sections = Sections::new(several);
     match format {
         ParticipantsFormat::Table => Box::new(table::Table {
@@ -209,6 +215,7 @@ fn sink<'t>(
             },
             header,
             guard: !raw_csv,
+            select,
         }),
     }
 }
@@ -226,6 +233,7 @@ pub fn run(
         participants: true,
         ..Collect::NOTHING
     };
+    check_columns(args, format(args.format, env))?;
     let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
     let several = listing.sources.len() > 1;
     let mut sink = sink(
@@ -271,6 +279,36 @@ pub fn run(
     })?;
     sink.finish(out)?;
     let _ = err.write_all(&notes);
+    Ok(())
+}
+
+/// `--columns` names fields of the csv header, and only csv and tsv have
+/// them; anything else is a usage error that says what would work.
+fn check_columns(args: &ParticipantsArgs, format: ParticipantsFormat) -> Result<(), Error> {
+    if args.columns.is_empty() {
+        return Ok(());
+    }
+    if !matches!(format, ParticipantsFormat::Csv | ParticipantsFormat::Tsv) {
+        return Err(Error::Usage(
+            "--columns applies to --format csv and tsv; give one of those".to_string(),
+        ));
+    }
+    for name in &args.columns {
+        if !csv::HEADER.contains(&name.as_str()) {
+            let nearest = csv::HEADER
+                .iter()
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b))
+                })
+                .filter(|h| strsim::jaro_winkler(name, h) > 0.7);
+            let hint = nearest.map_or(String::new(), |h| format!("; did you mean {h}?"));
+            return Err(Error::Usage(format!(
+                "--columns: unknown field {}{hint} (fields: {})",
+                crate::term::quoted(name),
+                csv::HEADER.join(",")
+            )));
+        }
+    }
     Ok(())
 }
 

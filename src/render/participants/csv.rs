@@ -17,7 +17,7 @@ use super::{ChunkFormat, Room, Row, RowSink, chunked};
 use crate::term;
 use crate::time::{self, TimeFormat};
 
-const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 12] = [
     "room",
     "key",
     "identity",
@@ -40,6 +40,9 @@ pub struct Delimited<'t> {
     pub header: bool,
     /// Guard text cells against formulas and terminal escapes.
     pub guard: bool,
+    /// `--columns`: the fields to write, in this order, as indices into
+    /// [`HEADER`]; `None` for all of them.
+    pub select: Option<Vec<usize>>,
 }
 
 impl RowSink for Delimited<'_> {
@@ -48,8 +51,9 @@ impl RowSink for Delimited<'_> {
             return Ok(());
         }
         let mut w = Line::new(self.delimiter);
-        for field in HEADER {
-            w.text(field.as_bytes());
+        match &self.select {
+            Some(select) => select.iter().for_each(|&i| w.text(HEADER[i].as_bytes())),
+            None => HEADER.iter().for_each(|field| w.text(field.as_bytes())),
         }
         w.end_record();
         out.write_all(&w.line)
@@ -66,6 +70,7 @@ impl RowSink for Delimited<'_> {
             source_field: quoter.encoded(room.source, guard, &mut cell),
             times_plain: self.tf.style.is_plain(),
             guard,
+            select: self.select.as_deref(),
         };
         chunked(&format, room.rows, 0, out)
     }
@@ -164,6 +169,7 @@ struct DelimitedRoom<'t> {
     /// Times in this style never need quoting.
     times_plain: bool,
     guard: bool,
+    select: Option<&'t [usize]>,
 }
 
 /// A cell a spreadsheet would read as a formula (OWASP "CSV injection"):
@@ -212,13 +218,26 @@ impl ChunkFormat for DelimitedRoom<'_> {
         } = scratch;
         // Records are written straight into `out`.
         std::mem::swap(&mut w.line, out);
+        // Where each field of the record starts, for `--columns`.
+        let mut starts = [0usize; HEADER.len() + 1];
         for r in rows {
+            let record = w.line.len();
+            let mut field = 0;
+            let mut mark = |w: &Line| {
+                starts[field] = w.line.len();
+                field += 1;
+            };
+            mark(w);
             w.line.extend_from_slice(&self.room_field);
+            mark(w);
             w.data(r.key(arena), self.guard, cell);
+            mark(w);
             w.data(r.identity(arena).unwrap_or_default(), self.guard, cell);
+            mark(w);
             w.data(r.name(arena).unwrap_or_default(), self.guard, cell);
             for v in [r.joined_ms(), r.left_ms()] {
                 text.clear();
+                mark(w);
                 match v {
                     Some(v) => {
                         w.plain(number.format(v).as_bytes());
@@ -226,6 +245,7 @@ impl ChunkFormat for DelimitedRoom<'_> {
                     }
                     None => w.plain(b""),
                 }
+                mark(w);
                 if self.times_plain {
                     w.plain(text.as_bytes());
                 } else {
@@ -233,6 +253,7 @@ impl ChunkFormat for DelimitedRoom<'_> {
                 }
             }
             text.clear();
+            mark(w);
             match r.duration {
                 Some(v) => {
                     w.plain(number.format(v).as_bytes());
@@ -240,9 +261,23 @@ impl ChunkFormat for DelimitedRoom<'_> {
                 }
                 None => w.plain(b""),
             }
+            mark(w);
             w.plain(text.as_bytes());
+            mark(w);
             w.plain(r.status().as_str().as_bytes());
+            mark(w);
             w.line.extend_from_slice(&self.source_field);
+            mark(w);
+            if let Some(select) = self.select {
+                // Each field ends with its delimiter; the record is written
+                // again from its fields in the chosen order.
+                let whole = w.line.split_off(record);
+                for &i in select {
+                    let (from, to) = (starts[i] - record, starts[i + 1] - record);
+                    w.line.extend_from_slice(&whole[from..to - 1]);
+                    w.line.push(self.delimiter);
+                }
+            }
             w.end_record();
         }
         std::mem::swap(&mut w.line, out);
