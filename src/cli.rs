@@ -276,6 +276,12 @@ pub struct ParticipantsArgs {
     #[arg(long)]
     pub reverse: bool,
 
+    /// With several rooms, sort and write each room on its own, as it is read, instead of
+    /// sorting all rooms' rows together (the default for plain, csv, tsv, json and ndjson,
+    /// which holds every listed row in memory; the table and markdown are always per room)
+    #[arg(long)]
+    pub per_room: bool,
+
     /// Only participants still in the room: joined, and no leftAt (status active)
     #[arg(long, conflicts_with = "left")]
     pub active: bool,

@@ -220,22 +220,21 @@ fn several_rooms_give_one_header_and_a_room_column_in_plain() {
         }
         // Every line names its room, and the key has a column of its own.
         let body = &lines[usize::from(header)..];
-        assert!(
-            body[0].starts_with("d32ae9e6-c459-4931-9898-e86e2f5e7e16  key"),
-            "{}",
-            r.stdout
-        );
-        assert!(
-            body[1..].iter().all(|l| l.starts_with("5b3c1f0e-")),
-            "{}",
-            r.stdout
-        );
+        // Sorted by join time across rooms: the room.json participant has
+        // none, so it comes after everyone who has one (ghost, who has none
+        // either, is later in the input).
+        let theirs = body
+            .iter()
+            .position(|l| l.starts_with("d32ae9e6-c459-4931-9898-e86e2f5e7e16  key"));
+        assert_eq!(theirs, Some(body.len() - 2), "{}", r.stdout);
+        let people = body.iter().filter(|l| l.starts_with("5b3c1f0e-")).count();
+        assert_eq!(people, 6, "{}", r.stdout);
         let fields: Vec<Vec<&str>> = body
             .iter()
             .map(|l| l.split_whitespace().collect())
             .collect();
         assert_eq!(
-            &fields[1][..3],
+            &fields[0][..3],
             ["5b3c1f0e-8a7d-4c2b-9e6f-0a1b2c3d4e5f", "alice-2", "alice"]
         );
     }
@@ -254,7 +253,15 @@ fn several_rooms_give_one_header_and_a_room_column_in_plain() {
         .filter_map(|v| v["room"].as_str().map(str::to_string))
         .collect();
     assert_eq!(rooms.len(), 7);
-    assert!(rooms[0].starts_with("d32ae9e6"));
+    assert!(rooms[5].starts_with("d32ae9e6"), "{rooms:?}");
+    let r = participants(&[
+        "--format",
+        "ndjson",
+        "--per-room",
+        "fixtures/room.json",
+        PEOPLE,
+    ]);
+    assert!(r.stdout.starts_with("{\"room\":\"d32ae9e6"), "{}", r.stdout);
     let stream = b"{\"id\":\"a\",\"participants\":{}}\n{\"id\":\"b\",\"participants\":{}}\n";
     let r = run_stdin(&["participants", "--format", "table"], stream);
     assert_eq!(
@@ -691,4 +698,79 @@ fn columns_refuse_unknown_fields_and_other_formats() {
         "{}",
         r.stderr
     );
+}
+
+/// With several rooms the formats for scripts sort all rows together;
+/// `--per-room` keeps each room on its own, in input order.
+#[test]
+fn sort_is_across_rooms_unless_per_room() {
+    let inputs = ["fixtures/meeting.json", CROWD];
+    for format in ["csv", "tsv", "ndjson", "json", "plain"] {
+        let joined = |extra: &[&str]| -> Vec<(String, i64)> {
+            let mut args = vec!["--format", "ndjson", "--sort", "joined"];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(&inputs);
+            participants(&args)
+                .stdout
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .map(|v| {
+                    (
+                        v["room"].as_str().unwrap_or_default().to_string(),
+                        v["joinedAt"].as_i64().unwrap_or(i64::MAX),
+                    )
+                })
+                .collect()
+        };
+        let across = joined(&[]);
+        assert_eq!(across.len(), 12);
+        assert!(across.windows(2).all(|w| w[0].1 <= w[1].1), "{across:?}");
+        assert!(across.windows(2).any(|w| w[0].0 != w[1].0));
+        let per_room = joined(&["--per-room"]);
+        let rooms: Vec<&str> = per_room.iter().map(|(r, _)| r.as_str()).collect();
+        assert!(
+            rooms[..5].iter().all(|r| *r == rooms[0]) && rooms[5..].iter().all(|r| *r == rooms[5])
+        );
+        // Every format lists the same rows in the same order.
+        let r = participants(&[&["--format", format, "--no-header"][..], &inputs].concat());
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        let lines = match format {
+            "json" => serde_json::from_str::<serde_json::Value>(&r.stdout)
+                .ok()
+                .and_then(|v| v.as_array().map(Vec::len))
+                .unwrap_or(0),
+            _ => r.stdout.lines().count(),
+        };
+        assert_eq!(lines, 12, "{format}:\n{}", r.stdout);
+        if format == "plain" {
+            // One width for all rooms: every JOINED column starts at the same place.
+            let at: Vec<usize> = r
+                .stdout
+                .lines()
+                .filter_map(|l| {
+                    l.find("2024-03-10T")
+                        .map(|i| unicode_width::UnicodeWidthStr::width(&l[..i]))
+                })
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] == w[1]), "{}", r.stdout);
+        }
+    }
+    // A stream of rooms on stdin sorts across them too, with --reverse.
+    let stream = b"{\"id\":\"a\",\"participants\":{\"x\":{\"identity\":\"x\",\"joinedAt\":1700000002000}}}\n{\"id\":\"b\",\"participants\":{\"y\":{\"identity\":\"y\",\"joinedAt\":1700000001000},\"z\":{\"identity\":\"z\",\"joinedAt\":1700000003000}}}\n";
+    let r = run_stdin(
+        &[
+            "participants",
+            "--now",
+            NOW,
+            "--format",
+            "tsv",
+            "--no-header",
+            "--columns",
+            "room,key",
+            "--reverse",
+            "-",
+        ],
+        stream,
+    );
+    assert_eq!(r.stdout, "b\tz\na\tx\nb\ty\n");
 }

@@ -21,7 +21,7 @@ use crate::render::participants::{
 use crate::render::table::Sections;
 use crate::term::{Env, Stream};
 use crate::time::TimeFormat;
-use crate::walk::{Collect, ParticipantRef};
+use crate::walk::{Collect, Invalid, ParticipantRef, TsValue};
 use crate::{Error, Exit};
 
 /// Appends a string's value to the arena: the bytes as they are unless
@@ -108,14 +108,23 @@ fn listed<'p, 'a>(
     args: &ParticipantsArgs,
     now: i64,
 ) -> Vec<&'p ParticipantRef<'a>> {
+    order(participants, args, now)
+        .into_iter()
+        .map(|i| &participants[i])
+        .collect()
+}
+
+/// The indices of the participants to list, in the order to list them.
+fn order(participants: &[ParticipantRef<'_>], args: &ParticipantsArgs, now: i64) -> Vec<usize> {
     let pattern = args.matching.as_deref().map(Pattern::new);
-    let mut listed: Vec<&ParticipantRef<'a>> = participants
-        .iter()
-        .filter(|p| {
+    let mut listed: Vec<usize> = (0..participants.len())
+        .filter(|&i| {
+            let p = &participants[i];
             let status = Status::of(p.joined, p.left, now);
             (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
         })
-        .filter(|p| {
+        .filter(|&i| {
+            let p = &participants[i];
             pattern.as_ref().is_none_or(|pattern| {
                 [Some(p.key), p.identity, p.name]
                     .into_iter()
@@ -131,32 +140,30 @@ fn listed<'p, 'a>(
         SortKey::Identity | SortKey::Name => None,
     };
     match args.sort {
-        SortKey::Identity => listed.sort_by_cached_key(|p| {
+        SortKey::Identity => listed.sort_by_cached_key(|&i| {
+            let p = &participants[i];
             let (identity, key) = (p.identity.map(|id| id.decode()), p.key.decode());
             let mut text = String::new();
             push_identity(&mut text, identity.as_deref(), &key, Cow::Borrowed);
             text
         }),
-        SortKey::Name => {
-            listed.sort_by_cached_key(|p| (p.name.is_none(), p.name.map(|n| n.decode())))
-        }
+        SortKey::Name => listed.sort_by_cached_key(|&i| {
+            let name = participants[i].name;
+            (name.is_none(), name.map(|n| n.decode()))
+        }),
         _ => {
             // One integer per row, the value mapped to an order-preserving
             // u64 above the row's position: a stable sort of a million rows
             // that compares plain integers and moves 16 bytes at a time.
             let mut keys: Vec<u128> = listed
                 .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let v = numeric(p).map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
+                .map(|&i| {
+                    let v = numeric(&participants[i]).map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
                     (u128::from(v) << 64) | i as u128
                 })
                 .collect();
             keys.sort_unstable();
-            listed = keys
-                .into_iter()
-                .map(|k| listed[(k as u64) as usize])
-                .collect();
+            listed = keys.into_iter().map(|k| (k as u64) as usize).collect();
         }
     }
     if args.reverse {
@@ -252,21 +259,47 @@ pub fn run(
     // Notes of --limit go to stderr after the listing: the walk holds
     // stderr for the rooms' diagnostics meanwhile.
     let mut notes: Vec<u8> = Vec::new();
+    // With several rooms, the formats for scripts get every room's rows
+    // sorted together: they are gathered, then written in runs of one room.
+    // One room alone (one input, nothing after it) is written as it is.
+    let format = format(args.format, env);
+    let across = !args.per_room
+        && matches!(
+            format,
+            ParticipantsFormat::Plain
+                | ParticipantsFormat::Csv
+                | ParticipantsFormat::Tsv
+                | ParticipantsFormat::Json
+                | ParticipantsFormat::Ndjson
+        );
+    let mut gathered: Option<Gathered> = None;
     listing.walk(args.input.color, env, err, exit, &mut |event| {
         let Event::Room(report, scan) = event else {
             return Ok(());
         };
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
-        let rows = Listed {
-            listed: limited(
-                listed(&scan.participants, args, now),
-                args.limit,
-                &source,
-                &mut notes,
-            ),
-            now,
-        };
+        let listed = limited(
+            listed(&scan.participants, args, now),
+            args.limit,
+            &source,
+            &mut notes,
+        );
+        if across && gathered.is_none() && (several || !report.last) {
+            gathered = Some(Gathered::default());
+            sink.across_rooms();
+        }
+        if let Some(gathered) = &mut gathered {
+            let room = HeldRoom {
+                id,
+                source,
+                file: report.origin.file.to_string(),
+                line: report.origin.line,
+            };
+            gathered.add(room, &listed);
+            return Ok(());
+        }
+        let rows = Listed { listed, now };
         let room = Room {
             id: id.as_deref(),
             source: &source,
@@ -277,9 +310,167 @@ pub fn run(
         };
         sink.room(out, &room)
     })?;
+    if let Some(gathered) = &gathered {
+        gathered.write(&mut *sink, out, args, now)?;
+    }
     sink.finish(out)?;
     let _ = err.write_all(&notes);
     Ok(())
+}
+
+/// A text of a gathered participant: where its raw bytes are in the store.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    len: usize,
+    escaped: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum HeldTs {
+    Ms(i64),
+    Invalid { span: Span, why: Invalid },
+}
+
+/// A listed participant of some room, kept after its room's window is
+/// gone: its texts are copied into the store as written.
+struct HeldParticipant {
+    room: usize,
+    key: Span,
+    identity: Option<Span>,
+    name: Option<Span>,
+    joined: Option<HeldTs>,
+    left: Option<HeldTs>,
+}
+
+struct HeldRoom {
+    id: Option<String>,
+    source: String,
+    file: String,
+    line: usize,
+}
+
+/// Every room's listed participants, for a sort across rooms.
+#[derive(Default)]
+struct Gathered {
+    bytes: Vec<u8>,
+    rooms: Vec<HeldRoom>,
+    participants: Vec<HeldParticipant>,
+}
+
+impl Gathered {
+    fn span(&mut self, text: JStr<'_>) -> Span {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(text.raw);
+        Span {
+            start,
+            len: text.raw.len(),
+            escaped: text.escaped,
+        }
+    }
+
+    fn ts(&mut self, value: Option<TsValue<'_>>) -> Option<HeldTs> {
+        Some(match value? {
+            TsValue::Ms(ms) => HeldTs::Ms(ms),
+            TsValue::Invalid { raw, why } => {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(raw);
+                let span = Span {
+                    start,
+                    len: raw.len(),
+                    escaped: false,
+                };
+                HeldTs::Invalid { span, why }
+            }
+        })
+    }
+
+    fn add(&mut self, room: HeldRoom, listed: &[&ParticipantRef<'_>]) {
+        let index = self.rooms.len();
+        self.rooms.push(room);
+        for p in listed {
+            let held = HeldParticipant {
+                room: index,
+                key: self.span(p.key),
+                identity: p.identity.map(|t| self.span(t)),
+                name: p.name.map(|t| self.span(t)),
+                joined: self.ts(p.joined),
+                left: self.ts(p.left),
+            };
+            self.participants.push(held);
+        }
+    }
+
+    /// The participants again as the walk gave them, over the store.
+    fn refs(&self) -> Vec<ParticipantRef<'_>> {
+        let text = |s: Span| JStr {
+            raw: self.bytes.get(s.start..s.start + s.len).unwrap_or_default(),
+            at: 0,
+            escaped: s.escaped,
+        };
+        let ts = |t: Option<HeldTs>| {
+            t.map(|t| match t {
+                HeldTs::Ms(ms) => TsValue::Ms(ms),
+                HeldTs::Invalid { span, why } => TsValue::Invalid {
+                    raw: text(span).raw,
+                    why,
+                },
+            })
+        };
+        self.participants
+            .iter()
+            .map(|p| ParticipantRef {
+                key: text(p.key),
+                identity: p.identity.map(text),
+                name: p.name.map(text),
+                joined: ts(p.joined),
+                left: ts(p.left),
+                joined_offset: 0,
+                joined_len: 0,
+                left_offset: 0,
+                left_len: 0,
+            })
+            .collect()
+    }
+
+    /// Sorts every room's rows together (ties keep input order) and writes
+    /// them in runs of one room.
+    fn write(
+        &self,
+        sink: &mut dyn RowSink,
+        out: &mut dyn Write,
+        args: &ParticipantsArgs,
+        now: i64,
+    ) -> Result<(), Error> {
+        let all = self.refs();
+        let order = order(&all, args, now);
+        let mut at = 0;
+        while at < order.len() {
+            let room = self.participants[order[at]].room;
+            let run = order[at..]
+                .iter()
+                .take_while(|&&i| self.participants[i].room == room)
+                .count();
+            let rows = Listed {
+                listed: order[at..at + run].iter().map(|&i| &all[i]).collect(),
+                now,
+            };
+            at += run;
+            let held = &self.rooms[room];
+            sink.room(
+                out,
+                &Room {
+                    id: held.id.as_deref(),
+                    source: &held.source,
+                    file: &held.file,
+                    line: held.line,
+                    last: at == order.len(),
+                    rows: &rows,
+                },
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// `--columns` names fields of the csv header, and only csv and tsv have

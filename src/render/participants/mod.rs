@@ -236,6 +236,11 @@ pub trait RowSink {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()>;
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
+
+    /// The rows of every room will come, sorted across rooms, as runs of
+    /// one room each: a format that aligns columns may hold them all and
+    /// align them together.
+    fn across_rooms(&mut self) {}
 }
 
 /// The formats for people: a lone room (one input, nothing after it) is

@@ -6,11 +6,12 @@
 //!   room (several inputs, or an input with several rooms), so every line
 //!   says where it belongs.
 //! - IDENTITY is the identity (the key when there is none). A KEY column
-//!   follows it when there are several rooms, or when a key of the first
-//!   room differs from its identity; otherwise the two are the same.
-//! - The first room settles the columns and their widths, so a stream is
-//!   written as it is read; a wider cell later pushes its line out rather
-//!   than holding every room back.
+//!   follows it when there are several rooms, or when a key of the room
+//!   differs from its identity; otherwise the two are the same.
+//! - When rows are sorted across rooms (the default with several rooms)
+//!   they are all held, so one width fits every room. With `--per-room` a
+//!   stream is written as it is read: the first room settles the columns
+//!   and their widths, and a wider cell later pushes its line out.
 
 use std::io::{self, Write};
 
@@ -25,8 +26,18 @@ pub struct Plain<'t> {
     pub header: bool,
     /// More than one input: several rooms whatever the first one holds.
     pub several_inputs: bool,
-    /// Set by the first room.
+    /// Set by the first room written.
     layout: Option<Layout>,
+    /// Rows sorted across rooms, held until the end: cells, and whether
+    /// a key differs from its identity.
+    held: Option<Held>,
+}
+
+#[derive(Default)]
+struct Held {
+    lines: Vec<Vec<String>>,
+    rooms: Vec<String>,
+    key_differs: bool,
 }
 
 impl<'t> Plain<'t> {
@@ -36,6 +47,7 @@ impl<'t> Plain<'t> {
             header,
             several_inputs,
             layout: None,
+            held: None,
         }
     }
 }
@@ -54,76 +66,144 @@ fn titles() -> Vec<&'static str> {
     titles
 }
 
+/// The cells of every row of `room`, and whether a key differs from its
+/// identity. Only for held rows; a room written as it comes is measured
+/// and written in two passes instead, so a huge room needs no strings.
+fn cell_of<'r>(
+    room: &'r Room<'_, '_>,
+    rows: &'r Rows<'_>,
+    arena: &'r str,
+    tf: &'r TimeFormat,
+) -> impl Fn(usize, usize, &mut String) + 'r {
+    let id = sanitize(room.id.unwrap_or("(no id)")).into_owned();
+    move |row: usize, col: usize, text: &mut String| {
+        let r = &rows.rows[row];
+        match col {
+            0 => text.push_str(&id),
+            1 => text.push_str(&sanitize(r.identity(arena).unwrap_or(r.key(arena)))),
+            2 => text.push_str(&sanitize(r.key(arena))),
+            col => r.cell(col - 2, tf, arena, text),
+        }
+    }
+}
+
 impl RowSink for Plain<'_> {
+    fn across_rooms(&mut self) {
+        self.held = Some(Held::default());
+    }
+
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let mut rows = Rows::default();
         room.rows.build(0..room.rows.count(), &mut rows);
         let arena = rows.arena();
-        let tf = self.tf;
-        let id = sanitize(room.id.unwrap_or("(no id)")).into_owned();
-        let cell = |row: usize, col: usize, text: &mut String| {
-            let r = &rows.rows[row];
-            match col {
-                0 => text.push_str(&id),
-                1 => text.push_str(&sanitize(r.identity(&arena).unwrap_or(r.key(&arena)))),
-                2 => text.push_str(&sanitize(r.key(&arena))),
-                col => r.cell(col - 2, tf, &arena, text),
+        let cell = cell_of(room, &rows, &arena, self.tf);
+        let columns = titles().len();
+        let differs = rows
+            .rows
+            .iter()
+            .any(|r| r.identity(&arena).is_some_and(|id| id != r.key(&arena)));
+        if let Some(held) = &mut self.held {
+            held.key_differs |= differs;
+            if held.rooms.last().is_none_or(|r| r != room.source) {
+                held.rooms.push(room.source.to_string());
             }
-        };
-        let titles = titles();
+            for row in 0..rows.rows.len() {
+                held.lines.push(
+                    (0..columns)
+                        .map(|col| {
+                            let mut text = String::new();
+                            cell(row, col, &mut text);
+                            text
+                        })
+                        .collect(),
+                );
+            }
+            return Ok(());
+        }
         if self.layout.is_none() {
             let room_column = self.several_inputs || !room.last;
-            let key_column = room_column
-                || rows
-                    .rows
-                    .iter()
-                    .any(|r| r.identity(&arena).is_some_and(|id| id != r.key(&arena)));
-            let mut widths: Vec<usize> = titles.iter().map(|t| display_width(t)).collect();
-            let mut text = String::new();
-            for row in 0..rows.rows.len() {
-                for (col, width) in widths.iter_mut().enumerate() {
-                    text.clear();
-                    cell(row, col, &mut text);
-                    *width = (*width).max(display_width(&text));
-                }
-            }
-            let layout = Layout {
-                room: room_column,
-                key: key_column,
-                widths,
-            };
-            if self.header {
-                let shown = shown(&layout);
-                let mut line = String::new();
-                for (i, &col) in shown.iter().enumerate() {
-                    pad(&mut line, i, shown.len(), titles[col], layout.widths[col]);
-                }
-                writeln!(out, "{}", line.trim_end())?;
-            }
-            self.layout = Some(layout);
+            let layout = measure(room_column, room_column || differs, rows.rows.len(), &cell);
+            self.start_with(out, layout)?;
         }
         let Some(layout) = &self.layout else {
             return Ok(());
         };
-        let shown = shown(layout);
-        let (mut line, mut text) = (String::new(), String::new());
-        for row in 0..rows.rows.len() {
-            line.clear();
-            for (i, &col) in shown.iter().enumerate() {
-                text.clear();
-                cell(row, col, &mut text);
-                pad(&mut line, i, shown.len(), &text, layout.widths[col]);
-            }
-            line.truncate(line.trim_end().len());
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
-        }
-        Ok(())
+        write_lines(out, layout, rows.rows.len(), &cell)
     }
 
-    fn finish(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some(mut held) = self.held.take() else {
+            return Ok(());
+        };
+        held.rooms.sort_unstable();
+        held.rooms.dedup();
+        let room_column = self.several_inputs || held.rooms.len() > 1;
+        let cell = |row: usize, col: usize, text: &mut String| text.push_str(&held.lines[row][col]);
+        let layout = measure(
+            room_column,
+            room_column || held.key_differs,
+            held.lines.len(),
+            &cell,
+        );
+        self.start_with(out, layout)?;
+        match &self.layout {
+            Some(layout) => write_lines(out, layout, held.lines.len(), &cell),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Plain<'_> {
+    /// Settles the layout and writes the header line.
+    fn start_with(&mut self, out: &mut dyn Write, layout: Layout) -> io::Result<()> {
+        if self.header {
+            let titles = titles();
+            let shown = shown(&layout);
+            let mut line = String::new();
+            for (i, &col) in shown.iter().enumerate() {
+                pad(&mut line, i, shown.len(), titles[col], layout.widths[col]);
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        self.layout = Some(layout);
         Ok(())
     }
+}
+
+/// The widest cell of each column over `rows` rows, headers included.
+fn measure(room: bool, key: bool, rows: usize, cell: &dyn Fn(usize, usize, &mut String)) -> Layout {
+    let mut widths: Vec<usize> = titles().iter().map(|t| display_width(t)).collect();
+    let mut text = String::new();
+    for row in 0..rows {
+        for (col, width) in widths.iter_mut().enumerate() {
+            text.clear();
+            cell(row, col, &mut text);
+            *width = (*width).max(display_width(&text));
+        }
+    }
+    Layout { room, key, widths }
+}
+
+fn write_lines(
+    out: &mut dyn Write,
+    layout: &Layout,
+    rows: usize,
+    cell: &dyn Fn(usize, usize, &mut String),
+) -> io::Result<()> {
+    let shown = shown(layout);
+    let (mut line, mut text) = (String::new(), String::new());
+    for row in 0..rows {
+        line.clear();
+        for (i, &col) in shown.iter().enumerate() {
+            text.clear();
+            cell(row, col, &mut text);
+            pad(&mut line, i, shown.len(), &text, layout.widths[col]);
+        }
+        line.truncate(line.trim_end().len());
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The columns of `layout`, in order.
