@@ -48,7 +48,8 @@ else
   bench validate "$runs" "$base $room" "$ri validate $now $room" "$base --map $room"
 fi
 bench stream "$runs" "$base $stream" "$ri validate $now $stream" "$base --map $stream" \
-  "$ri participants $now --format csv $stream" "$ri timestamps $now --format ndjson $stream"
+  "$ri participants $now --format csv --per-room $stream" "$ri timestamps $now --format ndjson $stream" \
+  "$ri participants $now --format csv $stream"
 bench participants "$runs" "$base $room" "$ri participants $now --format tsv $room"
 # summary against validate of the same room; diff of two snapshots of it.
 next=${room%.json}-next.json
