@@ -774,3 +774,26 @@ fn sort_is_across_rooms_unless_per_room() {
     );
     assert_eq!(r.stdout, "b\tz\na\tx\nb\ty\n");
 }
+
+/// Several rooms' tables are fitted as one, so their columns line up.
+#[test]
+fn tables_of_several_rooms_share_their_column_widths() {
+    for width in ["80", "100", "200"] {
+        let r = participants(&[
+            "--format",
+            "table",
+            "--width",
+            width,
+            "fixtures/meeting.json",
+            CROWD,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let tops: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with('┌')).collect();
+        assert_eq!(tops.len(), 2, "{}", r.stdout);
+        assert_eq!(tops[0], tops[1], "width {width}:\n{}", r.stdout);
+        assert_eq!(
+            r.stdout.lines().filter(|l| l.starts_with("room ")).count(),
+            2
+        );
+    }
+}

@@ -75,6 +75,84 @@ pub fn bordered(
     tint: Option<Tinter<'_>>,
 ) -> io::Result<()> {
     let fitted = fit(header, fits, cells, tf, width);
+    draw(out, header, fits, &fitted, &fitted.rows, width, tint, false)
+}
+
+/// Several rooms' tables with one width per column, so they line up: the
+/// rooms are fitted as one (see [`bordered`]), then drawn one by one under
+/// their headings. `cells` holds each room's rows with times in full, then
+/// [`Brevity::Seconds`], then [`Brevity::Minutes`].
+pub struct HeldRoom {
+    pub heading: String,
+    pub cells: [Vec<Vec<String>>; 3],
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn bordered_rooms(
+    out: &mut dyn Write,
+    header: &[&str],
+    fits: &[Fit],
+    rooms: &[HeldRoom],
+    tf: &TimeFormat,
+    width: Option<u16>,
+    tint: Option<Tinter<'_>>,
+    empty: &str,
+) -> io::Result<()> {
+    let seconds = tf.briefer(Brevity::Seconds).map(|t| t.style);
+    let level = |t: &TimeFormat| {
+        if t.style == tf.style {
+            0
+        } else if Some(&t.style) == seconds.as_ref() {
+            1
+        } else {
+            2
+        }
+    };
+    let cells = |t: &TimeFormat| -> Vec<Vec<String>> {
+        let level = level(t);
+        rooms
+            .iter()
+            .flat_map(|r| r.cells[level].iter().cloned())
+            .collect()
+    };
+    let fitted = fit(header, fits, &cells, tf, width);
+    let mut at = 0;
+    for room in rooms {
+        writeln!(out, "{}", room.heading)?;
+        let count = room.cells[0].len();
+        if count == 0 {
+            writeln!(out, "{empty}")?;
+        } else {
+            draw(
+                out,
+                header,
+                fits,
+                &fitted,
+                &fitted.rows[at..at + count],
+                width,
+                tint,
+                true,
+            )?;
+        }
+        at += count;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Draws `rows` with the columns `fitted` chose; `fixed`: every column at
+/// its fitted width, so tables drawn one after another line up.
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    out: &mut dyn Write,
+    header: &[&str],
+    fits: &[Fit],
+    fitted: &Fitted,
+    rows: &[Vec<String>],
+    width: Option<u16>,
+    tint: Option<Tinter<'_>>,
+    fixed: bool,
+) -> io::Result<()> {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -97,7 +175,7 @@ pub fn bordered(
     if let Some(w) = width {
         table.set_width(w);
     }
-    for row in &fitted.rows {
+    for row in rows {
         table.add_row(row.iter().zip(&fitted.shown).map(|(text, &col)| {
             let cell = Cell::new(text);
             match tint.and_then(|tint| tint(col, text)) {
@@ -126,7 +204,15 @@ pub fn bordered(
         .map(|w| w + 3)
         .sum::<usize>()
         + 1;
-    if width.is_none_or(|w| usize::from(w) >= needed) {
+    if fixed && width.is_none_or(|w| usize::from(w) >= needed) {
+        let widths = fitted.widths.iter().map(|&w| {
+            // A fixed width counts the padding, one space each side.
+            ColumnConstraint::Absolute(comfy_table::Width::Fixed(
+                u16::try_from(w + 2).unwrap_or(u16::MAX),
+            ))
+        });
+        table.set_constraints(widths);
+    } else if width.is_none_or(|w| usize::from(w) >= needed) {
         for &index in &keep {
             if let Some(column) = table.column_mut(index) {
                 column.set_constraint(ColumnConstraint::ContentWidth);

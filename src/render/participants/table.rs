@@ -1,10 +1,14 @@
-//! `--format table`: a bordered table fitted to the terminal.
+//! `--format table`: a bordered table fitted to the terminal; several
+//! rooms get a heading each and share one width per column, so their
+//! tables line up.
 
 use std::io::{self, Write};
 
-use super::{HEADER, Room, RowSink, sectioned};
-use crate::render::table::{Fit, Sections, Tint, Tinter, bordered};
-use crate::time::TimeFormat;
+use super::{HEADER, Room, RowSink, Rows};
+use crate::render::table::{
+    Fit, HeldRoom, Sections, Tint, Tinter, bordered, bordered_rooms, heading,
+};
+use crate::time::{Brevity, TimeFormat};
 
 /// How each column of [`HEADER`] gives way in a narrow terminal.
 const FITS: [Fit; 6] = [
@@ -16,6 +20,9 @@ const FITS: [Fit; 6] = [
     Fit::Whole,
 ];
 const STATUS: usize = 5;
+/// Rooms are held to be aligned together up to this many rows; a longer
+/// stream is aligned in batches of about this size, so memory stays bounded.
+const HELD_ROWS: usize = 10_000;
 
 pub struct Table<'t> {
     pub tf: &'t TimeFormat,
@@ -24,6 +31,10 @@ pub struct Table<'t> {
     /// Colour the header and the status.
     pub colour: bool,
     pub sections: Sections,
+    pub held: Vec<HeldRoom>,
+    pub held_rows: usize,
+    /// A room was held already: no later room is alone.
+    pub sectioned: bool,
 }
 
 /// The status in colour: who is in the room stands out, who left fades.
@@ -38,20 +49,64 @@ fn tint(col: usize, text: &str) -> Option<Tint> {
     })
 }
 
+impl Table<'_> {
+    fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
+        let rooms = std::mem::take(&mut self.held);
+        self.held_rows = 0;
+        bordered_rooms(
+            out,
+            &HEADER,
+            &FITS,
+            &rooms,
+            self.tf,
+            self.width,
+            tint,
+            "no participants",
+        )
+    }
+}
+
 impl RowSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
         let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
-        sectioned(&mut self.sections, out, room, "", |out, rows, arena| {
-            if rows.is_empty() {
+        let mut rows = Rows::default();
+        room.rows.build(0..room.rows.count(), &mut rows);
+        let arena = rows.arena();
+        if !self.sectioned && self.sections.lone(room.last) {
+            if rows.rows.is_empty() {
                 return writeln!(out, "no participants");
             }
-            let cells = |tf: &TimeFormat| rows.iter().map(|r| r.cells(tf, arena)).collect();
-            bordered(out, &HEADER, &FITS, &cells, tf, width, tint)
-        })
+            let cells = |tf: &TimeFormat| rows.rows.iter().map(|r| r.cells(tf, &arena)).collect();
+            return bordered(out, &HEADER, &FITS, &cells, tf, width, tint);
+        }
+        let at = |tf: &TimeFormat| -> Vec<Vec<String>> {
+            rows.rows.iter().map(|r| r.cells(tf, &arena)).collect()
+        };
+        let brief = |b: Brevity| tf.briefer(b).map_or_else(|| at(tf), |t| at(&t));
+        self.sectioned = true;
+        self.held.push(HeldRoom {
+            heading: heading(
+                room.id,
+                room.file,
+                room.line,
+                rows.rows.len(),
+                "participant",
+            ),
+            cells: [at(tf), brief(Brevity::Seconds), brief(Brevity::Minutes)],
+        });
+        self.held_rows += rows.rows.len();
+        if self.held_rows >= HELD_ROWS {
+            self.flush(out)?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.sections.finish(out)
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        self.flush(out)
     }
 }
