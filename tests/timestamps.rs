@@ -502,3 +502,22 @@ fn no_header_leaves_out_the_plain_header() {
         without.stdout
     );
 }
+
+#[test]
+fn tables_of_several_rooms_share_their_column_widths() {
+    let r = run(&[
+        "timestamps",
+        "--now",
+        "2024-03-10T08:00:00Z",
+        "--format",
+        "table",
+        "--width",
+        "90",
+        "fixtures/meeting.json",
+        "fixtures/crowd.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tops: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with('┌')).collect();
+    assert_eq!(tops.len(), 2, "{}", r.stdout);
+    assert_eq!(tops[0], tops[1], "{}", r.stdout);
+}

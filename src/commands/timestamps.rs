@@ -37,6 +37,9 @@ fn sink<'t>(
             width: args.width.or(env.terminal_width),
             colour: args.input.color.enabled(env, Stream::Stdout),
             sections,
+            held: Vec::new(),
+            held_rows: 0,
+            sectioned: false,
         }),
         TimestampsFormat::Plain => Box::new(plain::Plain {
             tf,

@@ -1,14 +1,21 @@
-//! `--format table`: one bordered row per timestamp, fitted to the terminal.
+//! `--format table`: one bordered row per timestamp, fitted to the
+//! terminal; several rooms get a heading each and share one width per
+//! column, so their tables line up.
 
 use std::io::{self, Write};
 
-use super::{HEADER, Room, StampSink, cell, columns, sectioned};
-use crate::render::table::{Fit, Sections, Tint, Tinter, bordered};
-use crate::time::TimeFormat;
+use super::{HEADER, Room, StampSink, cell, columns};
+use crate::render::table::{
+    Fit, HeldRoom, Sections, Tint, Tinter, bordered, bordered_rooms, heading,
+};
+use crate::time::{Brevity, TimeFormat};
 
 /// How each column of [`HEADER`] gives way in a narrow terminal.
 const FITS: [Fit; 5] = [Fit::CutMiddle, Fit::Whole, Fit::Time, Fit::Whole, Fit::Wrap];
 const NOTE: usize = 4;
+/// Rooms are held to be aligned together up to this many rows; a longer
+/// stream is aligned in batches of about this size.
+const HELD_ROWS: usize = 10_000;
 
 pub struct Table<'t> {
     pub tf: &'t TimeFormat,
@@ -17,52 +24,97 @@ pub struct Table<'t> {
     /// Colour the header and the notes.
     pub colour: bool,
     pub sections: Sections,
+    pub held: Vec<HeldRoom>,
+    pub held_rows: usize,
+    /// A room was held already: no later room is alone.
+    pub sectioned: bool,
+}
+
+/// The note says how bad a value is: invalid in red, a time in seconds
+/// in yellow.
+fn tinter(tf: &TimeFormat) -> impl Fn(usize, &str) -> Option<Tint> {
+    let note = columns(tf).iter().position(|&c| c == NOTE);
+    move |col: usize, text: &str| -> Option<Tint> {
+        if Some(col) != note || text.is_empty() {
+            return None;
+        }
+        Some(if text.starts_with("invalid") {
+            Tint::Bad
+        } else {
+            Tint::Warn
+        })
+    }
+}
+
+impl Table<'_> {
+    fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let shown = columns(self.tf);
+        let header: Vec<&str> = shown.iter().map(|&c| HEADER[c]).collect();
+        let fits: Vec<Fit> = shown.iter().map(|&c| FITS[c]).collect();
+        let tint = tinter(self.tf);
+        let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
+        let rooms = std::mem::take(&mut self.held);
+        self.held_rows = 0;
+        bordered_rooms(
+            out,
+            &header,
+            &fits,
+            &rooms,
+            self.tf,
+            self.width,
+            tint,
+            "no timestamps",
+        )
+    }
 }
 
 impl StampSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
         let shown = columns(tf);
-        // The note says how bad a value is: invalid in red, a time in
-        // seconds in yellow.
-        let note = shown.iter().position(|&c| c == NOTE);
-        let tint = move |col: usize, text: &str| -> Option<Tint> {
-            if Some(col) != note || text.is_empty() {
-                return None;
-            }
-            Some(if text.starts_with("invalid") {
-                Tint::Bad
-            } else {
-                Tint::Warn
-            })
+        let cells = |tf: &TimeFormat| -> Vec<Vec<String>> {
+            room.timestamps
+                .iter()
+                .map(|t| {
+                    shown
+                        .iter()
+                        .map(|&col| {
+                            let mut text = String::new();
+                            cell(room, t, col, tf, &mut text);
+                            text
+                        })
+                        .collect()
+                })
+                .collect()
         };
-        let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
-        sectioned(&mut self.sections, out, room, "", |out| {
+        if !self.sectioned && self.sections.lone(room.last) {
             if room.timestamps.is_empty() {
                 return writeln!(out, "no timestamps");
             }
             let header: Vec<&str> = shown.iter().map(|&c| HEADER[c]).collect();
             let fits: Vec<Fit> = shown.iter().map(|&c| FITS[c]).collect();
-            let cells = |tf: &TimeFormat| -> Vec<Vec<String>> {
-                room.timestamps
-                    .iter()
-                    .map(|t| {
-                        shown
-                            .iter()
-                            .map(|&col| {
-                                let mut text = String::new();
-                                cell(room, t, col, tf, &mut text);
-                                text
-                            })
-                            .collect()
-                    })
-                    .collect()
-            };
-            bordered(out, &header, &fits, &cells, tf, width, tint)
-        })
+            let tint = tinter(tf);
+            let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
+            return bordered(out, &header, &fits, &cells, tf, width, tint);
+        }
+        let brief = |b: Brevity| tf.briefer(b).map_or_else(|| cells(tf), |t| cells(&t));
+        self.sectioned = true;
+        let count = room.timestamps.len();
+        self.held.push(HeldRoom {
+            heading: heading(room.id, room.file, room.line, count, "timestamp"),
+            cells: [cells(tf), brief(Brevity::Seconds), brief(Brevity::Minutes)],
+        });
+        self.held_rows += count;
+        if self.held_rows >= HELD_ROWS {
+            self.flush(out)?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.sections.finish(out)
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        self.flush(out)
     }
 }
