@@ -75,6 +75,18 @@ fn on_bus_error_exit(name: &str) -> bool {
 }
 
 extern "C" fn on_sigbus(_signal: libc::c_int) {
+    // The scan and the UTF-8 check may fault at once: the first says why
+    // and exits; any other waits for that exit, so the message is whole
+    // and written once.
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if SAID.swap(true, Ordering::SeqCst) {
+        loop {
+            // SAFETY: `pause` is async-signal-safe; the process ends soon.
+            unsafe {
+                libc::pause();
+            }
+        }
+    }
     let message = MESSAGE.load(Ordering::SeqCst);
     // SAFETY: `message` is null or points to a leaked, never-freed slice
     // (see `on_bus_error_exit`); `write` and `_exit` are async-signal-safe.
