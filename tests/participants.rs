@@ -797,3 +797,51 @@ fn tables_of_several_rooms_share_their_column_widths() {
         );
     }
 }
+
+#[test]
+fn color_always_colours_the_table_and_never_leaves_it_plain() {
+    let r = participants(&[
+        "--format",
+        "table",
+        "--color",
+        "always",
+        "fixtures/meeting.json",
+    ]);
+    assert!(
+        r.stdout.contains("\x1b[1m IDENTITY"),
+        "bold header:\n{}",
+        r.stdout
+    );
+    let active = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("noa"))
+        .unwrap_or_default();
+    let left = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("alice"))
+        .unwrap_or_default();
+    let unknown = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("ghost"))
+        .unwrap_or_default();
+    assert!(active.contains("\x1b[38;5;10m active"), "green: {active:?}");
+    assert!(left.contains("\x1b[2m left"), "dim: {left:?}");
+    assert!(
+        unknown.contains("\x1b[38;5;11m unknown"),
+        "yellow: {unknown:?}"
+    );
+    let never = participants(&[
+        "--format",
+        "table",
+        "--color",
+        "never",
+        "fixtures/meeting.json",
+    ]);
+    assert!(!never.stdout.contains('\x1b'), "{}", never.stdout);
+    // Piped with the default (auto), no colour.
+    let auto = participants(&["--format", "table", "fixtures/meeting.json"]);
+    assert!(!auto.stdout.contains('\x1b'), "{}", auto.stdout);
+}

@@ -521,3 +521,36 @@ fn tables_of_several_rooms_share_their_column_widths() {
     assert_eq!(tops.len(), 2, "{}", r.stdout);
     assert_eq!(tops[0], tops[1], "{}", r.stdout);
 }
+
+#[test]
+fn color_always_colours_the_note_by_severity() {
+    let room = br#"{"id":"r","createdAt":1700000000,"participants":{"a":{"identity":"a","joinedAt":"soon"}}}"#;
+    let r = run_stdin(
+        &[
+            "timestamps",
+            "--now",
+            "2024-03-10T08:00:00Z",
+            "--format",
+            "table",
+            "--color",
+            "always",
+            "-",
+        ],
+        room,
+    );
+    let seconds = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("/createdAt"))
+        .unwrap_or_default();
+    let invalid = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("/joinedAt"))
+        .unwrap_or_default();
+    assert!(
+        seconds.contains("\x1b[38;5;11m as seconds"),
+        "yellow: {seconds:?}"
+    );
+    assert!(invalid.contains("\x1b[38;5;9m invalid"), "red: {invalid:?}");
+}
