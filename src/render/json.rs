@@ -66,11 +66,41 @@ pub fn write_escaped<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<(
 /// Bytes copied from the input, which may hold invalid UTF-8 only where the
 /// walk already reported it: valid runs are escaped, the rest copied.
 pub fn write_escaped_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    for chunk in bytes.utf8_chunks() {
-        // Writing into a Vec cannot fail.
-        let _ = write_escaped(out, chunk.valid());
-        out.extend_from_slice(chunk.invalid());
+    match escaped_or_same(bytes) {
+        None => out.extend_from_slice(bytes),
+        Some(()) => {
+            for chunk in bytes.utf8_chunks() {
+                // Writing into a Vec cannot fail.
+                let _ = write_escaped(out, chunk.valid());
+                out.extend_from_slice(chunk.invalid());
+            }
+        }
     }
+}
+
+/// `Some` when `bytes` may hold a character to escape. The usual text is
+/// ASCII without DEL, which two word-at-a-time passes show; other text is
+/// looked at only at the lead bytes of what is escaped (DEL, C1 `C2 xx`,
+/// U+061C `D8 9C`, U+200B.. `E2 8x xx`, U+FEFF `EF BB BF`).
+pub fn escaped_or_same(bytes: &[u8]) -> Option<()> {
+    if bytes.is_ascii() {
+        return memchr::memchr(0x7f, bytes).map(|_| ());
+    }
+    let hazard = |i: usize| match bytes[i] {
+        0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)),
+        0xd8 => bytes.get(i + 1) == Some(&0x9c),
+        0xe2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(0x80), Some(b)) => (0x8b..=0x8f).contains(b) || (0xa8..=0xae).contains(b),
+            (Some(0x81), Some(b)) => *b == 0xa0 || (0xa6..=0xa9).contains(b),
+            _ => false,
+        },
+        0xef => bytes.get(i + 1) == Some(&0xbb) && bytes.get(i + 2) == Some(&0xbf),
+        _ => false,
+    };
+    let found = memchr::memchr3_iter(0xc2, 0xe2, 0xef, bytes).any(hazard)
+        || memchr::memchr2_iter(0x7f, 0xd8, bytes).any(hazard);
+    found.then_some(())
 }
 
 #[cfg(test)]
@@ -109,6 +139,18 @@ mod tests {
                 serde_json::to_string(text).unwrap_or_else(|e| panic!("a str serializes: {e}"));
             assert_eq!(escaped(text), plain, "{text:?}");
         }
+    }
+
+    /// The byte test agrees with the character test on every character.
+    #[test]
+    fn the_quick_byte_test_finds_exactly_the_characters_to_escape() {
+        let mut buf = [0u8; 4];
+        for c in (0x7f..=0x10ffff).filter_map(char::from_u32) {
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(escaped_or_same(bytes).is_some(), needs_escape(c), "{c:?}");
+        }
+        assert!(escaped_or_same(b"plain ascii").is_none());
+        assert!(escaped_or_same("é李😀".as_bytes()).is_none());
     }
 
     #[test]

@@ -62,10 +62,16 @@ impl StampSink for Json<'_> {
             while !rest.is_empty() {
                 let part = if copied == Copied::FromInput {
                     let cut = char_boundary(rest, ESCAPE_SLICE);
-                    escaped.clear();
-                    json::write_escaped_bytes(&mut escaped, &rest[..cut]);
-                    rest = &rest[cut..];
-                    &escaped[..]
+                    let (piece, after) = rest.split_at(cut);
+                    rest = after;
+                    // Most of a room needs no escape: copied as it is.
+                    if json::escaped_or_same(piece).is_none() {
+                        piece
+                    } else {
+                        escaped.clear();
+                        json::write_escaped_bytes(&mut escaped, piece);
+                        &escaped[..]
+                    }
                 } else {
                     std::mem::take(&mut rest)
                 };
@@ -142,7 +148,18 @@ fn rewrite(
             rendered.clear();
             tf.render_into(ms, &mut rendered);
             quoted.clear();
-            json::to_writer(&mut quoted, rendered.as_str())?;
+            // A time is printable ASCII in every style but `+FORMAT`:
+            // quoted as it is, with no escape to look for.
+            if rendered
+                .bytes()
+                .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+            {
+                quoted.push(b'"');
+                quoted.extend_from_slice(rendered.as_bytes());
+                quoted.push(b'"');
+            } else {
+                json::to_writer(&mut quoted, rendered.as_str())?;
+            }
             emit(&quoted, Copied::Escaped)?;
             done = at + t.len;
         }
