@@ -1119,6 +1119,17 @@ mod tests {
                 ],
             ),
             (
+                b"[] [{\"id\":\"a\",\"participants\":{}}]",
+                &["room 0 line 1"],
+            ),
+            (
+                b"[]",
+                &[
+                    "room 0 line 1",
+                    "1:1 no-room  no room found: expected a room object, an array of rooms or a stream of rooms",
+                ],
+            ),
+            (
                 b"[1,",
                 &[
                     "room 0 line 1",
