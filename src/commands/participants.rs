@@ -18,7 +18,7 @@ use crate::render::participants::{
     Room, Row, RowSink, RowSource, Rows, Status, csv, json, markdown, ms, plain, push_identity,
     table,
 };
-use crate::render::table::Sections;
+use crate::render::table::{Held, Sections};
 use crate::term::{Env, Stream};
 use crate::time::TimeFormat;
 use crate::walk::{Collect, Invalid, ParticipantRef, TsValue};
@@ -204,10 +204,7 @@ fn sink<'t>(
             tf,
             width: args.width.or(env.terminal_width),
             colour: args.input.color.enabled(env, Stream::Stdout),
-            sections,
-            held: Vec::new(),
-            held_rows: 0,
-            sectioned: false,
+            held: Held::new(several),
         }),
         ParticipantsFormat::Plain => Box::new(plain::Plain::new(tf, header, several)),
         ParticipantsFormat::Markdown => Box::new(markdown::Markdown { tf, sections }),

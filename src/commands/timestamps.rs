@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::cli::{TimestampsArgs, TimestampsFormat};
 use crate::commands::listing::{Event, Listing};
-use crate::render::table::Sections;
+use crate::render::table::{Held, Sections};
 use crate::render::timestamps::{Room, StampSink, json, plain, table};
 use crate::term::{Env, Stream};
 use crate::time::TimeFormat;
@@ -36,10 +36,7 @@ fn sink<'t>(
             tf,
             width: args.width.or(env.terminal_width),
             colour: args.input.color.enabled(env, Stream::Stdout),
-            sections,
-            held: Vec::new(),
-            held_rows: 0,
-            sectioned: false,
+            held: Held::new(several),
         }),
         TimestampsFormat::Plain => Box::new(plain::Plain {
             tf,

@@ -87,6 +87,49 @@ pub struct HeldRoom {
     pub cells: [Vec<Vec<String>>; 3],
 }
 
+/// Rooms held to be fitted as one. A lone room (one input, nothing after
+/// it) is drawn at once instead; a long stream is flushed in batches of
+/// about [`Held::BATCH`] rows, so memory stays bounded.
+pub struct Held {
+    sections: Sections,
+    rooms: Vec<HeldRoom>,
+    rows: usize,
+    /// A room was held already: no later room is alone.
+    sectioned: bool,
+}
+
+impl Held {
+    pub const BATCH: usize = 10_000;
+
+    pub fn new(several_inputs: bool) -> Held {
+        Held {
+            sections: Sections::new(several_inputs),
+            rooms: Vec::new(),
+            rows: 0,
+            sectioned: false,
+        }
+    }
+
+    /// Whether the room is the only one, to be drawn straight away.
+    pub fn alone(&mut self, last: bool) -> bool {
+        !self.sectioned && self.sections.lone(last)
+    }
+
+    /// Holds a room; true when the batch is full and should be drawn.
+    pub fn push(&mut self, room: HeldRoom) -> bool {
+        self.sectioned = true;
+        self.rows += room.cells[0].len();
+        self.rooms.push(room);
+        self.rows >= Held::BATCH
+    }
+
+    /// The rooms held so far, to draw.
+    pub fn take(&mut self) -> Vec<HeldRoom> {
+        self.rows = 0;
+        std::mem::take(&mut self.rooms)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn bordered_rooms(
     out: &mut dyn Write,

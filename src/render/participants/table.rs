@@ -5,9 +5,7 @@
 use std::io::{self, Write};
 
 use super::{HEADER, Room, RowSink, Rows};
-use crate::render::table::{
-    Fit, HeldRoom, Sections, Tint, Tinter, bordered, bordered_rooms, heading,
-};
+use crate::render::table::{Fit, Held, HeldRoom, Tint, Tinter, bordered, bordered_rooms, heading};
 use crate::time::{Brevity, TimeFormat};
 
 /// How each column of [`HEADER`] gives way in a narrow terminal.
@@ -20,9 +18,6 @@ const FITS: [Fit; 6] = [
     Fit::Whole,
 ];
 const STATUS: usize = 5;
-/// Rooms are held to be aligned together up to this many rows; a longer
-/// stream is aligned in batches of about this size, so memory stays bounded.
-const HELD_ROWS: usize = 10_000;
 
 pub struct Table<'t> {
     pub tf: &'t TimeFormat,
@@ -30,11 +25,7 @@ pub struct Table<'t> {
     pub width: Option<u16>,
     /// Colour the header and the status.
     pub colour: bool,
-    pub sections: Sections,
-    pub held: Vec<HeldRoom>,
-    pub held_rows: usize,
-    /// A room was held already: no later room is alone.
-    pub sectioned: bool,
+    pub held: Held,
 }
 
 /// The status in colour: who is in the room stands out, who left fades.
@@ -52,8 +43,7 @@ fn tint(col: usize, text: &str) -> Option<Tint> {
 impl Table<'_> {
     fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
-        let rooms = std::mem::take(&mut self.held);
-        self.held_rows = 0;
+        let rooms = self.held.take();
         bordered_rooms(
             out,
             &HEADER,
@@ -74,7 +64,7 @@ impl RowSink for Table<'_> {
         let mut rows = Rows::default();
         room.rows.build(0..room.rows.count(), &mut rows);
         let arena = rows.arena();
-        if !self.sectioned && self.sections.lone(room.last) {
+        if self.held.alone(room.last) {
             if rows.rows.is_empty() {
                 return writeln!(out, "no participants");
             }
@@ -85,8 +75,7 @@ impl RowSink for Table<'_> {
             rows.rows.iter().map(|r| r.cells(tf, &arena)).collect()
         };
         let brief = |b: Brevity| tf.briefer(b).map_or_else(|| at(tf), |t| at(&t));
-        self.sectioned = true;
-        self.held.push(HeldRoom {
+        let full = self.held.push(HeldRoom {
             heading: heading(
                 room.id,
                 room.file,
@@ -96,17 +85,13 @@ impl RowSink for Table<'_> {
             ),
             cells: [at(tf), brief(Brevity::Seconds), brief(Brevity::Minutes)],
         });
-        self.held_rows += rows.rows.len();
-        if self.held_rows >= HELD_ROWS {
+        if full {
             self.flush(out)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
         self.flush(out)
     }
 }

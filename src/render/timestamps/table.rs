@@ -5,17 +5,12 @@
 use std::io::{self, Write};
 
 use super::{HEADER, Room, StampSink, cell, columns};
-use crate::render::table::{
-    Fit, HeldRoom, Sections, Tint, Tinter, bordered, bordered_rooms, heading,
-};
+use crate::render::table::{Fit, Held, HeldRoom, Tint, Tinter, bordered, bordered_rooms, heading};
 use crate::time::{Brevity, TimeFormat};
 
 /// How each column of [`HEADER`] gives way in a narrow terminal.
 const FITS: [Fit; 5] = [Fit::CutMiddle, Fit::Whole, Fit::Time, Fit::Whole, Fit::Wrap];
 const NOTE: usize = 4;
-/// Rooms are held to be aligned together up to this many rows; a longer
-/// stream is aligned in batches of about this size.
-const HELD_ROWS: usize = 10_000;
 
 pub struct Table<'t> {
     pub tf: &'t TimeFormat,
@@ -23,11 +18,7 @@ pub struct Table<'t> {
     pub width: Option<u16>,
     /// Colour the header and the notes.
     pub colour: bool,
-    pub sections: Sections,
-    pub held: Vec<HeldRoom>,
-    pub held_rows: usize,
-    /// A room was held already: no later room is alone.
-    pub sectioned: bool,
+    pub held: Held,
 }
 
 /// The note says how bad a value is: invalid in red, a time in seconds
@@ -53,8 +44,7 @@ impl Table<'_> {
         let fits: Vec<Fit> = shown.iter().map(|&c| FITS[c]).collect();
         let tint = tinter(self.tf);
         let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
-        let rooms = std::mem::take(&mut self.held);
-        self.held_rows = 0;
+        let rooms = self.held.take();
         bordered_rooms(
             out,
             &header,
@@ -87,7 +77,7 @@ impl StampSink for Table<'_> {
                 })
                 .collect()
         };
-        if !self.sectioned && self.sections.lone(room.last) {
+        if self.held.alone(room.last) {
             if room.timestamps.is_empty() {
                 return writeln!(out, "no timestamps");
             }
@@ -98,23 +88,18 @@ impl StampSink for Table<'_> {
             return bordered(out, &header, &fits, &cells, tf, width, tint);
         }
         let brief = |b: Brevity| tf.briefer(b).map_or_else(|| cells(tf), |t| cells(&t));
-        self.sectioned = true;
         let count = room.timestamps.len();
-        self.held.push(HeldRoom {
+        let full = self.held.push(HeldRoom {
             heading: heading(room.id, room.file, room.line, count, "timestamp"),
             cells: [cells(tf), brief(Brevity::Seconds), brief(Brevity::Minutes)],
         });
-        self.held_rows += count;
-        if self.held_rows >= HELD_ROWS {
+        if full {
             self.flush(out)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
         self.flush(out)
     }
 }
