@@ -132,3 +132,49 @@ fn trouble_exits_2() {
     assert_eq!(one.code, 2);
     assert!(one.stderr.contains("<NEW>"), "{}", one.stderr);
 }
+
+/// Of a key given twice the last is the one compared, on either side, as a
+/// JSON reader keeps it.
+#[test]
+fn a_repeated_key_is_compared_by_its_last_value() {
+    let dir = std::env::temp_dir().join(format!("ri-diff-dup-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let old = dir.join("old.json");
+    let new = dir.join("new.json");
+    let write = |path: &std::path::Path, text: &str| {
+        if let Err(e) = std::fs::write(path, text) {
+            panic!("{e}");
+        }
+    };
+    write(
+        &old,
+        r#"{"id":"r","participants":{"a":{"name":"X"},"b":{"name":"B"},"a":{"name":"Y"}}}"#,
+    );
+    write(
+        &new,
+        r#"{"id":"r","participants":{"b":{"name":"B"},"a":{"name":"Y"}}}"#,
+    );
+    let (old, new) = (
+        old.to_string_lossy().into_owned(),
+        new.to_string_lossy().into_owned(),
+    );
+    let same = run(&["diff", &old, &new]);
+    assert_eq!(
+        (same.code, same.stdout.as_str()),
+        (0, ""),
+        "{}",
+        same.stderr
+    );
+    write(
+        std::path::Path::new(&new),
+        r#"{"id":"r","participants":{"a":{"name":"Z"},"b":{"name":"B"},"a":{"name":"X"}}}"#,
+    );
+    let changed = run(&["diff", &old, &new]);
+    assert_eq!(changed.code, 1);
+    assert_eq!(
+        changed.stdout, "~ \"r\" participant \"a\": name \"Y\" → \"X\"\n",
+        "{}",
+        changed.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -62,7 +62,159 @@ pub struct Snapshot {
     pub label: String,
     pub fields: Vec<(&'static str, Value)>,
     /// By key; of a repeated key the last, as a JSON reader keeps it.
-    pub participants: HashMap<String, Person>,
+    pub participants: People,
+}
+
+/// Where a text of [`People`] is in its buffer.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// A timestamp as [`People`] holds it: a raw value is text in the buffer.
+#[derive(Debug, Clone, Copy)]
+enum Ts {
+    Missing,
+    Ms(i64),
+    Raw(Span),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: Span,
+    identity: Option<Span>,
+    name: Option<Span>,
+    joined: Ts,
+    left: Ts,
+    tracks: u32,
+}
+
+/// A room's participants, owned: every text in one buffer and an index by
+/// key, so a million participants cost a few allocations, not millions,
+/// and comparing two rooms reads memory mostly in order.
+#[derive(Debug, Clone)]
+pub struct People {
+    text: String,
+    entries: Vec<Entry>,
+    /// The hash of a key, to the last entry with that hash; `chain` links
+    /// the others.
+    index: HashMap<u64, u32>,
+    chain: Vec<u32>,
+    hasher: std::hash::RandomState,
+}
+
+const END: u32 = u32::MAX;
+
+impl People {
+    fn with_capacity(n: usize) -> People {
+        People {
+            text: String::new(),
+            entries: Vec::with_capacity(n),
+            index: HashMap::with_capacity(n),
+            chain: Vec::with_capacity(n),
+            hasher: std::hash::RandomState::new(),
+        }
+    }
+
+    /// How many participants (keys) the room has.
+    pub fn count(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn str(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        self.text
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
+    }
+
+    fn push_text(&mut self, text: &str) -> Span {
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(text);
+        Span {
+            start,
+            len: u32::try_from(text.len()).unwrap_or(0),
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
+        let mut at = *self.index.get(&hash)?;
+        while at != END {
+            let i = at as usize;
+            if self.str(self.entries[i].key) == key {
+                return Some(i);
+            }
+            at = self.chain[i];
+        }
+        None
+    }
+
+    /// Adds a participant; a key seen before is replaced (the last wins).
+    /// One probe of the index for a new key's hash, the usual case.
+    fn insert(&mut self, key: &str, entry: impl FnOnce(&mut People) -> Entry) {
+        let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
+        let i = u32::try_from(self.entries.len()).unwrap_or(END);
+        let previous = match self.index.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+                END
+            }
+            std::collections::hash_map::Entry::Occupied(_) => match self.find(key) {
+                Some(seen) => {
+                    let key_span = self.push_text(key);
+                    let mut entry = entry(self);
+                    entry.key = key_span;
+                    self.entries[seen] = entry;
+                    return;
+                }
+                None => self.index.insert(hash, i).unwrap_or(END),
+            },
+        };
+        let key_span = self.push_text(key);
+        let mut entry = entry(self);
+        entry.key = key_span;
+        self.chain.push(previous);
+        self.entries.push(entry);
+    }
+
+    fn value(&self, ts: Ts) -> Value {
+        match ts {
+            Ts::Missing => Value::Missing,
+            Ts::Ms(ms) => Value::Ms(ms),
+            Ts::Raw(span) => Value::Raw(self.str(span).to_string()),
+        }
+    }
+
+    fn person(&self, e: &Entry) -> Person {
+        Person {
+            identity: e.identity.map(|s| self.str(s).to_string()),
+            name: e.name.map(|s| self.str(s).to_string()),
+            joined: self.value(e.joined),
+            left: self.value(e.left),
+            tracks: e.tracks as usize,
+        }
+    }
+
+    /// Whether entry `a` of `self` and entry `b` of `other` say the same.
+    fn same(&self, a: &Entry, other: &People, b: &Entry) -> bool {
+        fn text(p: &People, s: Option<Span>) -> Option<&str> {
+            s.map(|s| p.str(s))
+        }
+        fn ts(p: &People, t: Ts) -> (u8, i64, &str) {
+            match t {
+                Ts::Missing => (0, 0, ""),
+                Ts::Ms(ms) => (1, ms, ""),
+                Ts::Raw(s) => (2, 0, p.str(s)),
+            }
+        }
+        a.tracks == b.tracks
+            && ts(self, a.joined) == ts(other, b.joined)
+            && ts(self, a.left) == ts(other, b.left)
+            && text(self, a.name) == text(other, b.name)
+            && text(self, a.identity) == text(other, b.identity)
+    }
 }
 
 /// One line of the diff.
@@ -104,11 +256,13 @@ pub enum Change {
     },
 }
 
-fn ts(value: Option<TsValue<'_>>) -> Value {
+fn ts(people: &mut People, value: Option<TsValue<'_>>) -> Ts {
     match value {
-        None => Value::Missing,
-        Some(TsValue::Ms(ms)) => Value::Ms(ms),
-        Some(TsValue::Invalid { raw, .. }) => Value::Raw(String::from_utf8_lossy(raw).into_owned()),
+        None => Ts::Missing,
+        Some(TsValue::Ms(ms)) => Ts::Ms(ms),
+        Some(TsValue::Invalid { raw, .. }) => {
+            Ts::Raw(people.push_text(&String::from_utf8_lossy(raw)))
+        }
     }
 }
 
@@ -134,18 +288,27 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
     for track in &room.tracks {
         *tracks.entry(track.participant.raw).or_default() += 1;
     }
-    let mut participants = HashMap::with_capacity(room.participants.len());
-    participants.extend(room.participants.iter().map(|p| {
-        let decode = |s: Option<crate::json::lexer::JStr<'_>>| s.map(|s| s.decode().into_owned());
-        let person = Person {
-            identity: decode(p.identity),
-            name: decode(p.name),
-            joined: ts(p.joined),
-            left: ts(p.left),
-            tracks: tracks.get(p.key.raw).copied().unwrap_or(0),
-        };
-        (p.key.decode().into_owned(), person)
-    }));
+    let mut participants = People::with_capacity(room.participants.len());
+    for p in &room.participants {
+        let tracks = tracks.get(p.key.raw).copied().unwrap_or(0);
+        participants.insert(&p.key.decode(), |people| {
+            let text = |people: &mut People, s: Option<crate::json::lexer::JStr<'_>>| {
+                s.map(|s| people.push_text(&s.decode()))
+            };
+            let identity = text(people, p.identity);
+            let name = text(people, p.name);
+            let joined = ts(people, p.joined);
+            let left = ts(people, p.left);
+            Entry {
+                key: Span { start: 0, len: 0 },
+                identity,
+                name,
+                joined,
+                left,
+                tracks: u32::try_from(tracks).unwrap_or(u32::MAX),
+            }
+        });
+    }
     Snapshot {
         label,
         fields,
@@ -170,20 +333,29 @@ pub fn compare(old: &Snapshot, new: &Snapshot, changes: &mut Vec<Change>) {
     // Matched by hash, not by sorting a million keys: only the changes,
     // a few, are put in key order. What is gone or changed comes first,
     // then who joined.
+    let (was, now) = (&old.participants, &new.participants);
     let mut changed: Vec<(&str, Change)> = Vec::new();
-    for (key, before) in &old.participants {
-        match new.participants.get(key) {
+    // Who in NEW was matched: the rest joined.
+    let mut matched = vec![false; now.entries.len()];
+    for e in &was.entries {
+        let key = was.str(e.key);
+        let found = now.find(key);
+        if let Some(i) = found {
+            matched[i] = true;
+        }
+        match found {
             None => changed.push((
                 key,
                 Change::Gone {
                     room: room.clone(),
-                    key: key.clone(),
-                    person: before.clone(),
+                    key: key.to_string(),
+                    person: was.person(e),
                 },
             )),
             // Most participants are unchanged: nothing to build for them.
-            Some(after) if after == before => {}
-            Some(after) => {
+            Some(i) if was.same(e, now, &now.entries[i]) => {}
+            Some(i) => {
+                let (before, after) = (was.person(e), now.person(&now.entries[i]));
                 let identity = after
                     .identity
                     .clone()
@@ -195,7 +367,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot, changes: &mut Vec<Change>) {
                             key,
                             Change::Field {
                                 room: room.clone(),
-                                key: key.clone(),
+                                key: key.to_string(),
                                 identity: identity.clone(),
                                 field,
                                 old: a,
@@ -209,17 +381,19 @@ pub fn compare(old: &Snapshot, new: &Snapshot, changes: &mut Vec<Change>) {
     }
     // Stable: a participant's fields stay in their order.
     changed.sort_by(|a, b| a.0.cmp(b.0));
-    let mut joined: Vec<(&str, Change)> = new
-        .participants
+    let mut joined: Vec<(&str, Change)> = now
+        .entries
         .iter()
-        .filter(|(key, _)| !old.participants.contains_key(*key))
-        .map(|(key, after)| {
+        .zip(&matched)
+        .filter(|(_, matched)| !**matched)
+        .map(|(e, _)| {
+            let key = now.str(e.key);
             let change = Change::Joined {
                 room: room.clone(),
-                key: key.clone(),
-                person: after.clone(),
+                key: key.to_string(),
+                person: now.person(e),
             };
-            (key.as_str(), change)
+            (key, change)
         })
         .collect();
     joined.sort_by(|a, b| a.0.cmp(b.0));
@@ -383,7 +557,7 @@ pub fn run(
 
 /// A room only one side has: added when that side is NEW.
 fn alone(snap: Snapshot, in_new: bool) -> Change {
-    let (room, participants) = (snap.label, snap.participants.len());
+    let (room, participants) = (snap.label, snap.participants.count());
     if in_new {
         Change::RoomAdded { room, participants }
     } else {
