@@ -284,13 +284,19 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
         ),
         ("events", Value::Count(room.events.len())),
     ];
-    let mut tracks: HashMap<&[u8], usize> = HashMap::new();
-    for track in &room.tracks {
-        *tracks.entry(track.participant.raw).or_default() += 1;
-    }
+    // Tracks are collected in walk order, inside their participant, and
+    // name it by the same bytes of the input: counted in one merge.
+    let mut tracks = room.tracks.iter().peekable();
     let mut participants = People::with_capacity(room.participants.len());
     for p in &room.participants {
-        let tracks = tracks.get(p.key.raw).copied().unwrap_or(0);
+        let mut count = 0usize;
+        while tracks
+            .next_if(|t| std::ptr::eq(t.participant.raw, p.key.raw))
+            .is_some()
+        {
+            count += 1;
+        }
+        let tracks = count;
         participants.insert(&p.key.decode(), |people| {
             let text = |people: &mut People, s: Option<crate::json::lexer::JStr<'_>>| {
                 s.map(|s| people.push_text(&s.decode()))
