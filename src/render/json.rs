@@ -35,56 +35,47 @@ impl Formatter for Escaping {
     }
 }
 
-/// Text copied from the input's JSON (valid or not), with the characters
-/// above written as `\uXXXX`. Inside a string the escape means the same
-/// text; outside one such a character is a syntax error either way.
+/// `text` with the characters above written as `\uXXXX`: inside a JSON
+/// string the escape means the same text.
 pub fn write_escaped<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
-    let mut done = 0;
-    // Everything below 0x7f passes: one byte test for the usual text.
-    while let Some(skip) = text.as_bytes()[done..].iter().position(|&b| b >= 0x7f) {
-        let at = done + skip;
-        let Some(c) = text[at..].chars().next() else {
-            break;
-        };
+    if !needs_escapes(text.as_bytes()) {
+        return out.write_all(text.as_bytes());
+    }
+    let mut units = [0u16; 2];
+    let mut plain = [0u8; 4];
+    for c in text.chars() {
         if needs_escape(c) {
-            out.write_all(&text.as_bytes()[done..at])?;
-            let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 write!(out, "\\u{unit:04x}")?;
             }
-            done = at + c.len_utf8();
         } else {
-            // Copy up to and including this character, then look again.
-            let next = at + c.len_utf8();
-            out.write_all(&text.as_bytes()[done..next])?;
-            done = next;
+            out.write_all(c.encode_utf8(&mut plain).as_bytes())?;
         }
     }
-    out.write_all(&text.as_bytes()[done..])
+    Ok(())
 }
 
-/// Bytes copied from the input, which may hold invalid UTF-8 only where the
-/// walk already reported it: valid runs are escaped, the rest copied.
+/// Bytes copied from the input's JSON, which may hold invalid UTF-8 only
+/// where the walk already reported it: valid runs are escaped, the rest
+/// copied. Outside a string such a character is a syntax error either way.
 pub fn write_escaped_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    match escaped_or_same(bytes) {
-        None => out.extend_from_slice(bytes),
-        Some(()) => {
-            for chunk in bytes.utf8_chunks() {
-                // Writing into a Vec cannot fail.
-                let _ = write_escaped(out, chunk.valid());
-                out.extend_from_slice(chunk.invalid());
-            }
-        }
+    if !needs_escapes(bytes) {
+        return out.extend_from_slice(bytes);
+    }
+    for chunk in bytes.utf8_chunks() {
+        // Writing into a Vec cannot fail.
+        let _ = write_escaped(out, chunk.valid());
+        out.extend_from_slice(chunk.invalid());
     }
 }
 
-/// `Some` when `bytes` may hold a character to escape. The usual text is
-/// ASCII without DEL, which two word-at-a-time passes show; other text is
-/// looked at only at the lead bytes of what is escaped (DEL, C1 `C2 xx`,
-/// U+061C `D8 9C`, U+200B.. `E2 8x xx`, U+FEFF `EF BB BF`).
-pub fn escaped_or_same(bytes: &[u8]) -> Option<()> {
+/// Whether `bytes` hold a character to escape. The usual text is ASCII
+/// without DEL, which two word-at-a-time passes show; other text is looked
+/// at only at the lead bytes of what is escaped (DEL, C1 `C2 xx`, U+061C
+/// `D8 9C`, U+200B.. `E2 8x xx`, U+FEFF `EF BB BF`).
+pub fn needs_escapes(bytes: &[u8]) -> bool {
     if bytes.is_ascii() {
-        return memchr::memchr(0x7f, bytes).map(|_| ());
+        return memchr::memchr(0x7f, bytes).is_some();
     }
     let hazard = |i: usize| match bytes[i] {
         0x7f => true,
@@ -98,9 +89,8 @@ pub fn escaped_or_same(bytes: &[u8]) -> Option<()> {
         0xef => bytes.get(i + 1) == Some(&0xbb) && bytes.get(i + 2) == Some(&0xbf),
         _ => false,
     };
-    let found = memchr::memchr3_iter(0xc2, 0xe2, 0xef, bytes).any(hazard)
-        || memchr::memchr2_iter(0x7f, 0xd8, bytes).any(hazard);
-    found.then_some(())
+    memchr::memchr3_iter(0xc2, 0xe2, 0xef, bytes).any(hazard)
+        || memchr::memchr2_iter(0x7f, 0xd8, bytes).any(hazard)
 }
 
 #[cfg(test)]
@@ -147,10 +137,10 @@ mod tests {
         let mut buf = [0u8; 4];
         for c in (0x7f..=0x10ffff).filter_map(char::from_u32) {
             let bytes = c.encode_utf8(&mut buf).as_bytes();
-            assert_eq!(escaped_or_same(bytes).is_some(), needs_escape(c), "{c:?}");
+            assert_eq!(needs_escapes(bytes), needs_escape(c), "{c:?}");
         }
-        assert!(escaped_or_same(b"plain ascii").is_none());
-        assert!(escaped_or_same("é李😀".as_bytes()).is_none());
+        assert!(!needs_escapes(b"plain ascii"));
+        assert!(!needs_escapes("é李😀".as_bytes()));
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl StampSink for Json<'_> {
                     let (piece, after) = rest.split_at(cut);
                     rest = after;
                     // Most of a room needs no escape: copied as it is.
-                    if json::escaped_or_same(piece).is_none() {
+                    if !json::needs_escapes(piece) {
                         piece
                     } else {
                         escaped.clear();
