@@ -301,7 +301,7 @@ pub struct ParticipantsArgs {
 
     /// csv/tsv: only these fields, in this order, named as in the header
     /// (room,key,identity,name,joined_at_ms,joined_at,left_at_ms,left_at,duration_ms,duration,
-    /// status,source)
+    /// status,source), e.g. --columns identity,name,duration
     #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
     pub columns: Vec<String>,
 

@@ -51,7 +51,8 @@ pub(super) fn map(file: &File, name: &str) -> Option<memmap2::Mmap> {
 fn on_bus_error_exit(name: &str) -> bool {
     let text = format!(
         "room-inspector: {}: the file changed while it was read (truncated by another \
-         process, or a read error); the report above is incomplete\n",
+         process, or a read error); the report above is incomplete: run again once nothing \
+         writes to the file\n",
         crate::term::sanitize(name)
     );
     let text: &'static [u8] = Box::leak(text.into_bytes().into_boxed_slice());
