@@ -91,7 +91,8 @@ pub struct HeldRoom {
 /// it) is drawn at once instead; a long stream is flushed in batches of
 /// about [`Held::BATCH`] rows, so memory stays bounded.
 pub struct Held {
-    sections: Sections,
+    /// More than one input: no room is alone.
+    several_inputs: bool,
     rooms: Vec<HeldRoom>,
     rows: usize,
     /// A room was held already: no later room is alone.
@@ -103,16 +104,17 @@ impl Held {
 
     pub fn new(several_inputs: bool) -> Held {
         Held {
-            sections: Sections::new(several_inputs),
+            several_inputs,
             rooms: Vec::new(),
             rows: 0,
             sectioned: false,
         }
     }
 
-    /// Whether the room is the only one, to be drawn straight away.
-    pub fn alone(&mut self, last: bool) -> bool {
-        !self.sectioned && self.sections.lone(last)
+    /// Whether the room is the only one (one input, nothing after it), to
+    /// be drawn straight away without a heading.
+    pub fn alone(&self, last: bool) -> bool {
+        !self.sectioned && !self.several_inputs && last
     }
 
     /// Holds a room; true when the batch is full and should be drawn.
