@@ -66,8 +66,8 @@ fn titles() -> Vec<&'static str> {
     titles
 }
 
-/// The cells of every row of `room`, and whether a key differs from its
-/// identity. Only for held rows; a room written as it comes is measured
+/// The cell at a row and column of `room`. Held rows keep these as
+/// strings; a room written as it comes is measured
 /// and written in two passes instead, so a huge room needs no strings.
 fn cell_of<'r>(
     room: &'r Room<'_, '_>,
@@ -98,12 +98,14 @@ impl RowSink for Plain<'_> {
         let arena = rows.arena();
         let cell = cell_of(room, &rows, &arena, self.tf);
         let columns = titles().len();
-        let differs = rows
-            .rows
-            .iter()
-            .any(|r| r.identity(&arena).is_some_and(|id| id != r.key(&arena)));
+        // Only asked before the layout is settled.
+        let differs = || {
+            rows.rows
+                .iter()
+                .any(|r| r.identity(&arena).is_some_and(|id| id != r.key(&arena)))
+        };
         if let Some(held) = &mut self.held {
-            held.key_differs |= differs;
+            held.key_differs = held.key_differs || differs();
             if held.rooms.last().is_none_or(|r| r != room.source) {
                 held.rooms.push(room.source.to_string());
             }
@@ -122,7 +124,12 @@ impl RowSink for Plain<'_> {
         }
         if self.layout.is_none() {
             let room_column = self.several_inputs || !room.last;
-            let layout = measure(room_column, room_column || differs, rows.rows.len(), &cell);
+            let layout = measure(
+                room_column,
+                room_column || differs(),
+                rows.rows.len(),
+                &cell,
+            );
             self.start_with(out, layout)?;
         }
         let Some(layout) = &self.layout else {
