@@ -845,3 +845,29 @@ fn color_always_colours_the_table_and_never_leaves_it_plain() {
     let auto = participants(&["--format", "table", "fixtures/meeting.json"]);
     assert!(!auto.stdout.contains('\x1b'), "{}", auto.stdout);
 }
+
+/// The plain shape is decided the same way whether rows are held to sort
+/// across rooms or written room by room.
+#[test]
+fn plain_columns_follow_the_rooms_in_every_mode() {
+    // One room, then garbage: the input may hold more, but only one room
+    // came, so no ROOM column; its key differs, so a KEY column.
+    let r = run_stdin(
+        &["participants", "--now", NOW, "--format", "plain", "-"],
+        b"{\"id\":\"r\",\"participants\":{\"a\":{\"identity\":\"b\"}}} x\n",
+    );
+    assert_eq!(
+        r.stdout,
+        "IDENTITY  KEY  NAME  JOINED  LEFT  DURATION  STATUS\nb         a                                  unknown\n"
+    );
+    // Room by room, several inputs still get a ROOM column.
+    let r = participants(&[
+        "--format",
+        "plain",
+        "--per-room",
+        "fixtures/room.json",
+        PEOPLE,
+    ]);
+    assert!(r.stdout.starts_with("ROOM  "), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 8, "{}", r.stdout);
+}

@@ -141,6 +141,8 @@ mod tests {
         }
         assert!(!needs_escapes(b"plain ascii"));
         assert!(!needs_escapes("é李😀".as_bytes()));
+        // In text that is not ASCII, DEL is found as well.
+        assert!(needs_escapes("é\u{7f}".as_bytes()));
     }
 
     #[test]
