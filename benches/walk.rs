@@ -50,7 +50,7 @@ fn room(n: usize, seconds: bool) -> Vec<u8> {
 
 fn options(collect: Collect) -> Options {
     Options {
-        strict: false,
+        rules: room_inspector::rules::RuleSet::default(),
         now_ms: 1_800_000_000_000,
         collect,
     }

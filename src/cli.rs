@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::report::{ReportSink, github::Github, human::Human, json::Json};
+use crate::rules::{Rule, RuleSet, Selection};
 use crate::term::{ColorChoice, Paint};
 
 macro_rules! exit_codes {
@@ -113,23 +114,31 @@ Exit codes (as diff(1)):
     Diff(DiffArgs),
 }
 
-/// The help after `validate`'s options: examples, the rules by severity
+/// The help after `validate`'s options: examples, the rules by level
 /// (read from the catalogue, so it cannot miss one), and the exit codes.
 fn validate_after_help() -> String {
-    use crate::rules::{CATALOGUE, Severity};
-    let codes = |severity: Severity, strict_only: bool| -> String {
+    use crate::rules::{CATALOGUE, Level};
+    let codes = |default: Level, strict: Option<Level>| -> String {
         CATALOGUE
             .iter()
-            .filter(|r| r.severity == severity && r.strict_only == strict_only)
+            .filter(|r| r.default == default && strict.is_none_or(|s| r.strict == s))
             .map(|r| r.code)
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let rules = format!(
-        "Rules (severity): {} (errors); {} (errors, only with --strict); {} (warnings).",
-        codes(Severity::Error, false),
-        codes(Severity::Error, true),
-        codes(Severity::Warning, false)
+    let mut rules = format!(
+        "Rules: {} (errors); {} (warnings); {} (errors, only with --strict)",
+        codes(Level::Error, None),
+        codes(Level::Warning, None),
+        codes(Level::Off, Some(Level::Error)),
+    );
+    let off = codes(Level::Off, Some(Level::Off));
+    if !off.is_empty() {
+        rules.push_str(&format!("; {off} (off unless selected)"));
+    }
+    rules.push_str(
+        ". Under --strict, misspelled-field is an error too. \
+--list-rules lists them; --explain RULE says what one checks and why.",
     );
     format!(
         "Examples:
@@ -137,8 +146,15 @@ fn validate_after_help() -> String {
   room-inspector validate --strict --deny-warnings rooms/*.json
   room-inspector validate --format github room.json     # annotations in GitHub Actions
   room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
+  room-inspector validate --ignore key-identity-mismatch --deny seconds-not-ms room.json
+  room-inspector validate --explain seconds-not-ms
 
 {}
+
+Choosing rules: --select replaces the default rules (`all` is every rule), --extend-select
+adds to them, then --ignore turns rules off and --deny makes them errors. --strict changes
+the defaults, before the others apply; --deny-warnings fails the run on any warning that is
+still reported. `syntax` always runs.
 
 A room that is not JSON never hides the next one: in NDJSON, reading goes on at the next
 line; in other streams, at the next line that begins with `{{` in column 1 (or one more
@@ -153,7 +169,7 @@ Exit codes:
 }
 
 /// Greedy word wrap, so generated help reads like the hand-written rest.
-fn wrap(text: &str, width: usize) -> String {
+pub(crate) fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line_len = 0;
     for word in text.split(' ') {
@@ -188,9 +204,90 @@ pub struct InputArgs {
 
 #[derive(Debug, Args)]
 pub struct RuleArgs {
-    /// Unknown fields (admin-view ones included) are errors
-    #[arg(long)]
+    /// Unknown fields (admin-view ones included) are errors, and so are misspelt ones
+    #[arg(long, help_heading = "Rules")]
     pub strict: bool,
+
+    /// Run only these rules: comma-separated codes, or `all` (`validate --list-rules` lists
+    /// them)
+    #[arg(long, help_heading = "Rules", value_name = "RULE,...", value_delimiter = ',', value_parser = parse_selector)]
+    pub select: Option<Vec<Selector>>,
+
+    /// Run these rules as well as the default ones (a rule that is off by default, say)
+    #[arg(long, help_heading = "Rules", value_name = "RULE,...", value_delimiter = ',', value_parser = parse_rule)]
+    pub extend_select: Vec<Rule>,
+
+    /// Do not run these rules
+    #[arg(long, help_heading = "Rules", value_name = "RULE,...", value_delimiter = ',', value_parser = parse_rule)]
+    pub ignore: Vec<Rule>,
+
+    /// Report these rules as errors, and run them if they are off
+    #[arg(long, help_heading = "Rules", value_name = "RULE,...", value_delimiter = ',', value_parser = parse_rule)]
+    pub deny: Vec<Rule>,
+}
+
+/// One value of `--select`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    One(Rule),
+}
+
+impl RuleArgs {
+    /// What runs, at what level. `syntax` cannot be turned off: a text that
+    /// is not JSON has nothing else to check.
+    pub fn rule_set(&self) -> Result<RuleSet, crate::Error> {
+        if self.ignore.contains(&Rule::Syntax) {
+            return Err(crate::Error::Usage(
+                "the syntax rule cannot be ignored: a text that is not JSON has nothing else to \
+                 check"
+                    .to_string(),
+            ));
+        }
+        let select = self.select.as_ref().map(|selectors| {
+            if selectors.contains(&Selector::All) {
+                Rule::all().collect()
+            } else {
+                selectors
+                    .iter()
+                    .filter_map(|s| match s {
+                        Selector::One(rule) => Some(*rule),
+                        Selector::All => None,
+                    })
+                    .collect()
+            }
+        });
+        Ok(RuleSet::of(&Selection {
+            strict: self.strict,
+            select,
+            extend: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            deny: self.deny.clone(),
+        }))
+    }
+}
+
+/// A rule code, or a usage error that names the nearest one.
+pub fn parse_rule(code: &str) -> Result<Rule, String> {
+    let code = code.trim();
+    Rule::from_code(code).ok_or_else(|| {
+        let hint = match Rule::nearest(code) {
+            Some(near) => format!("; did you mean `{}`?", near.code()),
+            None => String::new(),
+        };
+        format!(
+            "unknown rule `{}`{hint} (`room-inspector validate --list-rules` lists them)",
+            crate::term::sanitize(code)
+        )
+    })
+}
+
+fn parse_selector(code: &str) -> Result<Selector, String> {
+    if code.trim() == "all" {
+        Ok(Selector::All)
+    } else {
+        parse_rule(code).map(Selector::One)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -202,7 +299,7 @@ pub struct ValidateArgs {
     pub rules: RuleArgs,
 
     /// Warnings fail the run (exit 1)
-    #[arg(long)]
+    #[arg(long, help_heading = "Rules")]
     pub deny_warnings: bool,
 
     /// Print no report; the exit code is the answer (an unreadable input is
@@ -213,6 +310,16 @@ pub struct ValidateArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT")]
     pub format: ReportFormat,
+
+    /// Print the rules (code, level, what each catches) and exit; with `--format json`, as
+    /// JSON
+    #[arg(long, help_heading = "Rules", conflicts_with_all = ["explain", "files"])]
+    pub list_rules: bool,
+
+    /// Say what a rule checks, why it matters for room data, and show a room it fails and one
+    /// it passes; then exit
+    #[arg(long, help_heading = "Rules", value_name = "RULE", value_parser = parse_rule, conflicts_with = "files")]
+    pub explain: Option<Rule>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -226,6 +333,13 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+
     /// The one place a format meets its sink. `paint` is the colour decided
     /// for stdout; formats for machines ignore it.
     pub fn sink(self, paint: Paint) -> Box<dyn ReportSink> {

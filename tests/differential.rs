@@ -834,7 +834,7 @@ fn rooms_of_a_later_array_are_pointed_to_within_it() {
 /// How many rooms `rooms_of` hands over for `text`, read whole.
 fn rooms_read(text: &[u8]) -> usize {
     let opts = room_inspector::walk::Options {
-        strict: false,
+        rules: room_inspector::rules::RuleSet::default(),
         now_ms: 0,
         collect: room_inspector::walk::Collect::default(),
     };

@@ -10,7 +10,7 @@ use room_inspector::walk::{Collect, Options};
 /// The model the walk builds for each room of `text`.
 fn walked(text: &str) -> Vec<Option<Room>> {
     let opts = Options {
-        strict: false,
+        rules: room_inspector::rules::RuleSet::default(),
         now_ms: 0,
         collect: Collect {
             participants: true,

@@ -6,7 +6,7 @@ mod common;
 use std::io::Cursor;
 
 use room_inspector::input::rooms_of;
-use room_inspector::rules::{CATALOGUE, RuleDef, Severity};
+use room_inspector::rules::{CATALOGUE, Level, RuleDef, RuleSet, Selection};
 use room_inspector::walk::{Collect, Options};
 
 /// The rows of the README's "### Rules" table: (code, severity, summary).
@@ -31,12 +31,7 @@ fn readme_rules() -> Vec<(String, String, String)> {
 }
 
 fn severity_cell(def: &RuleDef) -> String {
-    let severity = def.severity.as_str();
-    if def.strict_only {
-        format!("{severity} under `--strict`")
-    } else {
-        severity.to_string()
-    }
+    def.level_text().replace("--strict", "`--strict`")
 }
 
 #[test]
@@ -53,39 +48,101 @@ fn the_readme_rule_table_is_the_catalogue() {
 }
 
 #[test]
-fn validate_help_names_every_rule_with_its_severity() {
+fn validate_help_names_every_rule_with_its_level() {
     let r = common::run(&["validate", "--help"]);
     assert_eq!(r.code, 0);
     let help = r.stdout.replace('\n', " ");
-    let rules = help.split("Rules (severity): ").nth(1).unwrap_or_default();
+    let rules = help.rsplit("Rules: ").next().unwrap_or_default();
     let (errors, rest) = rules.split_once(" (errors); ").unwrap_or_default();
-    let (strict, warnings) = rest
-        .split_once(" (errors, only with --strict); ")
+    let (warnings, rest) = rest.split_once(" (warnings); ").unwrap_or_default();
+    let (strict, rest) = rest
+        .split_once(" (errors, only with --strict)")
         .unwrap_or_default();
-    let warnings = warnings.split(" (warnings).").next().unwrap_or_default();
-    let listed = |text: &str| -> Vec<String> { text.split(", ").map(str::to_string).collect() };
-    let of = |severity: Severity, strict_only: bool| -> Vec<String> {
+    let off = rest
+        .strip_prefix("; ")
+        .and_then(|r| r.split_once(" (off unless selected)"))
+        .map(|(off, _)| off)
+        .unwrap_or_default();
+    let listed = |text: &str| -> Vec<String> {
+        text.split(", ")
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let of = |keep: &dyn Fn(&RuleDef) -> bool| -> Vec<String> {
         CATALOGUE
             .iter()
-            .filter(|r| r.severity == severity && r.strict_only == strict_only)
+            .filter(|r| keep(r))
             .map(|r| r.code.to_string())
             .collect()
     };
-    assert_eq!(listed(errors), of(Severity::Error, false), "{help}");
-    assert_eq!(listed(strict), of(Severity::Error, true), "{help}");
-    assert_eq!(listed(warnings), of(Severity::Warning, false), "{help}");
+    assert_eq!(listed(errors), of(&|r| r.default == Level::Error), "{help}");
+    assert_eq!(
+        listed(warnings),
+        of(&|r| r.default == Level::Warning),
+        "{help}"
+    );
+    assert_eq!(
+        listed(strict),
+        of(&|r| r.default == Level::Off && r.strict == Level::Error),
+        "{help}"
+    );
+    assert_eq!(
+        listed(off),
+        of(&|r| r.default == Level::Off && r.strict == Level::Off),
+        "{help}"
+    );
     assert!(
         CATALOGUE
             .iter()
-            .all(|r| !(r.strict_only && r.severity == Severity::Warning)),
+            .all(|r| !(r.default == Level::Off && r.strict == Level::Warning)),
         "a warning only with --strict needs its own group in the help"
     );
 }
 
+#[test]
+fn list_rules_and_explain_agree_with_the_readme() {
+    let r = common::run(&["validate", "--list-rules", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap_or_default();
+    let listed: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|row| {
+            let text = |k: &str| row[k].as_str().unwrap_or_default().to_string();
+            let code = text("code");
+            let def = CATALOGUE.iter().find(|d| d.code == code);
+            (
+                code,
+                def.map(severity_cell).unwrap_or_default(),
+                text("summary"),
+            )
+        })
+        .collect();
+    assert_eq!(listed, readme_rules());
+    for (code, _, summary) in readme_rules() {
+        let r = common::run(&["validate", "--explain", &code]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(
+            r.stdout.lines().next().unwrap_or_default(),
+            format!("{code}: {summary}")
+        );
+    }
+    let human = common::run(&["validate", "--list-rules"]);
+    let codes: Vec<String> = human
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    let readme_codes: Vec<String> = readme_rules().into_iter().map(|(c, _, _)| c).collect();
+    assert_eq!(codes, readme_codes);
+}
+
 /// The rule codes `validate` reports for `text`, read whole.
-fn codes(text: &str, strict: bool) -> Vec<String> {
+fn codes(text: &str, rules: RuleSet) -> Vec<String> {
     let opts = Options {
-        strict,
+        rules,
         now_ms: 1_717_200_000_000,
         collect: Collect::NOTHING,
     };
@@ -102,21 +159,29 @@ fn codes(text: &str, strict: bool) -> Vec<String> {
 #[test]
 fn every_rule_fires_on_its_bad_example_and_not_on_its_good_one() {
     for r in CATALOGUE {
-        let bad = codes(r.bad, r.strict_only);
+        // Each rule alone, as `--explain` runs it.
+        let only = RuleSet::of(&Selection {
+            select: Some(vec![
+                room_inspector::rules::Rule::from_code(r.code)
+                    .unwrap_or(room_inspector::rules::Rule::Syntax),
+            ]),
+            ..Selection::default()
+        });
+        let bad = codes(r.bad, only);
         assert!(
             bad.iter().any(|c| c == r.code),
             "{}: bad example gave {bad:?}",
             r.code
         );
-        let good = codes(r.good, r.strict_only);
+        let good = codes(r.good, RuleSet::default());
         assert!(good.is_empty(), "{}: good example gave {good:?}", r.code);
     }
 }
 
 #[test]
-fn a_strict_only_rule_is_silent_without_strict() {
-    for r in CATALOGUE.iter().filter(|r| r.strict_only) {
-        let lax = codes(r.bad, false);
+fn a_rule_off_by_default_is_silent_by_default() {
+    for r in CATALOGUE.iter().filter(|r| r.default == Level::Off) {
+        let lax = codes(r.bad, RuleSet::default());
         assert!(!lax.iter().any(|c| c == r.code), "{}: {lax:?}", r.code);
     }
 }

@@ -505,7 +505,13 @@ pub fn run(
         color: args.color,
         now: args.now,
     };
-    let listing = Listing::new(&input, &args.time, false, collect, env)?;
+    let listing = Listing::new(
+        &input,
+        &args.time,
+        crate::rules::RuleSet::default(),
+        collect,
+        env,
+    )?;
     let [old_source, new_source] = [&listing.sources[0], &listing.sources[1]];
     // Hold the smaller side; stream the other.
     let hold_new = match (size(old_source), size(new_source)) {

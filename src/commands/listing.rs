@@ -9,6 +9,7 @@ use crate::cli::{InputArgs, TimeArgs};
 use crate::input::{self, RoomReport, Source};
 use crate::render::report::ReportSink;
 use crate::render::report::human::Human;
+use crate::rules::RuleSet;
 use crate::term::{ColorChoice, Env, Paint, Stream};
 use crate::time::{self, Style, TimeFormat};
 use crate::walk::{Collect, Options, WalkedRoom};
@@ -33,7 +34,7 @@ impl Listing {
     pub fn new(
         input: &InputArgs,
         time_args: &TimeArgs,
-        strict: bool,
+        rules: RuleSet,
         collect: Collect,
         env: &Env,
     ) -> Result<Listing, Error> {
@@ -49,7 +50,7 @@ impl Listing {
                 now_ms,
             },
             opts: Options {
-                strict,
+                rules,
                 now_ms,
                 collect,
             },

@@ -1,6 +1,7 @@
 //! The commands: each reads its inputs, hands rooms to its renderers and
 //! returns the exit code it reached.
 
+pub mod catalogue;
 pub mod diff;
 pub mod listing;
 pub mod participants;

@@ -241,7 +241,13 @@ pub fn run(
         ..Collect::NOTHING
     };
     check_columns(args, format(args.format, env))?;
-    let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
+    let listing = Listing::new(
+        &args.input,
+        &args.time,
+        args.rules.rule_set()?,
+        collect,
+        env,
+    )?;
     let several = listing.sources.len() > 1;
     let mut sink = sink(
         format(args.format, env),

@@ -274,7 +274,13 @@ pub fn run(
         tracks: true,
         ..Collect::NOTHING
     };
-    let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
+    let listing = Listing::new(
+        &args.input,
+        &args.time,
+        args.rules.rule_set()?,
+        collect,
+        env,
+    )?;
     let now = listing.tf.now_ms;
     let mut sink = sink(args.format, &listing.tf);
     let mut stderr = Human {

@@ -61,7 +61,13 @@ pub fn run(
         timestamps: true,
         ..Collect::NOTHING
     };
-    let listing = Listing::new(&args.input, &args.time, args.rules.strict, collect, env)?;
+    let listing = Listing::new(
+        &args.input,
+        &args.time,
+        args.rules.rule_set()?,
+        collect,
+        env,
+    )?;
     let several = listing.sources.len() > 1;
     let mut sink = sink(format(args.format, env), &listing.tf, args, env, several);
     listing.walk(args.input.color, env, err, exit, &mut |event| {

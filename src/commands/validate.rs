@@ -19,9 +19,15 @@ pub fn run(
     err: &mut dyn Write,
     exit: &mut Exit,
 ) -> Result<(), Error> {
+    if args.list_rules {
+        return super::catalogue::list(args.format, out);
+    }
+    if let Some(rule) = args.explain {
+        return super::catalogue::explain(rule, out);
+    }
     let sources = sources(&args.input, env)?;
     let opts = Options {
-        strict: args.rules.strict,
+        rules: args.rules.rule_set()?,
         now_ms: args.input.now.unwrap_or_else(time::now_ms),
         collect: Collect::default(),
     };

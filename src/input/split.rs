@@ -618,11 +618,17 @@ impl<'s> Splitter<'s> {
                 line: 1,
             },
             walked: None,
-            diagnostics: vec![Diagnostic::of_input(
-                Rule::NoRoom,
-                LineCol { line: 1, column: 1 },
-                &Facts::None,
-            )],
+            diagnostics: match self.opts.rules.level(Rule::NoRoom).severity() {
+                Some(severity) => vec![Diagnostic {
+                    severity,
+                    ..Diagnostic::of_input(
+                        Rule::NoRoom,
+                        LineCol { line: 1, column: 1 },
+                        &Facts::None,
+                    )
+                }],
+                None => Vec::new(),
+            },
             window: &self.w.buf,
             window_base: self.w.base,
             span: (end, end),
@@ -822,7 +828,7 @@ mod tests {
     /// Everything a command could see of an input, as text.
     fn digest(text: &[u8], whole: bool, step: usize) -> Vec<String> {
         let opts = Options {
-            strict: true,
+            rules: crate::rules::RuleSet::defaults(true),
             now_ms: 1_700_000_000_000,
             collect: Collect {
                 participants: true,

@@ -1,14 +1,15 @@
 //! Rules on keys: a key twice in one object, and a participant whose key
 //! is not its identity.
 
-use super::{Check, Facts, Hit, RuleDef, Severity};
+use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::term::quoted;
 use crate::walk::Collect;
 use crate::walk::{ParticipantRef, Place};
 
 pub const DUPLICATE_KEY: RuleDef = RuleDef {
     code: "duplicate-key",
-    severity: Severity::Error,
+    default: Level::Error,
+    strict: Level::Error,
     summary: "the same key twice in one object, at any level",
     explanation: "JSON parsers keep one of two equal keys, most of them the last, \
 silently: a participant listed twice is one participant to every client, and \
@@ -16,7 +17,6 @@ which one depends on the parser. Keys are compared after unescaping, so \
 \"a\\u0062\" repeats \"ab\".",
     bad: r#"{"id":"r","participants":{"a":{},"a":{}}}"#,
     good: r#"{"id":"r","participants":{"a":{},"b":{}}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Walk,
     message: |facts| match facts {
@@ -30,14 +30,14 @@ which one depends on the parser. Keys are compared after unescaping, so \
 
 pub const KEY_IDENTITY_MISMATCH: RuleDef = RuleDef {
     code: "key-identity-mismatch",
-    severity: Severity::Warning,
+    default: Level::Warning,
+    strict: Level::Warning,
     summary: "a participants key that differs from its `identity`",
     explanation: "The API server keys the participants map by identity, so the two are \
 equal in every room it writes. A key that differs means the file was edited \
 or merged by hand, and lookups by identity will miss the participant.",
     bad: r#"{"id":"r","participants":{"a":{"identity":"b"}}}"#,
     good: r#"{"id":"r","participants":{"a":{"identity":"a"}}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Participant(key_identity_mismatch),
     message: |facts| match facts {

@@ -12,7 +12,9 @@
 //! when nothing can fire ([`timestamp::quiet_range`], [`number::is_quiet`])
 //! rather than restating their conditions.
 
+pub mod api_error;
 pub mod key;
+pub mod misspelled;
 pub mod number;
 pub mod participant;
 pub mod room;
@@ -42,11 +44,39 @@ impl Severity {
     }
 }
 
+/// How loud a rule is in a run: not run, or the severity of its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Off,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
 /// One row of the catalogue.
 pub struct RuleDef {
     /// Stable: the string form is the contract (SPEC.md, "Rules").
     pub code: &'static str,
-    pub severity: Severity,
+    /// The level by default, and under `--strict`.
+    pub default: Level,
+    pub strict: Level,
     /// One line: what it catches (README, `--help`).
     pub summary: &'static str,
     /// Why it matters and where the fact comes from.
@@ -54,8 +84,6 @@ pub struct RuleDef {
     /// A room (or text) that raises it, and one that does not.
     pub bad: &'static str,
     pub good: &'static str,
-    /// Only under `--strict`.
-    pub strict_only: bool,
     /// What the walk must collect for the check (a room rule that looks at
     /// every participant needs them collected even for `validate`).
     pub needs: Collect,
@@ -87,48 +115,205 @@ pub type NumberCheck = fn(&JNum<'_>) -> Option<Facts>;
 pub type ParticipantCheck = for<'a> fn(&ParticipantRef<'a>) -> Option<Hit<'a>>;
 pub type RoomCheck = for<'a> fn(&WalkedRoom<'a>, &mut dyn FnMut(Hit<'a>));
 
-/// A rule's identity: a row of the catalogue. Copy, compared by code.
-#[derive(Clone, Copy)]
-pub struct Rule(pub &'static RuleDef);
+impl RuleDef {
+    /// Its levels in a few words: `error`, `off`, `error under --strict`,
+    /// `warning; error under --strict`.
+    pub fn level_text(&self) -> String {
+        match (self.default, self.strict) {
+            (default, strict) if default == strict => default.as_str().to_string(),
+            (Level::Off, strict) => format!("{} under --strict", strict.as_str()),
+            (default, strict) => {
+                format!("{}; {} under --strict", default.as_str(), strict.as_str())
+            }
+        }
+    }
+
+    /// The severity of its findings when it runs: its level by default,
+    /// else under `--strict`; a rule that is off in both reports warnings
+    /// when it is selected.
+    pub const fn severity(&self) -> Severity {
+        match (self.default, self.strict) {
+            (Level::Error, _) | (Level::Off, Level::Error) => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// A rule's identity: its row's place in the catalogue, so that a run's
+/// levels are an array lookup, not a search.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Rule(u8);
 
 /// The rules the walk raises by name.
 #[allow(non_upper_case_globals)]
 impl Rule {
-    pub const Syntax: Rule = Rule(&structure::SYNTAX);
-    pub const NoRoom: Rule = Rule(&structure::NO_ROOM);
-    pub const Type: Rule = Rule(&structure::TYPE);
-    pub const UnknownField: Rule = Rule(&structure::UNKNOWN_FIELD);
-    pub const DuplicateKey: Rule = Rule(&key::DUPLICATE_KEY);
-    pub const TimestampRange: Rule = Rule(&timestamp::TIMESTAMP_RANGE);
+    pub const Syntax: Rule = Rule::named("syntax");
+    pub const NoRoom: Rule = Rule::named("no-room");
+    pub const Type: Rule = Rule::named("type");
+    pub const UnknownField: Rule = Rule::named("unknown-field");
+    pub const MisspelledField: Rule = Rule::named("misspelled-field");
+    pub const DuplicateKey: Rule = Rule::named("duplicate-key");
+    pub const TimestampRange: Rule = Rule::named("timestamp-range");
 }
 
 impl Rule {
+    /// The row with `code`, at compile time: a code with no row does not
+    /// build.
+    const fn named(code: &str) -> Rule {
+        let mut i = 0;
+        while i < CATALOGUE.len() {
+            if const_eq(CATALOGUE[i].code, code) {
+                return Rule(i as u8);
+            }
+            i += 1;
+        }
+        panic!("no such rule in the catalogue")
+    }
+    pub fn def(self) -> &'static RuleDef {
+        &CATALOGUE[self.0 as usize]
+    }
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
     pub fn code(self) -> &'static str {
-        self.0.code
+        self.def().code
     }
     pub fn severity(self) -> Severity {
-        self.0.severity
+        self.def().severity()
     }
     pub fn message(self, facts: &Facts) -> String {
-        (self.0.message)(facts)
+        (self.def().message)(facts)
     }
     /// The row with this code.
     pub fn from_code(code: &str) -> Option<Rule> {
-        CATALOGUE.iter().find(|r| r.code == code).map(Rule)
+        CATALOGUE
+            .iter()
+            .position(|r| r.code == code)
+            .map(|i| Rule(i as u8))
+    }
+    pub fn all() -> impl Iterator<Item = Rule> {
+        (0..CATALOGUE.len()).map(|i| Rule(i as u8))
+    }
+    /// The code nearest to a mistyped one, if one is near enough to be
+    /// what was meant.
+    pub fn nearest(code: &str) -> Option<Rule> {
+        Rule::all()
+            .map(|r| (strsim::damerau_levenshtein(code, r.code()), r))
+            .filter(|&(d, r)| d <= (r.code().len() / 3).max(1))
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, r)| r)
     }
 }
 
-impl PartialEq for Rule {
-    fn eq(&self, other: &Rule) -> bool {
-        self.0.code == other.0.code
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
     }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
-
-impl Eq for Rule {}
 
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.code)
+        f.write_str(self.code())
+    }
+}
+
+/// How many rules the catalogue holds.
+pub const RULES: usize = CATALOGUE.len();
+
+/// The level of every rule in one run: the catalogue's defaults (or its
+/// `--strict` levels), then what the command line selects, ignores and
+/// denies. `syntax` always runs: a text that is not JSON has nothing else
+/// to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleSet {
+    levels: [Level; RULES],
+}
+
+/// What the command line says of the rules, as codes already checked.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub strict: bool,
+    /// Only these run (`--select`); `None` is the defaults.
+    pub select: Option<Vec<Rule>>,
+    /// These run as well (`--extend-select`).
+    pub extend: Vec<Rule>,
+    /// These do not run (`--ignore`).
+    pub ignore: Vec<Rule>,
+    /// These run, as errors (`--deny`).
+    pub deny: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The catalogue's levels, by default or under `--strict`.
+    pub fn defaults(strict: bool) -> RuleSet {
+        RuleSet::of(&Selection {
+            strict,
+            ..Selection::default()
+        })
+    }
+
+    /// `select` replaces the defaults; `extend` adds to them; `ignore`
+    /// then turns rules off and `deny` makes them errors (and runs them).
+    /// A rule that runs only because it was named runs at its severity.
+    pub fn of(selection: &Selection) -> RuleSet {
+        let catalogued = |r: Rule| {
+            if selection.strict {
+                r.def().strict
+            } else {
+                r.def().default
+            }
+        };
+        let named = |r: Rule| match catalogued(r) {
+            Level::Off => match r.severity() {
+                Severity::Error => Level::Error,
+                Severity::Warning => Level::Warning,
+            },
+            on => on,
+        };
+        let mut levels = [Level::Off; RULES];
+        for r in Rule::all() {
+            levels[r.index()] = match &selection.select {
+                None => catalogued(r),
+                Some(only) if only.contains(&r) => named(r),
+                Some(_) => Level::Off,
+            };
+        }
+        for &r in &selection.extend {
+            levels[r.index()] = named(r);
+        }
+        for &r in &selection.ignore {
+            levels[r.index()] = Level::Off;
+        }
+        for &r in &selection.deny {
+            levels[r.index()] = Level::Error;
+        }
+        levels[Rule::Syntax.index()] = Level::Error;
+        RuleSet { levels }
+    }
+
+    #[inline]
+    pub fn level(&self, rule: Rule) -> Level {
+        self.levels[rule.index()]
+    }
+
+    #[inline]
+    pub fn runs(&self, rule: Rule) -> bool {
+        self.level(rule) != Level::Off
+    }
+}
+
+impl Default for RuleSet {
+    fn default() -> RuleSet {
+        RuleSet::defaults(false)
     }
 }
 
@@ -154,7 +339,9 @@ pub static CATALOGUE: &[RuleDef] = &[
     room::MISSING_FIELD,
     key::DUPLICATE_KEY,
     timestamp::TIMESTAMP_RANGE,
+    api_error::API_ERROR,
     structure::UNKNOWN_FIELD,
+    misspelled::MISSPELLED_FIELD,
     timestamp::SECONDS_NOT_MS,
     participant::LEFT_BEFORE_JOINED,
     room::UPDATED_BEFORE_CREATED,
@@ -214,6 +401,15 @@ pub enum Facts {
     Order {
         this: i64,
         other: i64,
+    },
+    /// A field the model does not define, and the one it likely means.
+    Misspelled {
+        key: String,
+        meant: &'static str,
+    },
+    /// The messages of an API error body, shown as quoted texts.
+    ApiError {
+        messages: Vec<String>,
     },
     /// Two texts that should be equal.
     Differ {
@@ -321,7 +517,7 @@ fn never_room<'a>(_: &WalkedRoom<'a>, _: &mut dyn FnMut(Hit<'a>)) {}
 
 static TIMESTAMP_HOOKS: [(Rule, TimestampHook); count(1)] = {
     let mut table = [(
-        Rule(&CATALOGUE[0]),
+        Rule(0),
         (
             never_quiet as fn(i64) -> RangeInclusive<i64>,
             never_timestamp as fn(i64, &[u8], i64) -> Option<Facts>,
@@ -330,7 +526,7 @@ static TIMESTAMP_HOOKS: [(Rule, TimestampHook); count(1)] = {
     let (mut n, mut i) = (0, 0);
     while i < CATALOGUE.len() {
         if let Check::Timestamp { quiet, check } = CATALOGUE[i].check {
-            table[n] = (Rule(&CATALOGUE[i]), (quiet, check));
+            table[n] = (Rule(i as u8), (quiet, check));
             n += 1;
         }
         i += 1;
@@ -339,11 +535,11 @@ static TIMESTAMP_HOOKS: [(Rule, TimestampHook); count(1)] = {
 };
 
 static NUMBER_HOOKS: [(Rule, NumberCheck); count(2)] = {
-    let mut table = [(Rule(&CATALOGUE[0]), never_number as NumberCheck); count(2)];
+    let mut table = [(Rule(0), never_number as NumberCheck); count(2)];
     let (mut n, mut i) = (0, 0);
     while i < CATALOGUE.len() {
         if let Check::Number(check) = CATALOGUE[i].check {
-            table[n] = (Rule(&CATALOGUE[i]), check);
+            table[n] = (Rule(i as u8), check);
             n += 1;
         }
         i += 1;
@@ -352,11 +548,11 @@ static NUMBER_HOOKS: [(Rule, NumberCheck); count(2)] = {
 };
 
 static PARTICIPANT_HOOKS: [(Rule, ParticipantCheck); count(3)] = {
-    let mut table = [(Rule(&CATALOGUE[0]), never_participant as ParticipantCheck); count(3)];
+    let mut table = [(Rule(0), never_participant as ParticipantCheck); count(3)];
     let (mut n, mut i) = (0, 0);
     while i < CATALOGUE.len() {
         if let Check::Participant(check) = CATALOGUE[i].check {
-            table[n] = (Rule(&CATALOGUE[i]), check);
+            table[n] = (Rule(i as u8), check);
             n += 1;
         }
         i += 1;
@@ -365,11 +561,11 @@ static PARTICIPANT_HOOKS: [(Rule, ParticipantCheck); count(3)] = {
 };
 
 static ROOM_HOOKS: [(Rule, RoomCheck); count(4)] = {
-    let mut table = [(Rule(&CATALOGUE[0]), never_room as RoomCheck); count(4)];
+    let mut table = [(Rule(0), never_room as RoomCheck); count(4)];
     let (mut n, mut i) = (0, 0);
     while i < CATALOGUE.len() {
         if let Check::Room(check) = CATALOGUE[i].check {
-            table[n] = (Rule(&CATALOGUE[i]), check);
+            table[n] = (Rule(i as u8), check);
             n += 1;
         }
         i += 1;
@@ -449,7 +645,7 @@ pub(crate) fn num(text: &str) -> JNum<'_> {
 #[cfg(test)]
 pub(crate) fn findings_of(text: &str, strict: bool) -> Vec<String> {
     let opts = crate::walk::Options {
-        strict,
+        rules: RuleSet::defaults(strict),
         now_ms: 1_717_200_000_000,
         collect: Collect::NOTHING,
     };
@@ -506,12 +702,12 @@ mod tests {
         );
         let first_warning = CATALOGUE
             .iter()
-            .position(|r| r.severity == Severity::Warning)
+            .position(|r| r.severity() == Severity::Warning)
             .unwrap_or(CATALOGUE.len());
         assert!(
             CATALOGUE[first_warning..]
                 .iter()
-                .all(|r| r.severity == Severity::Warning)
+                .all(|r| r.severity() == Severity::Warning)
         );
         codes.sort_unstable();
         codes.dedup();

@@ -1,6 +1,6 @@
 //! Rules on numbers that are not timestamps.
 
-use super::{Check, Facts, RuleDef, Severity};
+use super::{Check, Facts, Level, RuleDef};
 use crate::json::lexer::{JNum, NumValue};
 use crate::walk::Collect;
 
@@ -9,14 +9,14 @@ const JS_SAFE_INT: i64 = (1 << 53) - 1;
 
 pub const PRECISION_LOSS: RuleDef = RuleDef {
     code: "precision-loss",
-    severity: Severity::Warning,
+    default: Level::Warning,
+    strict: Level::Warning,
     summary: "an integer beyond 2^53, which JavaScript clients round",
     explanation: "The Studio API and its SDKs are JavaScript and TypeScript, whose \
 numbers are doubles: an integer beyond 2^53 is silently rounded by every \
 client that reads it. Values that large belong in strings.",
     bad: r#"{"id":"r","participants":{"a":{"tracksPublished":{"T":{"width":9007199254740993}}}}}"#,
     good: r#"{"id":"r","participants":{"a":{"tracksPublished":{"T":{"width":1280}}}}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Number(|n| {
         is_unsafe_integer(n).then(|| Facts::Number {

@@ -1,13 +1,14 @@
 //! Rules on one participant once its fields are read.
 
-use super::{Check, Facts, Hit, RuleDef, Severity};
+use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::time;
 use crate::walk::Collect;
 use crate::walk::{ParticipantRef, Place, TsValue};
 
 pub const LEFT_BEFORE_JOINED: RuleDef = RuleDef {
     code: "left-before-joined",
-    severity: Severity::Warning,
+    default: Level::Warning,
+    strict: Level::Warning,
     summary: "`leftAt < joinedAt`",
     explanation: "joinedAt comes from the media server (seconds, times 1000) and leftAt \
 from the API server's clock, so a skew or a unit error between the two \
@@ -15,7 +16,6 @@ shows as someone leaving before they joined. Durations computed from such \
 a participant are negative.",
     bad: r#"{"id":"r","participants":{"a":{"joinedAt":1700000010000,"leftAt":1700000000000}}}"#,
     good: r#"{"id":"r","participants":{"a":{"joinedAt":1700000000000,"leftAt":1700000010000}}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Participant(left_before_joined),
     message: |facts| match facts {

@@ -1,20 +1,20 @@
 //! Rules on the room as a whole, once it is read.
 
-use super::{Check, Facts, Hit, RuleDef, Severity};
+use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::time;
 use crate::walk::Collect;
 use crate::walk::{Place, WalkedRoom};
 
 pub const MISSING_FIELD: RuleDef = RuleDef {
     code: "missing-field",
-    severity: Severity::Error,
+    default: Level::Error,
+    strict: Level::Error,
     summary: "`id` or `participants` absent",
     explanation: "Every room the API returns has an id and a participants map (empty \
 when nobody joined). A room without them was cut short or is not a room; \
 the SDKs' Room type requires both.",
     bad: r#"{"id":"r"}"#,
     good: r#"{"id":"r","participants":{}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Room(missing_field),
     message: |facts| match facts {
@@ -24,6 +24,10 @@ the SDKs' Room type requires both.",
 };
 
 fn missing_field<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
+    // An API error body is not a room with missing fields (`api-error`).
+    if room.api_error.is_some() {
+        return;
+    }
     for (present, field, what) in [
         (room.id_seen, "id", "a string, the room ID"),
         (
@@ -45,14 +49,14 @@ fn missing_field<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
 
 pub const UPDATED_BEFORE_CREATED: RuleDef = RuleDef {
     code: "updated-before-created",
-    severity: Severity::Warning,
+    default: Level::Warning,
+    strict: Level::Warning,
     summary: "`updatedAt < createdAt`",
     explanation: "The API server stamps createdAt when the room is made and updatedAt \
 each time it writes the room afterwards, from the same clock, so updatedAt \
 is never the earlier one in a room it wrote.",
     bad: r#"{"id":"r","createdAt":1700000010000,"updatedAt":1700000000000,"participants":{}}"#,
     good: r#"{"id":"r","createdAt":1700000000000,"updatedAt":1700000010000,"participants":{}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Room(updated_before_created),
     message: |facts| match facts {

@@ -2,20 +2,20 @@
 //! JSON, no room, a value of the wrong type, a field the model does not
 //! define.
 
-use super::{Check, Facts, RuleDef, Severity};
+use super::{Check, Facts, Level, RuleDef};
 use crate::term::quoted;
 use crate::walk::Collect;
 
 pub const SYNTAX: RuleDef = RuleDef {
     code: "syntax",
-    severity: Severity::Error,
+    default: Level::Error,
+    strict: Level::Error,
     summary: "not JSON (with line:col); trailing garbage; invalid UTF-8; nesting deeper than 256",
     explanation: "The text is not JSON (RFC 8259), so nothing in it can be trusted. \
 In NDJSON, reading goes on at the next line; in other streams, at the next \
 line that begins with `{` in column 1.",
     bad: r#"{"id":"r","participants":{}"#,
     good: r#"{"id":"r","participants":{}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Walk,
     message: |facts| match facts {
@@ -26,13 +26,13 @@ line that begins with `{` in column 1.",
 
 pub const NO_ROOM: RuleDef = RuleDef {
     code: "no-room",
-    severity: Severity::Error,
+    default: Level::Error,
+    strict: Level::Error,
     summary: "an input with no room (empty, whitespace, `[]`)",
     explanation: "An empty file or an empty array is valid JSON but holds nothing to \
 check; in CI it is almost always a fetch that failed quietly.",
     bad: "[]",
     good: r#"[{"id":"r","participants":{}}]"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Walk,
     message: |_| {
@@ -42,14 +42,14 @@ check; in CI it is almost always a fetch that failed quietly.",
 
 pub const TYPE: RuleDef = RuleDef {
     code: "type",
-    severity: Severity::Error,
+    default: Level::Error,
+    strict: Level::Error,
     summary: "a known field of the wrong type (`joinedAt`/`leftAt` must be integers)",
     explanation: "The SDKs decode the room into typed fields: a string where a number \
 belongs fails the decode or, worse, is dropped. joinedAt and leftAt are \
 integers of milliseconds; other timestamps are numbers of milliseconds.",
     bad: r#"{"id":"r","createdAt":"2020-04-23","participants":{}}"#,
     good: r#"{"id":"r","createdAt":1587667174725,"participants":{}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Walk,
     message: |facts| match facts {
@@ -60,7 +60,8 @@ integers of milliseconds; other timestamps are numbers of milliseconds.",
 
 pub const UNKNOWN_FIELD: RuleDef = RuleDef {
     code: "unknown-field",
-    severity: Severity::Error,
+    default: Level::Off,
+    strict: Level::Error,
     summary: "a field the Room model does not define",
     explanation: "Only under --strict: the API's admin view adds fields (userId, deleted, \
 deletedAt, events, tracksPublished) that the public Room model does not \
@@ -68,7 +69,6 @@ define, and clients ignore what they do not know, so a misspelt field is \
 silently lost.",
     bad: r#"{"id":"r","participants":{},"createAt":1700000000000}"#,
     good: r#"{"id":"r","participants":{},"createdAt":1700000000000}"#,
-    strict_only: true,
     needs: Collect::NOTHING,
     check: Check::Walk,
     message: |facts| match facts {
@@ -111,12 +111,12 @@ mod tests {
 
     #[test]
     fn unknown_fields_only_under_strict_and_admin_ones_say_so() {
-        let text = r#"{"id":"r","participants":{"a":{"nmae":"x"}},"deleted":true}"#;
+        let text = r#"{"id":"r","participants":{"a":{"role":"x"}},"deleted":true}"#;
         assert_eq!(findings_of(text, false), Vec::<String>::new());
         assert_eq!(
             findings_of(text, true),
             [
-                r#"unknown-field /participants/a/nmae ["nmae"]: unknown field "nmae"; expected one of identity, name, joinedAt, leftAt"#,
+                r#"unknown-field /participants/a/role ["role"]: unknown field "role"; expected one of identity, name, joinedAt, leftAt"#,
                 r#"unknown-field /deleted ["deleted"]: unknown field "deleted" (an admin-view room field, accepted without --strict)"#,
             ]
         );

@@ -4,7 +4,7 @@
 
 use std::ops::RangeInclusive;
 
-use super::{Check, Facts, RuleDef, Severity};
+use super::{Check, Facts, Level, RuleDef};
 use crate::json::lexer::{JNum, NumValue};
 use crate::time;
 use crate::walk::Collect;
@@ -23,7 +23,8 @@ pub const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
 
 pub const TIMESTAMP_RANGE: RuleDef = RuleDef {
     code: "timestamp-range",
-    severity: Severity::Error,
+    default: Level::Error,
+    strict: Level::Error,
     summary: "a timestamp that is negative or beyond year 9999",
     explanation: "Timestamps are Unix milliseconds. A negative value or one past \
 year 9999 is no time any client can show, and most date libraries refuse it. The \
@@ -31,7 +32,6 @@ last one accepted is 9999-12-30T22:00:00.999Z, the latest time that every zone \
 still shows in year 9999.",
     bad: r#"{"id":"r","createdAt":-1,"participants":{}}"#,
     good: r#"{"id":"r","createdAt":1700000000000,"participants":{}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Walk,
     message: |facts| match facts {
@@ -56,14 +56,14 @@ still shows in year 9999.",
 
 pub const SECONDS_NOT_MS: RuleDef = RuleDef {
     code: "seconds-not-ms",
-    severity: Severity::Warning,
+    default: Level::Warning,
+    strict: Level::Warning,
     summary: "a timestamp that only makes sense as seconds (both readings shown)",
     explanation: "The media server reports join times in seconds and the API multiplies \
 them by 1000. A value between 1e8 and 1e11 is 1973-5138 read as seconds but \
 before 1973 read as milliseconds: the multiplication was missed.",
     bad: r#"{"id":"r","participants":{"a":{"joinedAt":1687517025}}}"#,
     good: r#"{"id":"r","participants":{"a":{"joinedAt":1687517025000}}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Timestamp {
         quiet: |_| SECONDS_LIKE.end..=MAX_MS,
@@ -86,14 +86,14 @@ before 1973 read as milliseconds: the multiplication was missed.",
 
 pub const TIMESTAMP_IN_FUTURE: RuleDef = RuleDef {
     code: "timestamp-in-future",
-    severity: Severity::Warning,
+    default: Level::Warning,
+    strict: Level::Warning,
     summary: "later than `--now` (default: the clock)",
     explanation: "Every timestamp is stamped by the server when something happens, so \
 none can be later than now. One that is points at a clock or unit error \
 upstream, or at a hand-edited file. `--now` pins the clock for reproducible runs.",
     bad: r#"{"id":"r","updatedAt":32503680000000,"participants":{}}"#,
     good: r#"{"id":"r","updatedAt":1700000000000,"participants":{}}"#,
-    strict_only: false,
     needs: Collect::NOTHING,
     check: Check::Timestamp {
         quiet: |now_ms| 0..=now_ms,

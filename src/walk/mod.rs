@@ -16,7 +16,7 @@ use keys::KeySet;
 
 use crate::diag::Finding;
 use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
-use crate::rules::{self, Facts, Found, HOOKS, Hit, Rule, number, timestamp};
+use crate::rules::{self, Facts, Found, HOOKS, Hit, Rule, RuleSet, misspelled, number, timestamp};
 
 pub use rules::timestamp::{MAX_MS, SECONDS_LIKE};
 
@@ -54,7 +54,8 @@ impl Collect {
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub strict: bool,
+    /// What runs, and at what severity.
+    pub rules: RuleSet,
     pub now_ms: i64,
     pub collect: Collect,
 }
@@ -205,6 +206,9 @@ pub struct WalkedRoom<'a> {
     /// Collected with [`Collect::tracks`], in input order.
     pub tracks: Vec<TrackRef<'a>>,
     pub findings: Vec<Finding>,
+    /// The `errors`, `error` or `message` field of an object with no room
+    /// field at all, and its value's text: an API error body.
+    pub api_error: Option<(JStr<'a>, &'a [u8])>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -407,9 +411,12 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn push_finding(&mut self, rule: Rule, at: usize, end: usize, pointer: String, facts: Facts) {
+        let Some(severity) = self.opts.rules.level(rule).severity() else {
+            return;
+        };
         self.out.findings.push(Finding {
             rule,
-            severity: rule.severity(),
+            severity,
             at: self.base + at,
             end: self.base + end,
             pointer: rules::shown_pointer(pointer),
@@ -463,6 +470,10 @@ impl<'a> Walker<'a, '_> {
             Ok(())
         })?;
         self.out.id_seen = known[0].is_some();
+        if known.iter().any(Option::is_some) {
+            // A room that also says "error" is still a room.
+            self.out.api_error = None;
+        }
         let mut hits = Vec::new();
         for &(rule, check) in HOOKS.room {
             check(&self.out, &mut |hit| hits.push((rule, hit)));
@@ -501,8 +512,14 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             _ => {
-                self.unknown_field(key, ROOM_FIELDS);
+                self.unknown_field(key, &ROOM_KEYS, ROOM_FIELDS);
+                lx.skip_ws();
+                let at = lx.pos;
                 self.any_value(lx)?;
+                if matches!(name, b"errors" | b"error" | b"message") && self.out.api_error.is_none()
+                {
+                    self.out.api_error = Some((key, &self.buf[at..lx.pos]));
+                }
             }
         }
         Ok(())
@@ -643,7 +660,7 @@ impl<'a> Walker<'a, '_> {
                 self.tracks(lx, key)?;
             }
             _ => {
-                self.unknown_field(field, PARTICIPANT_FIELDS);
+                self.unknown_field(field, &PARTICIPANT_KEYS, PARTICIPANT_FIELDS);
                 self.any_value(lx)?;
             }
         }
@@ -765,6 +782,7 @@ impl<'a> Walker<'a, '_> {
                             shaped.time = Some(w.timestamp(lx, loc, false)?);
                         }
                         None => {
+                            w.misspelled_field(field, fields.iter().map(|(f, _)| *f));
                             w.any_value(lx)?;
                         }
                     }
@@ -794,7 +812,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn admin_field(&mut self, key: JStr<'a>, of: &'static str) {
-        if self.opts.strict {
+        if self.opts.rules.runs(Rule::UnknownField) {
             let facts = Facts::Unknown {
                 key: rules::text(&key),
                 admin_of: Some(of),
@@ -804,8 +822,32 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn unknown_field(&mut self, key: JStr<'a>, expected: &'static str) {
-        if self.opts.strict {
+    /// A key of a track or an event that is near a known one; others are
+    /// not the model's to judge.
+    fn misspelled_field(&mut self, key: JStr<'a>, known: impl Iterator<Item = &'static str>) {
+        if self.opts.rules.runs(Rule::MisspelledField)
+            && let Some(meant) = misspelled::meant(&key.name(), known)
+        {
+            let facts = Facts::Misspelled {
+                key: rules::text(&key),
+                meant,
+            };
+            self.raise_key(Rule::MisspelledField, key, facts);
+        }
+    }
+
+    /// A key the model does not define at its level: misspelt if it is
+    /// near one of `known`, else unknown.
+    fn unknown_field(&mut self, key: JStr<'a>, known: &[&'static str], expected: &'static str) {
+        if self.opts.rules.runs(Rule::MisspelledField)
+            && let Some(meant) = misspelled::meant(&key.name(), known.iter().copied())
+        {
+            let facts = Facts::Misspelled {
+                key: rules::text(&key),
+                meant,
+            };
+            self.raise_key(Rule::MisspelledField, key, facts);
+        } else if self.opts.rules.runs(Rule::UnknownField) {
             let facts = Facts::Unknown {
                 key: rules::text(&key),
                 admin_of: None,

@@ -167,7 +167,7 @@ pub struct Seen {
 /// Runs `rooms_of` over `text`; panics if it fails to return normally.
 pub fn ours(text: &[u8], whole: bool, step: usize, strict: bool) -> Vec<Seen> {
     let opts = Options {
-        strict,
+        rules: room_inspector::rules::RuleSet::defaults(strict),
         now_ms: 1_717_200_000_000,
         collect: Collect {
             participants: true,
