@@ -188,9 +188,14 @@ pub(crate) fn wrap(text: &str, width: usize) -> String {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Room JSON files; `-` or nothing reads standard input
-    #[arg(value_name = "FILE")]
+    /// Room JSON files or directories; `-` or nothing reads standard input
+    #[arg(value_name = "FILE|DIR")]
     pub files: Vec<OsString>,
+
+    /// Which files of a directory are read, in gitignore syntax; repeat it for several, `!`
+    /// excludes [default: *.json, *.ndjson, *.jsonl]
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
 
     /// When to colour the output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]

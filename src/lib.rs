@@ -83,11 +83,18 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> Res
 /// likely forgot the FILE, and waiting for typed JSON would look like a
 /// hang: that is refused too. An explicit `-` reads, as `cat -` does.
 pub fn sources(args: &InputArgs, env: &Env) -> Result<Vec<Source>, Error> {
-    let sources: Vec<Source> = if args.files.is_empty() {
-        vec![Source::Stdin]
-    } else {
-        args.files.iter().map(|f| Source::from_arg(f)).collect()
-    };
+    let mut sources: Vec<Source> = Vec::with_capacity(args.files.len().max(1));
+    if args.files.is_empty() {
+        sources.push(Source::Stdin);
+    }
+    for file in &args.files {
+        match Source::from_arg(file) {
+            Source::Path(path) if path.is_dir() => {
+                sources.extend(input::dirs::files_under(&path, &args.glob)?);
+            }
+            source => sources.push(source),
+        }
+    }
     if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
         return Err(Error::Usage(
             "standard input (-) is named more than once; give it once".to_string(),
@@ -372,6 +379,7 @@ mod tests {
         }
         let args = |files: &[&str]| crate::cli::InputArgs {
             files: files.iter().map(Into::into).collect(),
+            glob: Vec::new(),
             color: crate::term::ColorChoice::Auto,
             now: None,
         };

@@ -224,8 +224,8 @@ fn seconds_not_ms_fires_for_room_participant_track_and_event_times() {
 
 const GOOD: &str = "fixtures/room.json";
 const MISSING: &str = "fixtures/regressions/no-such-room.json";
-/// A directory, not a file.
-const DIRECTORY: &str = "fixtures/rules";
+/// A directory that holds no room file.
+const DIRECTORY: &str = "fixtures/no-rooms";
 
 /// What each command prints for GOOD, which must still be listed.
 fn listed_line(command: &str) -> &'static str {
@@ -271,7 +271,7 @@ fn participants_and_timestamps_exit_2_on_a_missing_file() {
 
 #[test]
 fn participants_and_timestamps_exit_2_on_a_directory() {
-    let why = "is a directory; give a JSON file";
+    let why = "is a directory with no room file (*.json, *.ndjson, *.jsonl); --glob chooses others";
     for command in ["participants", "timestamps"] {
         assert_unreadable_fails(command, &[DIRECTORY], DIRECTORY, why);
         assert_unreadable_fails(command, &[DIRECTORY, GOOD], DIRECTORY, why);

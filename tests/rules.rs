@@ -185,3 +185,24 @@ fn a_rule_off_by_default_is_silent_by_default() {
         assert!(!lax.iter().any(|c| c == r.code), "{}: {lax:?}", r.code);
     }
 }
+
+#[test]
+fn every_rule_has_a_fixture_that_raises_it() {
+    for r in CATALOGUE {
+        let path = format!("fixtures/rules/{}.json", r.code);
+        assert!(common::root().join(&path).is_file(), "{path} is missing");
+        let run = common::run(&[
+            "validate",
+            "--now",
+            common::NOW,
+            "--extend-select",
+            r.code,
+            &path,
+        ]);
+        assert!(
+            run.stdout.contains(&format!("[{}]: ", r.code)),
+            "{path}: {}",
+            run.stdout
+        );
+    }
+}

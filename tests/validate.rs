@@ -204,12 +204,12 @@ fn several_files_each_reported_and_the_worst_exit_wins() {
         "fixtures/room.json",
         "missing.json",
         "fixtures/rules/type.json",
-        "fixtures",
+        "fixtures/no-rooms",
     ]);
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "room-inspector: missing.json: no such file; check the path, or give - to read standard input\nroom-inspector: fixtures: is a directory; give a JSON file\n"
+        "room-inspector: missing.json: no such file; check the path, or give - to read standard input\nroom-inspector: fixtures/no-rooms: is a directory with no room file (*.json, *.ndjson, *.jsonl); --glob chooses others\n"
     );
     assert_eq!(
         r.stdout

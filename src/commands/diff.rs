@@ -425,7 +425,7 @@ impl Index {
 /// Size on disk, or `None` for standard input and what cannot be read.
 fn size(source: &Source) -> Option<u64> {
     match source {
-        Source::Stdin => None,
+        Source::Stdin | Source::Unreadable { .. } => None,
         Source::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
     }
 }
@@ -500,7 +500,16 @@ pub fn run(
         tracks: true,
         ..Collect::NOTHING
     };
+    for (side, path) in [("OLD", &args.old), ("NEW", &args.new)] {
+        if std::path::Path::new(path).is_dir() {
+            return Err(Error::Usage(format!(
+                "{side} ({}) is a directory: diff compares two files (or two streams of rooms)",
+                crate::term::sanitize(&path.to_string_lossy())
+            )));
+        }
+    }
     let input = crate::cli::InputArgs {
+        glob: Vec::new(),
         files: vec![args.old.clone(), args.new.clone()],
         color: args.color,
         now: args.now,

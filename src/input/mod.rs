@@ -8,6 +8,8 @@
 //! reported without hiding the next one.
 
 #[forbid(unsafe_code)]
+pub mod dirs;
+#[forbid(unsafe_code)]
 mod locate;
 mod mapped;
 #[forbid(unsafe_code)]
@@ -42,6 +44,12 @@ const MAP_MIN: u64 = 1 << 20;
 pub enum Source {
     Stdin,
     Path(PathBuf),
+    /// Found while walking a directory, but not readable: reported as an
+    /// input that could not be read, in its place in the order.
+    Unreadable {
+        name: PathBuf,
+        message: String,
+    },
 }
 
 impl Source {
@@ -57,7 +65,7 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::Stdin => "<stdin>".to_string(),
-            Source::Path(p) => p.display().to_string(),
+            Source::Path(p) | Source::Unreadable { name: p, .. } => p.display().to_string(),
         }
     }
 }
@@ -150,6 +158,12 @@ pub fn for_each_room(
     let name = source.name();
     let (reader, whole, capacity): (Box<dyn Read>, bool, usize) = match source {
         Source::Stdin => (Box::new(io::stdin().lock()), false, WINDOW),
+        Source::Unreadable { message, .. } => {
+            return Err(Error::Input(InputError {
+                name,
+                message: message.clone(),
+            }));
+        }
         Source::Path(path) => {
             let meta = std::fs::metadata(path).map_err(|e| Error::Input(read_error(&name, &e)))?;
             if meta.is_dir() {
