@@ -13,7 +13,7 @@ macro_rules! exit_codes {
         "Exit codes:
   0  success; for validate, every room is valid (warnings allowed unless --deny-warnings)
   1  the input was read but is not valid: not JSON, or not a valid Room
-  2  usage error, or an input could not be read (missing file, directory, permission)"
+  2  usage error, or an input could not be read (missing file, permission, a directory with no room file)"
     };
 }
 
@@ -24,7 +24,7 @@ macro_rules! listing_exit_codes {
   0  success
   1  an input was read but is not valid: not JSON, or not a valid Room (what could be read
      is still shown; `validate` says what is wrong)
-  2  usage error, or an input could not be read (missing file, directory, permission)"
+  2  usage error, or an input could not be read (missing file, permission, a directory with no room file)"
     };
 }
 
@@ -38,7 +38,8 @@ one room, an array of rooms, or a stream of rooms (NDJSON or concatenated), from
 standard input.",
     after_help = concat!("Examples:
   room-inspector validate room.json
-  curl -s \"$API/room/$ID\" | room-inspector participants
+  room-inspector validate --format github rooms/
+  curl -s -H \"Authorization: Bearer $LIVEPEER_API_KEY\" \"$API/room/$ID\" | room-inspector participants
   room-inspector timestamps --tz Europe/Berlin room.json
 
 ", exit_codes!()),
@@ -163,7 +164,7 @@ diagnostic says where reading stopped). Text after a room is an error of that ro
 Exit codes:
   0  every room is valid (warnings allowed unless --deny-warnings)
   1  an input is not JSON, or holds a room that is not valid
-  2  usage error, or an input could not be read (missing file, directory, permission)",
+  2  usage error, or an input could not be read (missing file, permission, a directory with no room file)",
         wrap(&rules, 90)
     )
 }
