@@ -112,6 +112,16 @@ Exit codes (as diff(1)):
   2  trouble: usage error, an input that cannot be read, or is not JSON or not a room"
     )]
     Diff(DiffArgs),
+    /// Print the JSON Schema (draft 2020-12) of a room, for editors and other validators
+    #[command(after_help = "Examples:
+  room-inspector schema > room.schema.json
+  room-inspector schema | jq '.properties | keys'
+
+Point an editor at the file: \"$schema\": \"./room.schema.json\" in a room, or VS Code's
+json.schemas setting. The schema checks types, required fields and timestamp ranges;
+validate also catches duplicate keys, seconds instead of milliseconds, times out of order,
+misspelled fields, keys that differ from identities and API error bodies.")]
+    Schema,
 }
 
 /// The help after `validate`'s options: examples, the rules by level

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod diff;
 pub mod listing;
 pub mod participants;
+pub mod schema;
 pub mod summary;
 pub mod timestamps;
 pub mod validate;
