@@ -113,6 +113,44 @@ Exit codes (as diff(1)):
   2  trouble: usage error, an input that cannot be read, or is not JSON or not a room"
     )]
     Diff(DiffArgs),
+    /// Print the JSON Schema (draft 2020-12) of a room, for editors and other validators
+    #[command(after_help = "Examples:
+  room-inspector schema > room.schema.json
+  room-inspector schema | jq '.properties | keys'
+
+Point an editor at the file: \"$schema\": \"./room.schema.json\" in a room, or VS Code's
+json.schemas setting. The schema checks types, required fields and timestamp ranges;
+validate also catches duplicate keys, seconds instead of milliseconds, times out of order,
+misspelled fields, keys that differ from identities and API error bodies.")]
+    Schema,
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = "Install (a new shell picks the script up):
+  bash:
+    room-inspector completions bash > ~/.local/share/bash-completion/completions/room-inspector
+  zsh (and fpath=(~/.zfunc $fpath) in ~/.zshrc, before compinit):
+    room-inspector completions zsh > ~/.zfunc/_room-inspector
+  fish:
+    room-inspector completions fish > ~/.config/fish/completions/room-inspector.fish
+  powershell:
+    room-inspector completions powershell >> $PROFILE
+  elvish:
+    room-inspector completions elvish >> ~/.config/elvish/rc.elv")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of the tool and all its commands
+    #[command(after_help = "Install:
+  mkdir -p ~/.local/share/man/man1
+  room-inspector man > ~/.local/share/man/man1/room-inspector.1
+  man room-inspector
+
+Or read it at once: room-inspector man | man -l -")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// The help after `validate`'s options: examples, the rules by level

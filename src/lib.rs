@@ -31,7 +31,7 @@ pub mod walk;
 use std::io::{self, Write};
 
 use cli::{Cli, Command, InputArgs};
-use commands::{diff, participants, summary, timestamps, validate};
+use commands::{completions, diff, man, participants, schema, summary, timestamps, validate};
 use input::Source;
 
 pub use error::Error;
@@ -66,6 +66,9 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Command::Timestamps(args) => timestamps::run(args, env, out, err, &mut so_far),
         Command::Summary(args) => summary::run(args, env, out, err, &mut so_far),
         Command::Diff(args) => diff::run(args, env, out, err, &mut so_far),
+        Command::Schema => schema::run(out),
+        Command::Completions(args) => completions::run(args.shell, out),
+        Command::Man => man::run(out),
     }
     .and_then(|()| out.flush().map_err(Error::Write));
     match done {
