@@ -4,7 +4,7 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::render::report::{ReportSink, github::Github, human::Human, json::Json};
+use crate::render::report::{ReportSink, github::Github, human::Human, json::Json, sarif::Sarif};
 use crate::rules::{Rule, RuleSet, Selection};
 use crate::term::{ColorChoice, Paint};
 
@@ -330,6 +330,8 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow commands (::error file=…,line=…,col=…::…)
     Github,
+    /// SARIF 2.1.0 log with every rule (GitHub code scanning, SARIF viewers); stdin is uri "-"
+    Sarif,
 }
 
 impl ReportFormat {
@@ -347,6 +349,7 @@ impl ReportFormat {
             ReportFormat::Human => Box::new(Human { paint }),
             ReportFormat::Json => Box::new(Json),
             ReportFormat::Github => Box::new(Github),
+            ReportFormat::Sarif => Box::<Sarif>::default(),
         }
     }
 }

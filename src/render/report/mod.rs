@@ -9,6 +9,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::Exit;
 use crate::diag::Diagnostic;
+pub(crate) use crate::input::STDIN_NAME as STDIN;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
