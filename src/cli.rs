@@ -4,7 +4,9 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::render::report::{ReportSink, github::Github, human::Human, json::Json, sarif::Sarif};
+use crate::render::report::{
+    ReportSink, github::Github, gitlab::Gitlab, human::Human, json::Json, sarif::Sarif,
+};
 use crate::rules::{Rule, RuleSet, Selection};
 use crate::term::{ColorChoice, Paint};
 
@@ -332,6 +334,8 @@ pub enum ReportFormat {
     Github,
     /// SARIF 2.1.0 log with every rule (GitHub code scanning, SARIF viewers); stdin is uri "-"
     Sarif,
+    /// GitLab Code Quality report (artifacts:reports:codequality)
+    Gitlab,
 }
 
 impl ReportFormat {
@@ -350,6 +354,7 @@ impl ReportFormat {
             ReportFormat::Json => Box::new(Json),
             ReportFormat::Github => Box::new(Github),
             ReportFormat::Sarif => Box::<Sarif>::default(),
+            ReportFormat::Gitlab => Box::<Gitlab>::default(),
         }
     }
 }

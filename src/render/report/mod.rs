@@ -7,6 +7,7 @@
 //! a variant of `cli::ReportFormat`, and its arm in `ReportFormat::sink`.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
