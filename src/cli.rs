@@ -5,7 +5,8 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::report::{
-    ReportSink, github::Github, gitlab::Gitlab, human::Human, json::Json, sarif::Sarif,
+    ReportSink, github::Github, gitlab::Gitlab, human::Human, json::Json, junit::Junit,
+    sarif::Sarif,
 };
 use crate::rules::{Rule, RuleSet, Selection};
 use crate::term::{ColorChoice, Paint};
@@ -336,6 +337,8 @@ pub enum ReportFormat {
     Sarif,
     /// GitLab Code Quality report (artifacts:reports:codequality)
     Gitlab,
+    /// JUnit XML: a testsuite per file, a testcase per room (Jenkins, GitLab, Azure)
+    Junit,
 }
 
 impl ReportFormat {
@@ -355,6 +358,7 @@ impl ReportFormat {
             ReportFormat::Github => Box::new(Github),
             ReportFormat::Sarif => Box::<Sarif>::default(),
             ReportFormat::Gitlab => Box::<Gitlab>::default(),
+            ReportFormat::Junit => Box::<Junit>::default(),
         }
     }
 }
