@@ -148,6 +148,7 @@ fn validate_after_help() -> String {
   room-inspector validate room.json
   room-inspector validate --strict --deny-warnings rooms/*.json
   room-inspector validate --format github room.json     # annotations in GitHub Actions
+  room-inspector validate --format sarif rooms/*.json > rooms.sarif   # code scanning
   room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
   room-inspector validate --ignore key-identity-mismatch --deny seconds-not-ms room.json
   room-inspector validate --explain seconds-not-ms
@@ -333,7 +334,7 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow commands (::error file=…,line=…,col=…::…)
     Github,
-    /// SARIF 2.1.0 log with every rule (GitHub code scanning, SARIF viewers); stdin is uri "-"
+    /// SARIF 2.1.0 log, every rule included (GitHub code scanning); stdin is uri -
     Sarif,
     /// GitLab Code Quality report (artifacts:reports:codequality)
     Gitlab,
