@@ -4,7 +4,10 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::render::report::{ReportSink, github::Github, human::Human, json::Json};
+use crate::render::report::{
+    ReportSink, github::Github, gitlab::Gitlab, human::Human, json::Json, junit::Junit,
+    sarif::Sarif,
+};
 use crate::rules::{Rule, RuleSet, Selection};
 use crate::term::{ColorChoice, Paint};
 
@@ -184,6 +187,7 @@ fn validate_after_help() -> String {
   room-inspector validate room.json
   room-inspector validate --strict --deny-warnings rooms/*.json
   room-inspector validate --format github room.json     # annotations in GitHub Actions
+  room-inspector validate --format sarif rooms/*.json > rooms.sarif   # code scanning
   room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
   room-inspector validate --ignore key-identity-mismatch --deny seconds-not-ms room.json
   room-inspector validate --explain seconds-not-ms
@@ -374,6 +378,12 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow commands (::error file=…,line=…,col=…::…)
     Github,
+    /// SARIF 2.1.0 log, every rule included (GitHub code scanning); stdin is uri -
+    Sarif,
+    /// GitLab Code Quality report (artifacts:reports:codequality)
+    Gitlab,
+    /// JUnit XML: a testsuite per file, a testcase per room (Jenkins, GitLab, Azure)
+    Junit,
 }
 
 impl ReportFormat {
@@ -391,6 +401,9 @@ impl ReportFormat {
             ReportFormat::Human => Box::new(Human { paint }),
             ReportFormat::Json => Box::new(Json),
             ReportFormat::Github => Box::new(Github),
+            ReportFormat::Sarif => Box::<Sarif>::default(),
+            ReportFormat::Gitlab => Box::<Gitlab>::default(),
+            ReportFormat::Junit => Box::<Junit>::default(),
         }
     }
 }

@@ -160,12 +160,16 @@ fn the_actions_validate_step_annotates_and_writes_sarif() {
     assert_eq!(results.len(), 1, "{written}");
     assert_eq!(results[0]["ruleId"], "seconds-not-ms");
 
-    // A path with a space in an input is two paths, never a command.
-    let odd = validate_step("fixtures/room.json;echo pwned", "", "");
-    assert_eq!(odd.code, 2);
-    assert!(
-        !odd.stdout.contains("pwned") && !odd.stderr.lines().any(|l| l == "pwned"),
-        "{}",
-        odd.stdout
+    // An input is words, never shell: nothing in it runs.
+    let marker = std::env::temp_dir().join(format!("ri-action-pwned-{}", std::process::id()));
+    let odd = validate_step(
+        &format!(
+            "$(touch {0}) `touch {0}` fixtures/room.json;touch",
+            marker.display()
+        ),
+        "",
+        "",
     );
+    assert_eq!(odd.code, 2, "{}", odd.stdout);
+    assert!(!marker.exists(), "an input ran as a command");
 }

@@ -52,6 +52,9 @@ pub enum Source {
     },
 }
 
+/// The name standard input goes by in diagnostics and reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
 impl Source {
     pub fn from_arg(arg: &std::ffi::OsStr) -> Source {
         if arg == "-" {
@@ -64,7 +67,7 @@ impl Source {
     /// The name used in diagnostics.
     pub fn name(&self) -> String {
         match self {
-            Source::Stdin => "<stdin>".to_string(),
+            Source::Stdin => STDIN_NAME.to_string(),
             Source::Path(p) | Source::Unreadable { name: p, .. } => p.display().to_string(),
         }
     }

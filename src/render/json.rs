@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::Formatter;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 /// Characters past ASCII's printable range that must not reach a terminal
 /// raw (C0 controls are escaped by every JSON writer already).
@@ -22,8 +22,59 @@ pub fn to_writer<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_js
     value.serialize(&mut ser)
 }
 
+/// `value` as JSON indented by two spaces, with the escapes above: for a
+/// single document people open too (SARIF).
+pub fn to_writer_pretty<W: Write, T: Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, PrettyEscaping::default());
+    value.serialize(&mut ser)
+}
+
 /// The compact formatter, with string fragments escaped as above.
 struct Escaping;
+
+/// The pretty formatter, with string fragments escaped as above.
+#[derive(Default)]
+struct PrettyEscaping(PrettyFormatter<'static>);
+
+impl Formatter for PrettyEscaping {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        write_escaped(writer, fragment)
+    }
+}
 
 impl Formatter for Escaping {
     fn write_string_fragment<W: ?Sized + Write>(
@@ -114,6 +165,17 @@ mod tests {
         let back: String =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("valid JSON: {e}"));
         assert_eq!(back, text);
+    }
+
+    #[test]
+    fn pretty_output_is_indented_and_escaped_alike() {
+        let value = serde_json::json!({"a": ["x\u{202e}y", 1], "b": {}});
+        let mut out = Vec::new();
+        assert!(to_writer_pretty(&mut out, &value).is_ok());
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "{\n  \"a\": [\n    \"x\\u202ey\",\n    1\n  ],\n  \"b\": {}\n}"
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl ReportSink for Github {
             return Ok(());
         };
         let message = format!("{}: {why}", sanitize(file));
-        let location = if file == "<stdin>" {
+        let location = if file == super::STDIN {
             String::new()
         } else {
             format!(" file={},", escape(&sanitize(file), true))

@@ -16,7 +16,8 @@ pub struct Human {
 }
 
 impl Human {
-    fn line(&self, out: &mut dyn Write, file: &str, d: &Diagnostic) -> io::Result<()> {
+    /// One finding as a line; also the text of a JUnit failure.
+    pub(super) fn line(&self, out: &mut dyn Write, file: &str, d: &Diagnostic) -> io::Result<()> {
         let p = self.paint;
         let place = format!("{}:{}:{}:", sanitize(file), d.line, d.column);
         let label = format!("{}[{}]", d.severity.as_str(), d.rule.code());

@@ -7,8 +7,11 @@
 //! a variant of `cli::ReportFormat`, and its arm in `ReportFormat::sink`.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,6 +19,7 @@ use serde::Serialize;
 
 use crate::Exit;
 use crate::diag::Diagnostic;
+pub(crate) use crate::input::STDIN_NAME as STDIN;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
