@@ -27,8 +27,8 @@ fn recipes() -> Vec<String> {
 struct Sandbox(PathBuf);
 
 impl Sandbox {
-    fn new() -> Sandbox {
-        let dir = std::env::temp_dir().join(format!("ri-cookbook-{}", std::process::id()));
+    fn new(name: &str) -> Sandbox {
+        let dir = std::env::temp_dir().join(format!("ri-cookbook-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let rooms = dir.join("rooms");
         let shims = dir.join("shims");
@@ -100,7 +100,7 @@ impl Drop for Sandbox {
 fn every_cookbook_recipe_runs() {
     let recipes = recipes();
     assert_eq!(recipes.len(), 6, "the Cookbook's sh blocks: {recipes:#?}");
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::new("recipes");
     let runs: Vec<common::Run> = recipes.iter().map(|r| sandbox.run(r)).collect();
     for (recipe, run) in recipes.iter().zip(&runs) {
         assert_eq!(run.code, 0, "{recipe}\n{}{}", run.stdout, run.stderr);
@@ -130,4 +130,46 @@ fn every_cookbook_recipe_runs() {
         serde_json::from_str(&sandbox.read("room-inspector.sarif")).unwrap_or_default();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "room-inspector");
+}
+
+/// The README's "Install completions and the man page" block, run with a
+/// scratch home: every file it promises is written, and holds what it is.
+#[test]
+fn the_install_commands_write_completions_and_the_man_page() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap_or_default();
+    let block = readme
+        .split("### Install completions and the man page")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(block.contains("room-inspector man >"), "{block}");
+    let sandbox = Sandbox::new("install");
+    let home = sandbox.0.join("home");
+    let _ = std::fs::create_dir_all(&home);
+    let script = format!(
+        "export HOME='{}' PROFILE='{}/profile.ps1'\n{block}",
+        home.display(),
+        home.display()
+    );
+    let run = sandbox.run(&script);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{block}");
+    let read = |path: &str| std::fs::read_to_string(home.join(path)).unwrap_or_default();
+    for (path, sign) in [
+        (
+            ".local/share/bash-completion/completions/room-inspector",
+            "complete -F",
+        ),
+        (".zfunc/_room-inspector", "#compdef room-inspector"),
+        (
+            ".config/fish/completions/room-inspector.fish",
+            "complete -c room-inspector",
+        ),
+        ("profile.ps1", "Register-ArgumentCompleter"),
+        (".config/elvish/rc.elv", "edit:completion:arg-completer"),
+        (".local/share/man/man1/room-inspector.1", ".TH"),
+    ] {
+        assert!(read(path).contains(sign), "{path} lacks {sign:?}");
+    }
 }
