@@ -16,7 +16,7 @@ macro_rules! exit_codes {
         "Exit codes:
   0  success; for validate, every room is valid (warnings allowed unless --deny-warnings)
   1  the input was read but is not valid: not JSON, or not a valid Room
-  2  usage error, or an input could not be read (missing file, permission, a directory with no room file)"
+  2  usage error, or an input could not be read (missing file, permission, directory without rooms)"
     };
 }
 
@@ -27,7 +27,7 @@ macro_rules! listing_exit_codes {
   0  success
   1  an input was read but is not valid: not JSON, or not a valid Room (what could be read
      is still shown; `validate` says what is wrong)
-  2  usage error, or an input could not be read (missing file, permission, a directory with no room file)"
+  2  usage error, or an input could not be read (missing file, permission, directory without rooms)"
     };
 }
 
@@ -206,7 +206,7 @@ diagnostic says where reading stopped). Text after a room is an error of that ro
 Exit codes:
   0  every room is valid (warnings allowed unless --deny-warnings)
   1  an input is not JSON, or holds a room that is not valid
-  2  usage error, or an input could not be read (missing file, permission, a directory with no room file)",
+  2  usage error, or an input could not be read (missing file, permission, directory without rooms)",
         wrap(&rules, 90)
     )
 }
