@@ -189,3 +189,19 @@ fn the_listings_read_directories_too_but_diff_refuses_them() {
         d.stderr
     );
 }
+
+#[test]
+fn symbolic_links_are_not_followed_out_of_the_tree_or_round_a_loop() {
+    let outside = Tree::new("outside");
+    outside.file("secret.json", BAD);
+    let tree = Tree::new("links");
+    tree.file("a.json", GOOD);
+    for (link, target) in [("out", outside.0.clone()), ("loop", tree.0.clone())] {
+        if let Err(e) = std::os::unix::fs::symlink(&target, tree.0.join(link)) {
+            panic!("cannot link: {e}");
+        }
+    }
+    let r = common::run(&["validate", "--now", NOW, "--format", "json", tree.path()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(files_reported(&r.stdout, &tree.0), ["a.json"]);
+}
