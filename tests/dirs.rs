@@ -205,3 +205,68 @@ fn symbolic_links_are_not_followed_out_of_the_tree_or_round_a_loop() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(files_reported(&r.stdout, &tree.0), ["a.json"]);
 }
+
+/// Runs the binary as a user the permission bits apply to: as root, that
+/// is `nobody` (setpriv, util-linux); root reads everything.
+fn run_unprivileged(args: &[&str]) -> common::Run {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let bin = common::bin();
+    let mut command = if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = command
+        .args(args)
+        .current_dir(common::root())
+        .env_clear()
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run the binary unprivileged (setpriv, from util-linux): {e}"),
+    };
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn an_unreadable_part_of_the_tree_is_named_and_the_walk_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = Tree::new("perm");
+    tree.file("a/x.json", GOOD).file("b.json", GOOD);
+    let locked = tree.0.join("a");
+    let set = |mode: u32| {
+        if let Err(e) = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(mode)) {
+            panic!("cannot chmod {}: {e}", locked.display());
+        }
+    };
+    set(0o000);
+    let r = run_unprivileged(&["validate", "--now", NOW, "--format", "json", tree.path()]);
+    set(0o755);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "room-inspector: {}: cannot read this part of the directory: permission denied\n",
+            locked.display()
+        )
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            r#""file":"{}/b.json","status":"valid""#,
+            tree.path()
+        )),
+        "{}",
+        r.stdout
+    );
+}

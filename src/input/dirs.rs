@@ -32,7 +32,7 @@ pub fn files_under(dir: &Path, globs: &[String]) -> Result<Vec<Source>, Error> {
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && pruned.matched(e.path(), true).is_ignore())
+            !(is_dir && pruned.matched(e.path(), true).is_ignore())
         })
         .build();
     let mut found = Vec::new();

@@ -112,6 +112,9 @@ mod tests {
     fn the_nearest_of_two_candidates_wins() {
         assert_eq!(meant(b"aaab", ["aaaa", "aaab_"].into_iter()), Some("aaab_"));
         assert_eq!(meant(b"aaab", ["aaab_", "aaaa"].into_iter()), Some("aaab_"));
+        // At the same distance, the field listed first is the one named.
+        assert_eq!(meant(b"abcd", ["abce", "abcf"].into_iter()), Some("abce"));
+        assert_eq!(meant(b"abcd", ["abcf", "abce"].into_iter()), Some("abcf"));
     }
 
     #[test]
