@@ -237,3 +237,20 @@ fn an_api_error_body_is_one_error_in_every_command() {
         );
     }
 }
+
+#[test]
+fn an_ignored_api_error_leaves_the_body_judged_as_a_room() {
+    let body = br#"{"errors":["invalid authorization header"]}"#;
+    let r = common::run_stdin(&["validate", "--now", NOW, "--ignore", "api-error"], body);
+    assert_eq!(
+        r.code, 1,
+        "an error body never validates clean: {}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stdout.matches("error[missing-field]").count(),
+        2,
+        "{}",
+        r.stdout
+    );
+}

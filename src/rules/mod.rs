@@ -152,6 +152,7 @@ impl Rule {
     pub const Type: Rule = Rule::named("type");
     pub const UnknownField: Rule = Rule::named("unknown-field");
     pub const MisspelledField: Rule = Rule::named("misspelled-field");
+    pub const ApiError: Rule = Rule::named("api-error");
     pub const DuplicateKey: Rule = Rule::named("duplicate-key");
     pub const TimestampRange: Rule = Rule::named("timestamp-range");
 }

@@ -516,7 +516,11 @@ impl<'a> Walker<'a, '_> {
                 lx.skip_ws();
                 let at = lx.pos;
                 self.any_value(lx)?;
-                if matches!(name, b"errors" | b"error" | b"message") && self.out.api_error.is_none()
+                // Kept only when `api-error` runs: a room it does not
+                // report is judged as any room, missing fields and all.
+                if matches!(name, b"errors" | b"error" | b"message")
+                    && self.out.api_error.is_none()
+                    && self.opts.rules.runs(Rule::ApiError)
                 {
                     self.out.api_error = Some((key, &self.buf[at..lx.pos]));
                 }
