@@ -63,6 +63,17 @@ pub fn message(finding: &Finding, other: Option<LineCol>) -> String {
 }
 
 impl Diagnostic {
+    /// `/pointer: message`, or the message alone when the finding is about
+    /// the input rather than a value: the text every report format shows
+    /// beside its own place fields.
+    pub fn text(&self) -> String {
+        if self.pointer.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}: {}", self.pointer, self.message)
+        }
+    }
+
     /// A diagnostic of the input itself rather than of a value in a room
     /// (no room, not JSON), at one place and with no pointer.
     pub fn of_input(rule: Rule, place: LineCol, facts: &Facts) -> Diagnostic {

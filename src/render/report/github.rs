@@ -30,12 +30,7 @@ fn escape(text: &str, property: bool) -> String {
 
 fn command(out: &mut dyn Write, file: &str, d: &Diagnostic) -> io::Result<()> {
     let command = d.severity.as_str();
-    let mut message = String::new();
-    if !d.pointer.is_empty() {
-        message.push_str(&d.pointer);
-        message.push_str(": ");
-    }
-    message.push_str(&d.message);
+    let message = d.text();
     writeln!(
         out,
         "::{command} file={},line={},col={},title={}::{}",

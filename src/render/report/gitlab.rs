@@ -109,14 +109,8 @@ impl ReportSink for Gitlab {
                 d.pointer.as_bytes(),
                 d.message.as_bytes(),
             ]);
-            let mut description = format!("{code}: ");
-            if !d.pointer.is_empty() {
-                description.push_str(&d.pointer);
-                description.push_str(": ");
-            }
-            description.push_str(&d.message);
             let issue = Issue {
-                description,
+                description: format!("{code}: {}", d.text()),
                 check_name: code,
                 fingerprint,
                 severity: severity(d.severity),

@@ -159,12 +159,7 @@ impl ReportSink for Junit {
             let line = human_line(file, d);
             match d.severity {
                 Severity::Error => {
-                    let mut message = format!("{}: ", d.rule.code());
-                    if !d.pointer.is_empty() {
-                        message.push_str(&d.pointer);
-                        message.push_str(": ");
-                    }
-                    message.push_str(&d.message);
+                    let message = format!("{}: {}", d.rule.code(), d.text());
                     let message = xml_text(&message).into_owned();
                     case.failures.push((message, d.rule.code(), line));
                 }

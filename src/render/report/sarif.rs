@@ -102,12 +102,7 @@ fn rule(def: &RuleDef) -> ReportingDescriptor {
 }
 
 fn result(file: &str, d: &Diagnostic) -> SarifResult {
-    let mut text = String::new();
-    if !d.pointer.is_empty() {
-        text.push_str(&d.pointer);
-        text.push_str(": ");
-    }
-    text.push_str(&d.message);
+    let text = d.text();
     let wide = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let region = Region::builder()
         .start_line(wide(d.line))
