@@ -178,10 +178,19 @@ fn validate_after_help() -> String {
     if !off.is_empty() {
         rules.push_str(&format!("; {off} (off unless selected)"));
     }
-    rules.push_str(
-        ". Under --strict, misspelled-field is an error too. \
---list-rules lists them; --explain RULE says what one checks and why.",
-    );
+    let raised: Vec<&str> = CATALOGUE
+        .iter()
+        .filter(|r| r.default != Level::Off && r.strict != r.default)
+        .map(|r| r.code)
+        .collect();
+    if !raised.is_empty() {
+        rules.push_str(&format!(
+            ". Under --strict, {} {} an error too",
+            raised.join(", "),
+            if raised.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    rules.push_str(". --list-rules lists them; --explain RULE says what one checks and why.");
     format!(
         "Examples:
   room-inspector validate room.json

@@ -92,6 +92,14 @@ fn validate_help_names_every_rule_with_its_level() {
         of(&|r| r.default == Level::Off && r.strict == Level::Off),
         "{help}"
     );
+    let raised = of(&|r| r.default != Level::Off && r.strict != r.default);
+    let said = help
+        .split(". Under --strict, ")
+        .nth(1)
+        .and_then(|rest| rest.split(" an error too").next())
+        .map(|list| list.trim_end_matches(" is").trim_end_matches(" are"))
+        .unwrap_or_default();
+    assert_eq!(listed(said), raised, "{help}");
     assert!(
         CATALOGUE
             .iter()

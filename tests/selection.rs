@@ -153,6 +153,19 @@ fn a_wrong_code_is_a_usage_error_that_names_the_nearest() {
             r.stderr
         );
     }
+    // Case, `_` and `-` are forgiven as in a misspelt field.
+    let snake = common::run(&[
+        "validate",
+        "--ignore",
+        "Seconds_Not_Ms",
+        "fixtures/room.json",
+    ]);
+    assert_eq!(snake.code, 2);
+    assert!(
+        snake.stderr.contains("did you mean `seconds-not-ms`?"),
+        "{}",
+        snake.stderr
+    );
     let far = common::run(&["validate", "--explain", "zzzz"]);
     assert_eq!(far.code, 2);
     assert!(

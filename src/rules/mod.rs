@@ -196,13 +196,11 @@ impl Rule {
         (0..CATALOGUE.len()).map(|i| Rule(i as u8))
     }
     /// The code nearest to a mistyped one, if one is near enough to be
-    /// what was meant.
+    /// what was meant: judged as a misspelt field is
+    /// ([`misspelled::meant`]), so `seconds_not_ms` finds `seconds-not-ms`.
     pub fn nearest(code: &str) -> Option<Rule> {
-        Rule::all()
-            .map(|r| (strsim::damerau_levenshtein(code, r.code()), r))
-            .filter(|&(d, r)| d <= (r.code().len() / 3).max(1))
-            .min_by_key(|&(d, _)| d)
-            .map(|(_, r)| r)
+        let meant = misspelled::meant(code.as_bytes(), CATALOGUE.iter().map(|r| r.code))?;
+        Rule::from_code(meant)
     }
 }
 

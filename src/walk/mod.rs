@@ -786,7 +786,8 @@ impl<'a> Walker<'a, '_> {
                             shaped.time = Some(w.timestamp(lx, loc, false)?);
                         }
                         None => {
-                            w.misspelled_field(field, fields.iter().map(|(f, _)| *f));
+                            // Tracks and events know no unknown-field; a near miss is all there is to say.
+                            let _ = w.misspelled_field(field, fields.iter().map(|(f, _)| *f));
                             w.any_value(lx)?;
                         }
                     }
@@ -828,30 +829,32 @@ impl<'a> Walker<'a, '_> {
 
     /// A key of a track or an event that is near a known one; others are
     /// not the model's to judge.
-    fn misspelled_field(&mut self, key: JStr<'a>, known: impl Iterator<Item = &'static str>) {
-        if self.opts.rules.runs(Rule::MisspelledField)
-            && let Some(meant) = misspelled::meant(&key.name(), known)
-        {
-            let facts = Facts::Misspelled {
-                key: rules::text(&key),
-                meant,
-            };
-            self.raise_key(Rule::MisspelledField, key, facts);
+    /// Whether it raised a finding.
+    fn misspelled_field(
+        &mut self,
+        key: JStr<'a>,
+        known: impl Iterator<Item = &'static str>,
+    ) -> bool {
+        if !self.opts.rules.runs(Rule::MisspelledField) {
+            return false;
         }
+        let Some(meant) = misspelled::meant(&key.name(), known) else {
+            return false;
+        };
+        let facts = Facts::Misspelled {
+            key: rules::text(&key),
+            meant,
+        };
+        self.raise_key(Rule::MisspelledField, key, facts);
+        true
     }
 
     /// A key the model does not define at its level: misspelt if it is
     /// near one of `known`, else unknown.
     fn unknown_field(&mut self, key: JStr<'a>, known: &[&'static str], expected: &'static str) {
-        if self.opts.rules.runs(Rule::MisspelledField)
-            && let Some(meant) = misspelled::meant(&key.name(), known.iter().copied())
+        if !self.misspelled_field(key, known.iter().copied())
+            && self.opts.rules.runs(Rule::UnknownField)
         {
-            let facts = Facts::Misspelled {
-                key: rules::text(&key),
-                meant,
-            };
-            self.raise_key(Rule::MisspelledField, key, facts);
-        } else if self.opts.rules.runs(Rule::UnknownField) {
             let facts = Facts::Unknown {
                 key: rules::text(&key),
                 admin_of: None,
