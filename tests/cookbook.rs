@@ -52,37 +52,23 @@ impl Sandbox {
         if let Err(e) = std::fs::write(&curl, script) {
             panic!("cannot write {}: {e}", curl.display());
         }
-        let _ = Command::new("chmod").arg("+x").arg(&curl).status();
+        let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+        if let Err(e) = std::fs::set_permissions(&curl, executable) {
+            panic!("cannot make {} executable: {e}", curl.display());
+        }
         Sandbox(dir)
     }
 
     fn run(&self, recipe: &str) -> common::Run {
-        let bin_dir = common::bin()
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let path = format!(
-            "{}:{}:/usr/bin:/bin",
-            self.0.join("shims").display(),
-            bin_dir.display()
-        );
-        let out = Command::new("bash")
-            .args(["-euo", "pipefail", "-c", recipe])
-            .current_dir(&self.0)
-            .env_clear()
-            .env("PATH", path)
-            .env("LIVEPEER_API_KEY", "test-key")
-            .env("ROOM_ID", "5b3c1f0e-8a7d-4c2b-9e6f-0a1b2c3d4e5f")
-            .output();
-        let out = match out {
-            Ok(o) => o,
-            Err(e) => panic!("cannot run bash: {e}"),
-        };
-        common::Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        common::output(
+            Command::new("bash")
+                .args(["-euo", "pipefail", "-c", recipe])
+                .current_dir(&self.0)
+                .env_clear()
+                .env("PATH", common::path_with(&[&self.0.join("shims")]))
+                .env("LIVEPEER_API_KEY", "test-key")
+                .env("ROOM_ID", "5b3c1f0e-8a7d-4c2b-9e6f-0a1b2c3d4e5f"),
+        )
     }
 
     fn read(&self, file: &str) -> String {

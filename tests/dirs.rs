@@ -209,11 +209,9 @@ fn symbolic_links_are_not_followed_out_of_the_tree_or_round_a_loop() {
 /// Runs the binary as a user the permission bits apply to: as root, that
 /// is `nobody` (setpriv, util-linux); root reads everything.
 fn run_unprivileged(args: &[&str]) -> common::Run {
-    let is_root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the user the process runs as.
+    let is_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
     let bin = common::bin();
     let mut command = if is_root {
         let mut c = std::process::Command::new("setpriv");
@@ -223,20 +221,7 @@ fn run_unprivileged(args: &[&str]) -> common::Run {
     } else {
         std::process::Command::new(&bin)
     };
-    let out = command
-        .args(args)
-        .current_dir(common::root())
-        .env_clear()
-        .output();
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => panic!("cannot run the binary unprivileged (setpriv, from util-linux): {e}"),
-    };
-    common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::output(command.args(args).current_dir(common::root()).env_clear())
 }
 
 #[test]

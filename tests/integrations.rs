@@ -96,28 +96,16 @@ fn the_action_installs_from_its_checkout_and_passes_inputs_through_the_environme
 /// Runs the action's validate step as the runner would.
 fn validate_step(paths: &str, args: &str, sarif: &str) -> common::Run {
     let script = common::root().join("action/validate.sh");
-    let dir = common::bin()
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default();
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .current_dir(common::root())
-        .env_clear()
-        .env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
-        .env("PATHS", paths)
-        .env("ARGS", args)
-        .env("SARIF", sarif)
-        .output();
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => panic!("cannot run bash: {e}"),
-    };
-    common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::output(
+        std::process::Command::new("bash")
+            .arg(&script)
+            .current_dir(common::root())
+            .env_clear()
+            .env("PATH", common::path_with(&[]))
+            .env("PATHS", paths)
+            .env("ARGS", args)
+            .env("SARIF", sarif),
+    )
 }
 
 #[test]

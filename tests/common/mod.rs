@@ -61,25 +61,38 @@ pub fn run_stdin(args: &[&str], stdin: &[u8]) -> Run {
     run_env(args, stdin, &[])
 }
 
-/// Runs a shell pipeline with the binary's directory first on PATH.
-pub fn sh(script: &str) -> Run {
+/// A PATH for scripts: `first`, then the binary's directory, then the
+/// system's tools and nothing else.
+pub fn path_with(first: &[&std::path::Path]) -> String {
     let dir = bin().parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let path = format!("{}:/usr/bin:/bin", dir.display());
-    let out = Command::new("bash")
-        .args(["-c", script])
-        .current_dir(root())
-        .env_clear()
-        .env("PATH", path)
-        .output();
-    let out = match out {
+    let mut parts: Vec<String> = first.iter().map(|p| p.display().to_string()).collect();
+    parts.extend([dir.display().to_string(), "/usr/bin".into(), "/bin".into()]);
+    parts.join(":")
+}
+
+/// Runs `cmd` to its end and keeps what it printed; a command that cannot
+/// start fails the test, naming it.
+pub fn output(cmd: &mut Command) -> Run {
+    let out = match cmd.output() {
         Ok(o) => o,
-        Err(e) => panic!("cannot run bash: {e}"),
+        Err(e) => panic!("cannot run {:?}: {e}", cmd.get_program()),
     };
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs a shell pipeline with the binary's directory first on PATH.
+pub fn sh(script: &str) -> Run {
+    output(
+        Command::new("bash")
+            .args(["-c", script])
+            .current_dir(root())
+            .env_clear()
+            .env("PATH", path_with(&[])),
+    )
 }
 
 /// A room with `n` participants, one per line, optionally one broken.
