@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use clap::CommandFactory;
 use clap_mangen::Man;
+use roff::{Roff, bold, roman};
 
 use crate::Error;
 use crate::cli::Cli;
@@ -33,20 +34,22 @@ fn page() -> io::Result<Vec<u8>> {
     top.render_name_section(&mut body)?;
     top.render_synopsis_section(&mut body)?;
     top.render_description_section(&mut body)?;
-    writeln!(body, ".SH COMMANDS")?;
+    let mut list = Roff::new();
+    list.control("SH", ["COMMANDS"]);
     for command in &commands {
         let about = command
             .get_about()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        writeln!(
-            body,
-            ".TP\n\\fB{}\\fR\n{} (see ROOM\\-INSPECTOR {} below)",
-            command.get_name(),
-            roff_text(&about),
-            command.get_name().to_uppercase()
-        )?;
+        let name = command.get_name();
+        list.control("TP", [])
+            .text([bold(name)])
+            .text([roman(format!(
+                "{about} (see ROOM-INSPECTOR {} below)",
+                name.to_uppercase()
+            ))]);
     }
+    body.extend_from_slice(list.to_roff().as_bytes());
     top.render_options_section(&mut body)?;
     top.render_extra_section(&mut body)?;
     for command in commands {
@@ -78,15 +81,4 @@ fn page() -> io::Result<Vec<u8>> {
         });
     page.extend_from_slice(body.as_bytes());
     Ok(page)
-}
-
-/// Text for a roff line: a leading `.` or `'` would be read as a request,
-/// and a backslash as an escape; a hyphen is set as a hyphen, not a dash.
-fn roff_text(text: &str) -> String {
-    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
-    if escaped.starts_with(['.', '\'']) {
-        format!("\\&{escaped}")
-    } else {
-        escaped
-    }
 }
