@@ -195,6 +195,7 @@ fn validate_after_help() -> String {
         "Examples:
   room-inspector validate room.json
   room-inspector validate --strict --deny-warnings rooms/*.json
+  room-inspector validate rooms/ --glob '!drafts/'   # *.json, *.ndjson, *.jsonl below rooms/
   room-inspector validate --format github room.json     # annotations in GitHub Actions
   room-inspector validate --format sarif rooms/*.json > rooms.sarif   # code scanning
   room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'

@@ -1,4 +1,5 @@
-//! The README's cookbook, run: each `sh` block of its "Cookbook" section
+//! The README's cookbook, run: each `sh` block of its "Cookbook" (and
+//! "Schema") section
 //! runs in a directory whose `rooms/` holds copies of the bundled
 //! fixtures, with a `curl` that answers from one of them, so a recipe
 //! cannot rot.
@@ -10,9 +11,14 @@ use std::process::Command;
 
 /// The `sh` blocks of the Cookbook section, in order.
 fn recipes() -> Vec<String> {
+    sh_blocks("Cookbook")
+}
+
+/// The `sh` blocks of a `## ` section of the README, in order.
+fn sh_blocks(heading: &str) -> Vec<String> {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap_or_default();
     let section = readme
-        .split("\n## Cookbook\n")
+        .split(&format!("\n## {heading}\n"))
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
         .unwrap_or_default();
@@ -158,4 +164,24 @@ fn the_install_commands_write_completions_and_the_man_page() {
     ] {
         assert!(read(path).contains(sign), "{path} lacks {sign:?}");
     }
+}
+
+/// The README's "Schema" block: the file an editor is pointed at.
+#[test]
+fn the_schema_recipe_writes_the_schema_file() {
+    let blocks = sh_blocks("Schema");
+    assert_eq!(blocks.len(), 1, "{blocks:#?}");
+    let sandbox = Sandbox::new("schema");
+    let run = sandbox.run(&blocks[0]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", blocks[0]);
+    let schema: serde_json::Value =
+        serde_json::from_str(&sandbox.read("room.schema.json")).unwrap_or_default();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["id", "participants"])
+    );
 }
