@@ -75,10 +75,11 @@ impl Diagnostic {
     }
 
     /// A diagnostic of the input itself rather than of a value in a room
-    /// (no room, not JSON), at one place and with no pointer.
-    pub fn of_input(rule: Rule, place: LineCol, facts: &Facts) -> Diagnostic {
+    /// (no room, not JSON), at one place and with no pointer, at the
+    /// severity the run gives its rule.
+    pub fn of_input(rule: Rule, severity: Severity, place: LineCol, facts: &Facts) -> Diagnostic {
         Diagnostic {
-            severity: rule.severity(),
+            severity,
             rule,
             line: place.line,
             column: place.column,

@@ -30,7 +30,7 @@ use super::locate::locate;
 use super::window::Window;
 use super::{Origin, RoomReport, read_error};
 use crate::Error;
-use crate::diag::{Diagnostic, Facts, LineCol, Rule};
+use crate::diag::{Diagnostic, Facts, LineCol, Rule, Severity};
 use crate::json::lexer::{Lexer, Stop, describe_byte};
 use crate::json::lines::LineStart;
 use crate::walk::{Options, Scratch, WalkedRoom, walk_room};
@@ -618,17 +618,13 @@ impl<'s> Splitter<'s> {
                 line: 1,
             },
             walked: None,
-            diagnostics: match self.opts.rules.level(Rule::NoRoom).severity() {
-                Some(severity) => vec![Diagnostic {
-                    severity,
-                    ..Diagnostic::of_input(
-                        Rule::NoRoom,
-                        LineCol { line: 1, column: 1 },
-                        &Facts::None,
-                    )
-                }],
-                None => Vec::new(),
-            },
+            diagnostics: (self.opts.rules.level(Rule::NoRoom).severity())
+                .map(|severity| {
+                    let start = LineCol { line: 1, column: 1 };
+                    Diagnostic::of_input(Rule::NoRoom, severity, start, &Facts::None)
+                })
+                .into_iter()
+                .collect(),
             window: &self.w.buf,
             window_base: self.w.base,
             span: (end, end),
@@ -687,9 +683,11 @@ fn send_room<'a>(
     Ok(mark)
 }
 
+/// `syntax` always runs, as an error (`RuleSet::of`).
 fn syntax(line: usize, column: usize, message: String) -> Diagnostic {
     Diagnostic::of_input(
         Rule::Syntax,
+        Severity::Error,
         LineCol { line, column },
         &Facts::Syntax(message),
     )
