@@ -40,8 +40,9 @@ pub struct Room {
     #[schemars(with = "String")]
     pub egress_id: Option<String>,
     /// The participants, keyed by their identity; `{}` when nobody joined.
-    // In the order of the input; a JSON object, keyed by identity. The schema's participant is the model's plus the admin view's
-    // fields, which the model leaves out (see `ParticipantSchema`).
+    // In the order of the input. The schema's participant is the model's
+    // plus the admin view's fields, which the model leaves out
+    // (`ParticipantSchema`).
     #[serde(with = "ordered_map")]
     #[schemars(with = "BTreeMap<String, ParticipantSchema>", example = serde_json::json!({"key": {}}))]
     pub participants: Vec<(String, Participant)>,
@@ -122,9 +123,9 @@ pub struct RoomAdminView {
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomEvent {
-    /// what happened
+    /// what happened: `room_started`, `room_finished`, `egress_started` or `egress_ended`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", example = &"participant_joined")]
+    #[schemars(with = "String", example = &"room_started")]
     pub event_name: Option<String>,
     /// Timestamp (in milliseconds) of the event
     #[serde(default, skip_serializing_if = "Option::is_none")]
