@@ -92,6 +92,12 @@ fn validate_help_names_every_rule_with_its_level() {
         of(&|r| r.default == Level::Off && r.strict == Level::Off),
         "{help}"
     );
+    let off_rules = of(&|r| r.default == Level::Off && r.strict == Level::Off);
+    assert_eq!(
+        help.contains("(off unless selected)"),
+        !off_rules.is_empty(),
+        "the group is named only when it has rules: {help}"
+    );
     let raised = of(&|r| r.default != Level::Off && r.strict != r.default);
     let said = help
         .split(". Under --strict, ")

@@ -179,7 +179,7 @@ fn a_wrong_code_is_a_usage_error_that_names_the_nearest() {
     assert!(
         wrong_format
             .stderr
-            .contains("--list-rules prints as human or json"),
+            .contains("--list-rules prints as human or json, not github; try --format json"),
         "{}",
         wrong_format.stderr
     );

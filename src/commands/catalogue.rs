@@ -199,6 +199,27 @@ mod tests {
     }
 
     #[test]
+    fn explanations_are_wrapped_to_the_prose_width_word_for_word() {
+        for rule in Rule::all() {
+            let text = explained(rule.code());
+            let prose = text.split("\n\n").nth(1).unwrap_or_default();
+            let longest = prose.lines().map(|l| l.chars().count()).max();
+            assert!(longest.is_some_and(|n| n <= PROSE_WIDTH), "{prose}");
+            let words: Vec<&str> = prose.split_whitespace().collect();
+            let written: Vec<&str> = rule.def().explanation.split_whitespace().collect();
+            assert_eq!(words, written);
+            // Greedy: no line could have taken the next line's first word.
+            for pair in prose.lines().collect::<Vec<_>>().windows(2) {
+                let next = pair[1].split(' ').next().unwrap_or_default();
+                assert!(
+                    pair[0].chars().count() + 1 + next.chars().count() > PROSE_WIDTH,
+                    "{prose}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_rule_explains_itself_with_a_finding() {
         for rule in Rule::all() {
             let text = explained(rule.code());
