@@ -226,7 +226,9 @@ pub(crate) fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line_len = 0;
     for word in text.split(' ') {
-        if line_len > 0 && line_len + 1 + word.len() > width {
+        // Counted in characters: an ellipsis is one column, not three.
+        let word_len = word.chars().count();
+        if line_len > 0 && line_len + 1 + word_len > width {
             out.push('\n');
             line_len = 0;
         } else if line_len > 0 {
@@ -234,7 +236,7 @@ pub(crate) fn wrap(text: &str, width: usize) -> String {
             line_len += 1;
         }
         out.push_str(word);
-        line_len += word.len();
+        line_len += word_len;
     }
     out
 }

@@ -24,31 +24,56 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
-fn participant(identity: String) -> impl Strategy<Value = Value> {
-    (text(), QUIET, prop::option::of(0..10_000_000_i64)).prop_map(move |(name, joined, stay)| {
-        let mut p = json!({"identity": identity, "name": name, "joinedAt": joined});
-        if let Some(stay) = stay {
-            p["leftAt"] = json!((joined + stay).min(QUIET.end - 1));
-        }
-        p
+fn participant(identity: String, created: i64) -> impl Strategy<Value = Value> {
+    (
+        text(),
+        created..QUIET.end,
+        prop::option::of(0..10_000_000_i64),
+    )
+        .prop_map(move |(name, joined, stay)| {
+            let mut p = json!({"identity": identity, "name": name, "joinedAt": joined});
+            if let Some(stay) = stay {
+                p["leftAt"] = json!((joined + stay).min(QUIET.end - 1));
+            }
+            p
+        })
+}
+
+/// Whether no two identities look alike (`confusable-identity`).
+fn unlike(identities: &std::collections::BTreeSet<String>) -> bool {
+    use room_inspector::rules::identity::Forms;
+    let mut seen = std::collections::HashSet::new();
+    identities.iter().all(|i| {
+        let f = Forms::of(i);
+        [f.nfc, f.visible, f.folded, f.skeleton, f.folded_skeleton]
+            .into_iter()
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .all(|form| seen.insert(form))
     })
 }
 
-/// A room the service could have sent: keyed by identity, times in order.
+/// A room the service could have sent: keyed by identity, no two alike,
+/// everyone joined after the room was made, and updated last.
 fn valid_room() -> impl Strategy<Value = Value> {
     let identities =
-        prop::collection::btree_set(text().prop_filter("non-empty", |s| !s.is_empty()), 0..6);
+        prop::collection::btree_set(text().prop_filter("non-empty", |s| !s.is_empty()), 0..6)
+            .prop_filter("identities that look alike", unlike);
     (text(), QUIET, identities)
         .prop_flat_map(|(id, created, identities)| {
             let participants: Vec<_> = identities
                 .into_iter()
-                .map(|i| (Just(i.clone()), participant(i)))
+                .map(|i| (Just(i.clone()), participant(i, created)))
                 .collect();
             (Just(id), Just(created), participants)
         })
         .prop_map(|(id, created, participants)| {
             let map: Map<String, Value> = participants.into_iter().collect();
-            json!({"id": id, "createdAt": created, "updatedAt": created, "participants": map})
+            let updated = map
+                .values()
+                .filter_map(|p| p["leftAt"].as_i64())
+                .fold(created, i64::max);
+            json!({"id": id, "createdAt": created, "updatedAt": updated, "participants": map})
         })
 }
 

@@ -147,7 +147,7 @@ fn room_with_times(t: [i64; 6]) -> String {
     }}
   }},
   "events": [
-    {{"eventName": "participant_joined", "timestamp": {}}}
+    {{"eventName": "room_started", "timestamp": {}}}
   ]
 }}
 "#,
@@ -162,22 +162,24 @@ const TIME_PLACES: [(&str, &str); 6] = [
     ("8:19", "/participants/x/joinedAt"),
     ("9:17", "/participants/x/leftAt"),
     ("11:40", "/participants/x/tracksPublished/T/timestamp"),
-    ("16:54", "/events/0/timestamp"),
+    ("16:48", "/events/0/timestamp"),
 ];
 
 #[test]
 fn timestamp_in_future_fires_for_room_participant_track_and_event_times() {
-    // 1800000000000 + k s is 2027-01-15T08:00:0k.000Z, after NOW (2024-06-01).
-    let times: [i64; 6] = std::array::from_fn(|k| 1_800_000_000_000 + k as i64 * 1000);
+    // 1800000000000 + s seconds is 2027-01-15T08:00:0s.000Z, after NOW
+    // (2024-06-01); updatedAt is the latest, as the server writes it.
+    let seconds = [0, 5, 1, 2, 3, 4];
+    let times: [i64; 6] = seconds.map(|s| 1_800_000_000_000 + s * 1000);
     let room = room_with_times(times);
     let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
     let expected: Vec<String> = TIME_PLACES
         .iter()
         .zip(times)
-        .enumerate()
-        .map(|(k, ((place, pointer), ms))| {
+        .zip(seconds)
+        .map(|(((place, pointer), ms), s)| {
             format!(
-                "<stdin>:{place}: warning[timestamp-in-future]: {pointer}: {ms} is 2027-01-15T08:00:0{k}.000Z, later than now (2024-06-01T00:00:00.000Z)"
+                "<stdin>:{place}: warning[timestamp-in-future]: {pointer}: {ms} is 2027-01-15T08:00:0{s}.000Z, later than now (2024-06-01T00:00:00.000Z)"
             )
         })
         .collect();

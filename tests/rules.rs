@@ -220,3 +220,89 @@ fn every_rule_has_a_fixture_that_raises_it() {
         );
     }
 }
+
+/// The room of the room-semantics issue hides one problem of each kind
+/// that JSON shape cannot show; each gives one finding, with its place.
+#[test]
+fn a_room_that_looks_valid_gives_one_finding_per_hidden_problem() {
+    let r = common::run(&[
+        "validate",
+        "--now",
+        common::NOW,
+        "--format",
+        "json",
+        "fixtures/hidden-problems.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found: Vec<(String, String, String)> = r
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "diagnostic")
+        .map(|v| {
+            (
+                format!("{}:{}", v["line"], v["column"]),
+                v["rule"].as_str().unwrap_or_default().to_string(),
+                v["pointer"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        // The two the room was already reported for.
+        ("1:49", "updated-before-created", "/updatedAt"),
+        // deleted: true with no deletedAt.
+        ("1:73", "deleted-inconsistent", "/deleted"),
+        // room_finished listed after a later room_started.
+        ("3:53", "events-out-of-order", "/events/1/timestamp"),
+        // bob never left the finished room.
+        ("3:53", "present-after-finished", "/events/1/timestamp"),
+        ("4:25", "unknown-event", "/events/2/eventName"),
+        // Both zeros.
+        ("4:45", "epoch-timestamp", "/events/2/timestamp"),
+        // alice joined 10 s before the room existed.
+        (
+            "6:42",
+            "joined-before-created",
+            "/participants/alice/joinedAt",
+        ),
+        // Cyrillic а.
+        (
+            "7:23",
+            "confusable-identity",
+            "/participants/аlice/identity",
+        ),
+        (
+            "8:21",
+            "key-identity-mismatch",
+            "/participants/bob/identity",
+        ),
+        ("8:21", "duplicate-identity", "/participants/bob/identity"),
+        ("8:40", "epoch-timestamp", "/participants/bob/joinedAt"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(found, expected, "{}", r.stdout);
+}
+
+#[test]
+fn the_sample_rooms_of_the_sdk_and_the_admin_view_validate_clean() {
+    for fixture in ["fixtures/room.json", "fixtures/admin-room.json"] {
+        let r = common::run(&["validate", "--now", common::NOW, fixture]);
+        assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{fixture}");
+    }
+}
+
+#[test]
+fn explain_shows_the_two_look_alike_forms() {
+    let r = common::run(&["validate", "--explain", "confusable-identity"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            r#"identity "\u{430}lice" looks like "alice" at /participants/alice/identity"#
+        ),
+        "{}",
+        r.stdout
+    );
+}

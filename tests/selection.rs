@@ -91,10 +91,18 @@ fn defaults_strict_select_extend_ignore_and_deny() {
         ),
         (1, vec!["unknown-field".into()])
     );
-    // `all` selects every rule; --ignore still applies after it.
+    // `all` selects every rule, those off by default too; --ignore still
+    // applies after it.
     assert_eq!(
         rules(&["--select", "all", "--ignore", "type"], ROOM),
-        (1, vec!["unknown-field".into(), "seconds-not-ms".into()])
+        (
+            1,
+            vec![
+                "room-id-shape".into(),
+                "unknown-field".into(),
+                "seconds-not-ms".into()
+            ]
+        )
     );
 }
 

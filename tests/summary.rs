@@ -184,8 +184,8 @@ fn the_admin_view_extras() {
         events,
         [
             ("room_started".to_string(), 1),
-            ("participant_joined".to_string(), 1),
-            ("participant_left".to_string(), 1)
+            ("egress_started".to_string(), 1),
+            ("egress_ended".to_string(), 1)
         ]
     );
     // Deleted at 00:13:20, after --now: bob's open stay runs to --now.

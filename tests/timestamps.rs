@@ -300,7 +300,7 @@ fn json_lines_stay_whole_when_stderr_shares_the_stream() {
     let mut stream = String::new();
     for i in 0..300 {
         stream.push_str(&format!(
-            "{{\"id\":\"r{i}\",\"createdAt\":1900000000000,\"participants\":{{"
+            "{{\"id\":\"r{i}\",\"updatedAt\":1900000000000,\"participants\":{{"
         ));
         for j in 0..20 {
             if j > 0 {

@@ -428,12 +428,14 @@ fn events_are_checked_field_by_field() {
     let r = run_stdin(&["validate", "--now", NOW], room);
     assert_eq!(
         r.stdout,
-        "<stdin>:1:96: error[type]: /events/1/eventName: expected a string, found number 3\n\
+        "<stdin>:1:52: warning[unknown-event]: /events/0/eventName: event \"x\" is not one the service records (room_started, room_finished, egress_started, egress_ended)\n\
+         <stdin>:1:96: error[type]: /events/1/eventName: expected a string, found number 3\n\
          <stdin>:1:110: error[type]: /events/1/timestamp: expected a number (Unix ms), found string \"t\"\n\
          <stdin>:1:114: error[duplicate-key]: /events/1/timestamp: duplicate key \"timestamp\"; a JSON parser keeps only the last one, hiding the other (first at 1:98)\n\
+         <stdin>:1:126: warning[epoch-timestamp]: /events/1/timestamp: 1 is 1970-01-01T00:00:00.001Z, in the first day of 1970: a placeholder or a broken value, not a time\n\
          <stdin>:1:143: error[duplicate-key]: /events/1/extra/a: duplicate key \"a\"; a JSON parser keeps only the last one, hiding the other (first at 1:137)\n\
          <stdin>:1:151: error[type]: /events/2: expected an object (an event), found number 5\n\
-         1 file, 0 rooms valid, 1 invalid: 5 errors, 0 warnings\n"
+         1 file, 0 rooms valid, 1 invalid: 5 errors, 2 warnings\n"
     );
 }
 

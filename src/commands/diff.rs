@@ -275,7 +275,11 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
     let fields = vec![
         ("createdAt", stamp(room.created_at)),
         ("updatedAt", stamp(room.updated_at)),
-        ("deleted", room.deleted.map_or(Value::Missing, Value::Bool)),
+        (
+            "deleted",
+            room.deleted
+                .map_or(Value::Missing, |d| Value::Bool(d.value)),
+        ),
         ("deletedAt", stamp(room.deleted_at)),
         (
             "egressId",

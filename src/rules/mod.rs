@@ -13,13 +13,25 @@
 //! rather than restating their conditions.
 
 pub mod api_error;
+pub mod confusable_identity;
+pub mod deleted_inconsistent;
+pub mod duplicate_identity;
+pub mod epoch_timestamp;
+pub mod events_out_of_order;
+pub mod identity;
+pub mod joined_before_created;
 pub mod key;
 pub mod misspelled;
+pub mod not_from_studio;
 pub mod number;
 pub mod participant;
+pub mod present_after_finished;
 pub mod room;
+pub mod room_id_shape;
 pub mod structure;
 pub mod timestamp;
+pub mod unknown_event;
+pub mod updated_before_activity;
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -235,6 +247,8 @@ pub const RULES: usize = CATALOGUE.len();
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleSet {
     levels: [Level; RULES],
+    /// What the rules that run need collected.
+    needs: Collect,
 }
 
 /// What the command line says of the rules, as codes already checked.
@@ -296,7 +310,19 @@ impl RuleSet {
             levels[r.index()] = Level::Error;
         }
         levels[Rule::Syntax.index()] = Level::Error;
-        RuleSet { levels }
+        let mut needs = Collect::NOTHING;
+        for r in Rule::all() {
+            if levels[r.index()] != Level::Off {
+                needs = needs.union(r.def().needs);
+            }
+        }
+        RuleSet { levels, needs }
+    }
+
+    /// What the walk must collect for the rules that run: a rule that is
+    /// off costs nothing.
+    pub fn needs(&self) -> Collect {
+        self.needs
     }
 
     #[inline]
@@ -347,6 +373,17 @@ pub static CATALOGUE: &[RuleDef] = &[
     key::KEY_IDENTITY_MISMATCH,
     timestamp::TIMESTAMP_IN_FUTURE,
     number::PRECISION_LOSS,
+    epoch_timestamp::EPOCH_TIMESTAMP,
+    joined_before_created::JOINED_BEFORE_CREATED,
+    updated_before_activity::UPDATED_BEFORE_ACTIVITY,
+    events_out_of_order::EVENTS_OUT_OF_ORDER,
+    unknown_event::UNKNOWN_EVENT,
+    deleted_inconsistent::DELETED_INCONSISTENT,
+    present_after_finished::PRESENT_AFTER_FINISHED,
+    duplicate_identity::DUPLICATE_IDENTITY,
+    confusable_identity::CONFUSABLE_IDENTITY,
+    not_from_studio::NOT_FROM_STUDIO,
+    room_id_shape::ROOM_ID_SHAPE,
 ];
 
 /// What a finding says, as data; the words come from the rule's
@@ -415,6 +452,38 @@ pub enum Facts {
         this: String,
         other: String,
     },
+    /// Two times out of order, each with what it is: `this` (the value
+    /// found) should not be before `other`.
+    Before {
+        this: i64,
+        this_what: String,
+        other: i64,
+        other_what: String,
+    },
+    /// A name the model does not know, and the known one it likely means.
+    UnknownName {
+        name: String,
+        meant: Option<&'static str>,
+    },
+    /// The `deleted` flag as found (absent, or its value).
+    Deleted(Option<bool>),
+    /// Two participants' identities that are alike: the identity found,
+    /// the earlier one, where that one is, and how they are alike.
+    Alike {
+        this: String,
+        other: String,
+        other_at: String,
+        how: identity::Alike,
+    },
+    /// Participants without `leftAt` although the room finished after
+    /// they joined: how many, when it finished, and the first few keys.
+    Stale {
+        count: usize,
+        finished: i64,
+        keys: Vec<String>,
+    },
+    /// A text as found.
+    Text(String),
 }
 
 /// A value described for a "found ..." message.
@@ -459,8 +528,6 @@ pub struct Hooks {
     pub number: &'static [(Rule, NumberCheck)],
     pub participant: &'static [(Rule, ParticipantCheck)],
     pub room: &'static [(Rule, RoomCheck)],
-    /// What every check together needs collected.
-    pub needs: Collect,
 }
 
 pub type TimestampHook = (
@@ -473,7 +540,6 @@ pub static HOOKS: Hooks = Hooks {
     number: &NUMBER_HOOKS,
     participant: &PARTICIPANT_HOOKS,
     room: &ROOM_HOOKS,
-    needs: NEEDS,
 };
 
 /// Which hook a row hangs on: 0 is none (raised by the walk).
@@ -572,25 +638,6 @@ static ROOM_HOOKS: [(Rule, RoomCheck); count(4)] = {
     table
 };
 
-const NEEDS: Collect = needs_of(CATALOGUE);
-
-/// What `rows` need collected, together.
-const fn needs_of(rows: &[RuleDef]) -> Collect {
-    let mut needs = Collect::NOTHING;
-    let mut i = 0;
-    while i < rows.len() {
-        let n = rows[i].needs;
-        needs = Collect {
-            participants: needs.participants || n.participants,
-            timestamps: needs.timestamps || n.timestamps,
-            events: needs.events || n.events,
-            tracks: needs.tracks || n.tracks,
-        };
-        i += 1;
-    }
-    needs
-}
-
 /// At most this many characters of a value, or of one key in a pointer,
 /// go into a message, as `term::quoted` does for strings: one huge value
 /// must not make a huge line in a CI log. The position stays exact.
@@ -602,6 +649,16 @@ pub fn shown_number(raw: &str) -> String {
     match raw.char_indices().nth(SHOWN_CHARS) {
         None => raw.to_string(),
         Some((cut, _)) => format!("{}… ({} characters)", &raw[..cut], raw.chars().count()),
+    }
+}
+
+/// How far apart two times are, for a message: to the millisecond under
+/// a minute ("1.001 s"), as a duration above ("1h 02m 05s").
+pub fn gap(ms: i64) -> String {
+    if ms.unsigned_abs() < 60_000 {
+        format!("{}.{:03} s", ms / 1000, (ms % 1000).unsigned_abs())
+    } else {
+        crate::time::duration(ms)
     }
 }
 
@@ -643,8 +700,43 @@ pub(crate) fn num(text: &str) -> JNum<'_> {
 /// the rules' unit tests. `now` is 2024-06-01.
 #[cfg(test)]
 pub(crate) fn findings_of(text: &str, strict: bool) -> Vec<String> {
+    findings_with(text, RuleSet::defaults(strict))
+}
+
+/// The findings of rule `code` in a room of `participants` (the members
+/// of its participants map, as text).
+#[cfg(test)]
+pub(crate) fn findings_among(participants: &str, code: &str) -> Vec<String> {
+    findings_of(
+        &format!(r#"{{"id":"r","participants":{{{participants}}}}}"#),
+        false,
+    )
+    .into_iter()
+    .filter(|l| l.split(' ').next() == Some(code))
+    .collect()
+}
+
+/// As [`findings_of`], with `codes` run beside the defaults
+/// (`--extend-select`).
+#[cfg(test)]
+pub(crate) fn findings_extending(text: &str, codes: &[&str]) -> Vec<String> {
+    let extend = codes
+        .iter()
+        .map(|c| Rule::from_code(c).unwrap_or_else(|| panic!("no rule {c}")))
+        .collect();
+    findings_with(
+        text,
+        RuleSet::of(&Selection {
+            extend,
+            ..Selection::default()
+        }),
+    )
+}
+
+#[cfg(test)]
+pub(crate) fn findings_with(text: &str, rules: RuleSet) -> Vec<String> {
     let opts = crate::walk::Options {
-        rules: RuleSet::defaults(strict),
+        rules,
         now_ms: 1_717_200_000_000,
         collect: Collect::NOTHING,
     };
@@ -750,35 +842,61 @@ mod tests {
             rows(3)
         );
         assert_eq!(codes(HOOKS.room.iter().map(|h| h.0).collect()), rows(4));
-        assert_eq!(rows(1), ["seconds-not-ms", "timestamp-in-future"]);
-        assert_eq!(rows(3), ["left-before-joined", "key-identity-mismatch"]);
+        assert_eq!(
+            rows(1),
+            ["seconds-not-ms", "timestamp-in-future", "epoch-timestamp"]
+        );
+        assert_eq!(
+            rows(3),
+            [
+                "left-before-joined",
+                "key-identity-mismatch",
+                "not-from-studio"
+            ]
+        );
     }
 
     #[test]
-    fn what_rows_need_collected_is_the_union_of_their_needs() {
-        let row = |needs: Collect| RuleDef {
-            needs,
-            ..structure::SYNTAX
+    fn a_run_collects_what_the_rules_it_runs_need_and_no_more() {
+        let only = |codes: &[&str]| {
+            RuleSet::of(&Selection {
+                select: Some(codes.iter().filter_map(|c| Rule::from_code(c)).collect()),
+                ..Selection::default()
+            })
+            .needs()
         };
-        let only = |f: fn(&mut Collect)| {
-            let mut c = Collect::NOTHING;
-            f(&mut c);
-            c
-        };
-        let (p, t, e, k) = (
-            only(|c| c.participants = true),
-            only(|c| c.timestamps = true),
-            only(|c| c.events = true),
-            only(|c| c.tracks = true),
+        assert_eq!(only(&[]), Collect::NOTHING);
+        assert_eq!(
+            only(&["syntax", "type", "left-before-joined"]),
+            Collect::NOTHING
         );
-        assert_eq!(needs_of(&[]), Collect::NOTHING);
-        for one in [p, t, e, k] {
-            assert_eq!(needs_of(&[row(Collect::NOTHING), row(one)]), one);
-            assert_eq!(needs_of(&[row(one), row(Collect::NOTHING)]), one);
-        }
-        let all = needs_of(&[row(p), row(t), row(e), row(k)]);
-        assert_eq!(all, p.union(t).union(e).union(k));
-        assert_eq!(HOOKS.needs, needs_of(CATALOGUE));
+        let identities = Collect {
+            identities: true,
+            ..Collect::NOTHING
+        };
+        assert_eq!(only(&["duplicate-identity"]), identities);
+        let roster_and_events = Collect {
+            roster: true,
+            events: true,
+            ..Collect::NOTHING
+        };
+        assert_eq!(
+            only(&["joined-before-created", "events-out-of-order"]),
+            roster_and_events
+        );
+        assert_eq!(
+            RuleSet::default().needs(),
+            roster_and_events.union(identities)
+        );
+        // A rule turned off costs nothing.
+        let ignored = RuleSet::of(&Selection {
+            ignore: ["duplicate-identity", "confusable-identity"]
+                .iter()
+                .filter_map(|c| Rule::from_code(c))
+                .collect(),
+            ..Selection::default()
+        });
+        assert_eq!(ignored.needs(), roster_and_events);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Rules on one participant once its fields are read.
 
+use super::timestamp::plausible;
 use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::time;
 use crate::walk::Collect;
@@ -30,15 +31,19 @@ a participant are negative.",
 
 fn left_before_joined<'a>(p: &ParticipantRef<'a>) -> Option<Hit<'a>> {
     match (p.joined, p.left) {
-        (Some(TsValue::Ms(joined)), Some(TsValue::Ms(left))) if left < joined => Some(Hit {
-            place: Place::Participant(p.key, "leftAt"),
-            at: p.left_offset,
-            end: p.left_offset + p.left_len,
-            facts: Facts::Order {
-                this: left,
-                other: joined,
-            },
-        }),
+        (Some(TsValue::Ms(joined)), Some(TsValue::Ms(left)))
+            if left < joined && plausible(left) && plausible(joined) =>
+        {
+            Some(Hit {
+                place: Place::Participant(p.key, "leftAt"),
+                at: p.left_offset,
+                end: p.left_offset + p.left_len,
+                facts: Facts::Order {
+                    this: left,
+                    other: joined,
+                },
+            })
+        }
         _ => None,
     }
 }

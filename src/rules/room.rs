@@ -1,5 +1,6 @@
 //! Rules on the room as a whole, once it is read.
 
+use super::timestamp::plausible;
 use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::time;
 use crate::walk::Collect;
@@ -72,6 +73,8 @@ is never the earlier one in a room it wrote.",
 fn updated_before_created<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
     if let (Some(created), Some(updated)) = (room.created_at, room.updated_at)
         && updated.ms < created.ms
+        && plausible(updated.ms)
+        && plausible(created.ms)
     {
         hit(Hit {
             place: Place::Room("updatedAt"),

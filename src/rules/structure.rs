@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_only_under_strict_and_admin_ones_say_so() {
-        let text = r#"{"id":"r","participants":{"a":{"role":"x"}},"deleted":true}"#;
+        let text = r#"{"id":"r","participants":{"a":{"role":"x"}},"deleted":false}"#;
         assert_eq!(findings_of(text, false), Vec::<String>::new());
         assert_eq!(
             findings_of(text, true),

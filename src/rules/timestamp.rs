@@ -21,6 +21,14 @@ pub const MAX_MS: i64 = 253_402_207_200_999;
 /// that multiplication missed.
 pub const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
 
+/// Whether a time in ms can be one the service stamped: from 1973 on.
+/// Earlier values are seconds (`seconds-not-ms`) or placeholders
+/// (`epoch-timestamp`); the rules that compare times leave them to those
+/// rules rather than report the same value twice.
+pub fn plausible(ms: i64) -> bool {
+    ms >= SECONDS_LIKE.end
+}
+
 pub const TIMESTAMP_RANGE: RuleDef = RuleDef {
     code: "timestamp-range",
     default: Level::Error,

@@ -49,45 +49,11 @@ impl KeySet {
         None
     }
 
-    /// Every (first, repeat) pair among the keys of a large object. A
-    /// bitset (16 bits a key) finds the few hashes seen twice in one pass;
-    /// only their keys are sorted and compared.
+    /// Every (first, repeat) pair among the keys of a large object: only
+    /// the keys whose hashes repeat are compared.
     pub fn repeats<'a>(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
         let mut pairs = Vec::new();
-        if self.large.is_empty() {
-            return pairs;
-        }
-        let bits = (self.large.len() * 16).next_power_of_two().max(64);
-        let shift = 64 - bits.trailing_zeros();
-        let slot = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << (hash & 63));
-        let mut seen = vec![0u64; bits / 64];
-        let mut twice = vec![0u64; bits / 64];
-        let mut any_twice = false;
-        for &(hash, _) in &self.large {
-            let (word, bit) = slot(hash);
-            if seen[word] & bit != 0 {
-                twice[word] |= bit;
-                any_twice = true;
-            }
-            seen[word] |= bit;
-        }
-        if !any_twice {
-            return pairs;
-        }
-        let mut suspects: Vec<(u64, usize)> = self
-            .large
-            .iter()
-            .copied()
-            .filter(|&(hash, _)| {
-                let (word, bit) = slot(hash);
-                twice[word] & bit != 0
-            })
-            .collect();
-        suspects.sort_unstable();
-        for run in suspects.chunk_by(|a, b| a.0 == b.0) {
-            if run.len() < 2 {
-                continue;
-            }
+        for run in repeated(&self.large).chunk_by(|a, b| a.0 == b.0) {
             let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(buf, at)).collect();
             for i in 1..keys.len() {
                 if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {
@@ -99,6 +65,43 @@ impl KeySet {
     }
 }
 
+/// The (hash, offset) entries whose hash is seen more than once, sorted,
+/// with perhaps a few others. A bitset (16 bits an entry) finds the hashes
+/// seen twice in one pass, so only those few entries are sorted: sorting a
+/// million entries would cost more than the walk that hashed them.
+pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
+    if entries.len() < 2 {
+        return Vec::new();
+    }
+    let bits = (entries.len() * 16).next_power_of_two().max(64);
+    let shift = 64 - bits.trailing_zeros();
+    let slot = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << (hash & 63));
+    let mut seen = vec![0u64; bits / 64];
+    let mut twice = vec![0u64; bits / 64];
+    let mut any_twice = false;
+    for &(hash, _) in entries {
+        let (word, bit) = slot(hash);
+        if seen[word] & bit != 0 {
+            twice[word] |= bit;
+            any_twice = true;
+        }
+        seen[word] |= bit;
+    }
+    if !any_twice {
+        return Vec::new();
+    }
+    let mut suspects: Vec<(u64, usize)> = entries
+        .iter()
+        .copied()
+        .filter(|&(hash, _)| {
+            let (word, bit) = slot(hash);
+            twice[word] & bit != 0
+        })
+        .collect();
+    suspects.sort_unstable();
+    suspects
+}
+
 /// The key whose opening quote is at `at`, read again from the text.
 fn key_at(buf: &[u8], at: usize) -> Option<JStr<'_>> {
     Lexer::new(buf, at, true).string().ok()
@@ -106,14 +109,18 @@ fn key_at(buf: &[u8], at: usize) -> Option<JStr<'_>> {
 
 /// FxHash over the decoded key: cheap, and only compared within one object.
 fn key_hash(key: &JStr<'_>) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let decoded;
-    let bytes: &[u8] = if key.escaped {
-        decoded = key.decode();
-        decoded.as_bytes()
+    if key.escaped {
+        text_hash(key.decode().as_bytes())
     } else {
-        key.raw
-    };
+        text_hash(key.raw)
+    }
+}
+
+/// FxHash, a word at a time, with a finishing mix: keys and looks are
+/// compared by hash first, and only equal hashes as text.
+#[inline]
+pub fn text_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h: u64 = bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {

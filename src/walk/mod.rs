@@ -13,6 +13,7 @@ mod keys;
 use std::ops::RangeInclusive;
 
 use keys::KeySet;
+pub use keys::{repeated, text_hash};
 
 use crate::diag::Finding;
 use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
@@ -32,6 +33,12 @@ pub struct Collect {
     pub events: bool,
     /// Every published track ([`TrackRef`]).
     pub tracks: bool,
+    /// When each participant was there ([`Presence`]), and the latest
+    /// track: what the rules across a room compare.
+    pub roster: bool,
+    /// Each participant's identity by how it looks
+    /// ([`rules::identity`]), for the rules that find two alike.
+    pub identities: bool,
 }
 
 impl Collect {
@@ -40,14 +47,18 @@ impl Collect {
         timestamps: false,
         events: false,
         tracks: false,
+        roster: false,
+        identities: false,
     };
 
-    pub fn union(self, other: Collect) -> Collect {
+    pub const fn union(self, other: Collect) -> Collect {
         Collect {
             participants: self.participants || other.participants,
             timestamps: self.timestamps || other.timestamps,
             events: self.events || other.events,
             tracks: self.tracks || other.tracks,
+            roster: self.roster || other.roster,
+            identities: self.identities || other.identities,
         }
     }
 }
@@ -105,9 +116,11 @@ impl std::fmt::Display for Invalid {
 #[derive(Debug, Clone, Copy)]
 pub enum Place<'a> {
     Room(&'static str),
-    /// The timestamp of the event at this index.
-    Event(usize),
+    /// A field of the event at this index.
+    Event(usize, &'static str),
     Participant(JStr<'a>, &'static str),
+    /// A participant as a whole, at its key.
+    Key(JStr<'a>),
     /// The timestamp of a participant's published track.
     Track(JStr<'a>, JStr<'a>),
 }
@@ -167,6 +180,62 @@ impl<'a> ParticipantRef<'a> {
 pub struct EventRef<'a> {
     pub name: Option<JStr<'a>>,
     pub timestamp: Option<TsValue<'a>>,
+    /// Byte span of the timestamp's value (relative to the walked buffer).
+    pub timestamp_at: usize,
+    pub timestamp_len: usize,
+}
+
+/// When a participant was there, in 24 bytes: a rule that compares every
+/// participant with the room keeps this rather than the participant, and
+/// reads the few it reports again from `key_at` ([`participant_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Presence {
+    /// Offset of the participant's key (relative to the walked buffer).
+    pub key_at: usize,
+    joined: i64,
+    left: i64,
+}
+
+/// A `Presence` time that is absent, or present but not a time.
+const ABSENT: i64 = -1;
+const NOT_A_TIME: i64 = -2;
+
+impl Presence {
+    fn of(p: &ParticipantRef<'_>) -> Presence {
+        let packed = |value: Option<TsValue<'_>>| match value {
+            None => ABSENT,
+            Some(TsValue::Ms(ms)) => ms,
+            Some(TsValue::Invalid { .. }) => NOT_A_TIME,
+        };
+        Presence {
+            key_at: p.key.at,
+            joined: packed(p.joined),
+            left: packed(p.left),
+        }
+    }
+
+    /// `joinedAt`, when it is a time.
+    pub fn joined(&self) -> Option<i64> {
+        (self.joined >= 0).then_some(self.joined)
+    }
+
+    /// `leftAt`, when it is a time.
+    pub fn left(&self) -> Option<i64> {
+        (self.left >= 0).then_some(self.left)
+    }
+
+    /// Whether the participant has a `leftAt` at all, time or not.
+    pub fn has_left(&self) -> bool {
+        self.left != ABSENT
+    }
+}
+
+/// A boolean field and where its value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    pub value: bool,
+    pub at: usize,
+    pub len: usize,
 }
 
 /// One published track of a participant (admin view).
@@ -194,7 +263,9 @@ pub struct WalkedRoom<'a> {
     pub created_at: Option<Stamp>,
     pub updated_at: Option<Stamp>,
     pub deleted_at: Option<Stamp>,
-    pub deleted: Option<bool>,
+    /// A `deletedAt` field is present, of whatever type.
+    pub deleted_at_seen: bool,
+    pub deleted: Option<Flag>,
     pub egress_id: Option<JStr<'a>>,
     pub participants_seen: bool,
     /// Collected with [`Collect::participants`], in input order.
@@ -205,6 +276,19 @@ pub struct WalkedRoom<'a> {
     pub events: Vec<EventRef<'a>>,
     /// Collected with [`Collect::tracks`], in input order.
     pub tracks: Vec<TrackRef<'a>>,
+    /// Collected with [`Collect::roster`], in input order.
+    pub roster: Vec<Presence>,
+    /// The latest track timestamp that is a time, collected with
+    /// [`Collect::roster`].
+    pub latest_track: Option<Timestamp<'a>>,
+    /// Each identity's look ([`rules::identity::look`]) and its
+    /// participant's key offset, collected with [`Collect::identities`];
+    /// then the groups of participants that may look alike, each in input
+    /// order (by key offset).
+    pub looks: Vec<(u64, usize)>,
+    pub look_alikes: Vec<Vec<usize>>,
+    /// The walked buffer, for a rule that reads a participant again.
+    pub text: &'a [u8],
     pub findings: Vec<Finding>,
     /// The `errors`, `error` or `message` field of an object with no room
     /// field at all, and its value's text: an API error body.
@@ -270,6 +354,9 @@ fn participant_slot(name: &[u8]) -> Option<usize> {
 struct Shaped<'a> {
     texts: [Option<JStr<'a>>; SHAPED_TEXTS],
     time: Option<TsValue<'a>>,
+    /// Byte span of the time's value.
+    time_at: usize,
+    time_len: usize,
 }
 
 /// The texts kept of a shaped object: the track's `sid` and `mimeType`,
@@ -338,13 +425,14 @@ pub fn walk_room<'a>(
         buf,
         base,
         opts,
-        collect: opts.collect.union(HOOKS.needs),
+        collect: opts.collect.union(opts.rules.needs()),
         quiet: timestamp::quiet_range(opts.now_ms),
         // An empty Vec<Seg<'static>> is a Vec<Seg<'a>> (covariance).
         path: std::mem::take(&mut scratch.path),
         keysets: std::mem::take(&mut scratch.keysets),
         out: WalkedRoom {
             index_in_array,
+            text: buf,
             ..WalkedRoom::default()
         },
     };
@@ -365,6 +453,41 @@ pub fn walk_room<'a>(
     scratch.keysets = std::mem::take(&mut walker.keysets);
     result?;
     Ok((walker.out, lexer.pos))
+}
+
+/// The participant whose key starts at `key_at` in `text`, read again:
+/// the rules across a room keep a [`Presence`] or a look of each
+/// participant, not the participant, and read again the few they report.
+/// `None` if no participant starts there.
+pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> {
+    let opts = Options {
+        rules: RuleSet::of(&rules::Selection {
+            select: Some(Vec::new()),
+            ..rules::Selection::default()
+        }),
+        now_ms: 0,
+        collect: Collect {
+            participants: true,
+            ..Collect::NOTHING
+        },
+    };
+    let mut walker = Walker {
+        buf: text,
+        base: 0,
+        opts: &opts,
+        collect: opts.collect,
+        quiet: 0..=MAX_MS,
+        path: Vec::new(),
+        keysets: Vec::new(),
+        out: WalkedRoom::default(),
+    };
+    let mut lx = Lexer::new(text, key_at, true);
+    let key = lx.next_key(false).ok()??;
+    if lx.peek_byte() != Some(b'{') {
+        return None;
+    }
+    walker.participant(&mut lx, key).ok()?;
+    walker.out.participants.pop()
 }
 
 /// What a timestamp field holds, for "expected ..." messages.
@@ -474,9 +597,14 @@ impl<'a> Walker<'a, '_> {
             // A room that also says "error" is still a room.
             self.out.api_error = None;
         }
+        if self.collect.identities {
+            self.out.look_alikes = rules::identity::alike(&mut self.out.looks);
+        }
         let mut hits = Vec::new();
         for &(rule, check) in HOOKS.room {
-            check(&self.out, &mut |hit| hits.push((rule, hit)));
+            if self.opts.rules.runs(rule) {
+                check(&self.out, &mut |hit| hits.push((rule, hit)));
+            }
         }
         for (rule, hit) in hits {
             self.hit(rule, hit);
@@ -507,7 +635,10 @@ impl<'a> Walker<'a, '_> {
                         self.string_field(lx, "a string (the owner's user ID)")?;
                     }
                     b"deleted" => self.out.deleted = self.bool_field(lx)?,
-                    b"deletedAt" => self.out.deleted_at = self.room_stamp(lx, "deletedAt")?,
+                    b"deletedAt" => {
+                        self.out.deleted_at_seen = true;
+                        self.out.deleted_at = self.room_stamp(lx, "deletedAt")?;
+                    }
                     _ => self.events(lx)?,
                 }
             }
@@ -682,6 +813,13 @@ impl<'a> Walker<'a, '_> {
         if self.collect.participants {
             self.out.participants.push(*p);
         }
+        if self.collect.roster {
+            self.out.roster.push(Presence::of(p));
+        }
+        if self.collect.identities {
+            let key_at = p.key.at;
+            rules::identity::looks(p, &mut |look| self.out.looks.push((look, key_at)));
+        }
     }
 
     fn tracks(&mut self, lx: &mut Lexer<'a>, participant: JStr<'a>) -> Lexed<()> {
@@ -692,7 +830,19 @@ impl<'a> Walker<'a, '_> {
             w.note_key(level, sid);
             w.path.push(Seg::Key(sid));
             if lx.peek_kind("a value")? == Kind::Object {
-                let shaped = w.shaped(lx, &TRACK_FIELDS, Place::Track(participant, sid))?;
+                let place = Place::Track(participant, sid);
+                let shaped = w.shaped(lx, &TRACK_FIELDS, place)?;
+                if w.collect.roster
+                    && let Some(TsValue::Ms(ms)) = shaped.time
+                    && w.out.latest_track.is_none_or(|t| t.value.ms() < Some(ms))
+                {
+                    w.out.latest_track = Some(Timestamp {
+                        loc: place,
+                        at: shaped.time_at,
+                        len: shaped.time_len,
+                        value: TsValue::Ms(ms),
+                    });
+                }
                 if w.collect.tracks {
                     w.out.tracks.push(TrackRef {
                         participant,
@@ -719,11 +869,14 @@ impl<'a> Walker<'a, '_> {
             self.depth_check(lx)?;
             self.path.push(Seg::Index(index));
             if lx.peek_kind("a value")? == Kind::Object {
-                let shaped = self.shaped(lx, &EVENT_FIELDS, Place::Event(index))?;
+                let place = Place::Event(index, "timestamp");
+                let shaped = self.shaped(lx, &EVENT_FIELDS, place)?;
                 if self.collect.events {
                     self.out.events.push(EventRef {
                         name: shaped.texts[0],
                         timestamp: shaped.time,
+                        timestamp_at: shaped.time_at,
+                        timestamp_len: shaped.time_len,
                     });
                 }
             } else {
@@ -770,6 +923,7 @@ impl<'a> Walker<'a, '_> {
                 (Some((_, (name, Shape::Time))), Some(b'-' | b'0'..=b'9')) if fresh => {
                     let n = lx.number()?;
                     shaped.time = Some(w.quick_timestamp(n, name, loc, false));
+                    (shaped.time_at, shaped.time_len) = (n.at, n.raw.len());
                 }
                 (shape, _) => {
                     w.record_key(slot.map(|i| &mut known[i]), level, field);
@@ -783,7 +937,10 @@ impl<'a> Walker<'a, '_> {
                         }
                         Some((_, (_, Shape::Number))) => w.number_field(lx)?,
                         Some((_, (_, Shape::Time))) => {
+                            lx.skip_ws();
+                            let at = lx.pos;
                             shaped.time = Some(w.timestamp(lx, loc, false)?);
+                            (shaped.time_at, shaped.time_len) = (at, lx.pos - at);
                         }
                         None => {
                             // Tracks and events know no unknown-field; a near miss is all there is to say.
@@ -948,11 +1105,15 @@ impl<'a> Walker<'a, '_> {
         Ok(None)
     }
 
-    fn bool_field(&mut self, lx: &mut Lexer<'a>) -> Lexed<Option<bool>> {
+    fn bool_field(&mut self, lx: &mut Lexer<'a>) -> Lexed<Option<Flag>> {
         if lx.peek_kind("a value")? == Kind::Bool {
             let at = lx.pos;
             lx.literal()?;
-            return Ok(Some(lx.literal_is_true(at)));
+            return Ok(Some(Flag {
+                value: lx.literal_is_true(at),
+                at,
+                len: lx.pos - at,
+            }));
         }
         self.type_error(lx, "a boolean")?;
         Ok(None)
@@ -1138,16 +1299,21 @@ impl Place<'_> {
                 p.push('/');
                 p.push_str(field);
             }
-            Place::Event(i) => {
+            Place::Event(i, field) => {
                 p.push_str("/events/");
                 p.push_str(number.format(*i));
-                p.push_str("/timestamp");
+                p.push('/');
+                p.push_str(field);
             }
             Place::Participant(key, field) => {
                 p.push_str("/participants/");
                 push_pointer_token(p, &key.decode());
                 p.push('/');
                 p.push_str(field);
+            }
+            Place::Key(key) => {
+                p.push_str("/participants/");
+                push_pointer_token(p, &key.decode());
             }
             Place::Track(key, sid) => {
                 p.push_str("/participants/");

@@ -1,0 +1,175 @@
+//! `updated-before-activity`: a room whose `updatedAt` is earlier than
+//! something the server wrote before it.
+
+use super::timestamp::plausible;
+use super::{Check, Facts, Hit, Level, RuleDef};
+use crate::term::quoted;
+use crate::time;
+use crate::walk::{Collect, Place, TsValue, WalkedRoom, participant_at};
+
+pub const UPDATED_BEFORE_ACTIVITY: RuleDef = RuleDef {
+    code: "updated-before-activity",
+    default: Level::Warning,
+    strict: Level::Warning,
+    summary: "`updatedAt` earlier than a `leftAt`, a track's or an event's timestamp",
+    explanation: "The API server writes a participant's leftAt, a published track and an \
+event into the room first and then stamps updatedAt, from its own clock, so \
+updatedAt is the latest of them in a room it wrote. An earlier one means the \
+file was put together from two fetches, or edited. A warning only: the media \
+server's clock stamps tracks and may run ahead. One finding a room, on updatedAt, \
+naming the latest activity; a room whose updatedAt is also before createdAt is \
+left to updated-before-created.",
+    bad: r#"{"id":"r","updatedAt":1700000000000,"participants":{"a":{"joinedAt":1690000000000,"leftAt":1700000005000}}}"#,
+    good: r#"{"id":"r","updatedAt":1700000005000,"participants":{"a":{"joinedAt":1690000000000,"leftAt":1700000005000}}}"#,
+    needs: Collect {
+        roster: true,
+        events: true,
+        ..Collect::NOTHING
+    },
+    check: Check::Room(updated_before_activity),
+    message: |facts| match facts {
+        Facts::Before {
+            this,
+            other,
+            other_what,
+            ..
+        } => format!(
+            "updatedAt {} is {} before {other_what} ({}); the server stamps updatedAt after it writes them",
+            time::utc_ms(*this),
+            super::gap(other - this),
+            time::utc_ms(*other)
+        ),
+        _ => String::new(),
+    },
+};
+
+/// The latest activity of a room: when, what it is, and where.
+struct Latest<'a> {
+    ms: i64,
+    what: String,
+    place: Place<'a>,
+}
+
+fn updated_before_activity<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
+    let Some(updated) = room.updated_at.filter(|u| plausible(u.ms)) else {
+        return;
+    };
+    if room
+        .created_at
+        .is_some_and(|c| plausible(c.ms) && updated.ms < c.ms)
+    {
+        return;
+    }
+    let mut latest: Option<Latest<'a>> = None;
+    let mut consider =
+        |ms: i64, what: &dyn Fn() -> String, place: &dyn Fn() -> Option<Place<'a>>| {
+            if plausible(ms)
+                && ms > updated.ms
+                && latest.as_ref().is_none_or(|l| ms > l.ms)
+                && let Some(place) = place()
+            {
+                latest = Some(Latest {
+                    ms,
+                    what: what(),
+                    place,
+                });
+            }
+        };
+    if let Some(left) = room
+        .roster
+        .iter()
+        .filter_map(|p| Some((p.left()?, p.key_at)))
+        .max_by_key(|&(ms, at)| (ms, std::cmp::Reverse(at)))
+    {
+        consider(left.0, &|| "leftAt".into(), &|| {
+            participant_at(room.text, left.1).map(|p| Place::Participant(p.key, "leftAt"))
+        });
+    }
+    if let Some(track) = room.latest_track
+        && let TsValue::Ms(ms) = track.value
+    {
+        consider(ms, &|| "the track published".into(), &|| Some(track.loc));
+    }
+    for (i, event) in room.events.iter().enumerate() {
+        if let Some(TsValue::Ms(ms)) = event.timestamp {
+            let what = || match event.name {
+                Some(name) => format!("the event {}", quoted(&name.decode())),
+                None => "the event".into(),
+            };
+            consider(ms, &what, &|| Some(Place::Event(i, "timestamp")));
+        }
+    }
+    let Some(latest) = latest else {
+        return;
+    };
+    hit(Hit {
+        place: Place::Room("updatedAt"),
+        at: updated.at,
+        end: updated.at + updated.len,
+        facts: Facts::Before {
+            this: updated.ms,
+            this_what: "updatedAt".into(),
+            other: latest.ms,
+            other_what: format!(
+                "{} at {}",
+                latest.what,
+                latest.place.pointer(room.index_in_array)
+            ),
+        },
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::findings_of;
+
+    #[test]
+    fn the_latest_of_left_track_and_event_times_is_named() {
+        let text = r#"{"id":"r","updatedAt":1700000000000,
+            "participants":{"a":{"leftAt":1700000001000,"tracksPublished":{"t":{"timestamp":1700000003000}}},
+                            "b":{"leftAt":1700000002000}},
+            "events":[{"eventName":"room_finished","timestamp":1700000001500}]}"#;
+        assert_eq!(
+            findings_of(text, false),
+            [
+                "updated-before-activity /updatedAt [1700000000000]: updatedAt 2023-11-14T22:13:20.000Z is 3.000 s before the track published at /participants/a/tracksPublished/t/timestamp (2023-11-14T22:13:23.000Z); the server stamps updatedAt after it writes them"
+            ]
+        );
+        let text = r#"{"id":"r","updatedAt":1700000000000,
+            "participants":{"a":{"leftAt":1700000001000},"b":{"leftAt":1700000002000}},
+            "events":[{"eventName":"room_finished","timestamp":1700000001500}]}"#;
+        assert!(findings_of(text, false)[0].contains(
+            "2.000 s before leftAt at /participants/b/leftAt (2023-11-14T22:13:22.000Z)"
+        ));
+        let text = r#"{"id":"r","updatedAt":1700000000000,"participants":{},
+            "events":[{"eventName":"room_finished","timestamp":1700000001500}]}"#;
+        assert!(
+            findings_of(text, false)[0]
+                .contains("1.500 s before the event \"room_finished\" at /events/0/timestamp")
+        );
+    }
+
+    #[test]
+    fn equal_times_placeholders_and_an_updated_before_created_are_not_flagged() {
+        for text in [
+            r#"{"id":"r","updatedAt":1700000000000,"participants":{"a":{"leftAt":1700000000000}}}"#,
+            r#"{"id":"r","updatedAt":1687517025,"participants":{"a":{"leftAt":1700000000000}}}"#,
+            r#"{"id":"r","participants":{"a":{"leftAt":1700000000000}}}"#,
+            r#"{"id":"r","updatedAt":1700000000000,"participants":{}}"#,
+        ] {
+            let seen = findings_of(text, false);
+            assert!(
+                !seen
+                    .iter()
+                    .any(|l| l.starts_with("updated-before-activity")),
+                "{text}: {seen:?}"
+            );
+        }
+        let seen = findings_of(
+            r#"{"id":"r","createdAt":1700000001000,"updatedAt":1700000000000,"participants":{"a":{"leftAt":1700000005000}}}"#,
+            false,
+        );
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].starts_with("updated-before-created"), "{seen:?}");
+    }
+}
