@@ -405,9 +405,10 @@ def gen_big_room(n: int, seed: int, path: str | None, broken_path: str | None,
             p = make_participant(rng, ident, created, span_end, 0.10)
             text = entry(ident, p)
             if i % ev_step == 0:
-                events.append((p["joinedAt"], i, "participant_joined"))
+                # The service records only room and egress events.
+                events.append((p["joinedAt"], i, "egress_started"))
                 if "leftAt" in p:
-                    events.append((p["leftAt"], i, "participant_left"))
+                    events.append((p["leftAt"], i, "egress_ended"))
             if broken:
                 if i % BROKEN_EVERY == 0:
                     keys_by_index[i] = ident
@@ -522,16 +523,17 @@ def make_stream_room(rng: random.Random) -> dict:
         while ident in parts:
             ident = "user-%016x" % rng.getrandbits(64)
         p = make_participant(rng, ident, created, end, 0.3 if admin else 0.0)
-        updated = max(updated, p.get("leftAt", p["joinedAt"]))
+        updated = max(updated, p.get("leftAt", p["joinedAt"]),
+                      *(t["timestamp"] for t in p.get("tracksPublished", {}).values()))
         parts[ident] = p
     room["updatedAt"] = updated
     room["participants"] = parts
     if admin:
         ev = []
         for p in parts.values():
-            ev.append((p["joinedAt"], "participant_joined"))
+            ev.append((p["joinedAt"], "egress_started"))
             if "leftAt" in p:
-                ev.append((p["leftAt"], "participant_left"))
+                ev.append((p["leftAt"], "egress_ended"))
         ev.sort()
         room["events"] = [{"eventName": e, "timestamp": ts} for ts, e in ev]
     return room

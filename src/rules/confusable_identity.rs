@@ -115,6 +115,30 @@ mod tests {
     }
 
     #[test]
+    fn in_a_large_room_keys_stand_for_identities_and_look_alikes_are_found() {
+        let mut participants: Vec<String> = (0..2000)
+            .map(|i| format!(r#""user-{i}":{{"identity":"user-{i}"}}"#))
+            .collect();
+        participants.push(r#""usеr-7":{"identity":"usеr-7"}"#.into());
+        participants.push(r#""User-8":{}"#.into());
+        participants.push(r#""x":{"identity":"user-9\u200b"}"#.into());
+        let found = seen(&participants.join(","));
+        let places: Vec<&str> = found
+            .iter()
+            .map(|l| l.split(" [").next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "confusable-identity /participants/usеr-7/identity",
+                "confusable-identity /participants/User-8",
+                "confusable-identity /participants/x/identity",
+            ],
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn different_identities_are_quiet() {
         assert_eq!(
             seen(

@@ -94,19 +94,48 @@ impl Forms {
     }
 }
 
-/// Two tables of what each ASCII character becomes in a skeleton: as
-/// written, and case folded first. `[0, 0]` marks one whose skeleton is
-/// not one or two ASCII characters ('%' is "°/₀"): an identity with it
-/// takes the long way.
+/// A skeleton rewritten so that the common characters of identities stay
+/// as they are: the skeleton spells `0` as `O`, `1` as `l` and `m` as
+/// `rn`; these spell them back. Equal skeletons stay equal, and an
+/// identity of lower-case letters, digits and `-` is its own look, hashed
+/// as it is.
+fn canon(skeleton: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    for &b in skeleton {
+        match b {
+            b'n' if out.last() == Some(&b'r') => {
+                if let Some(last) = out.last_mut() {
+                    *last = b'm';
+                }
+            }
+            b'O' => out.push(b'0'),
+            b'l' => out.push(b'1'),
+            b => out.push(b),
+        }
+    }
+}
+
+/// The look of a skeleton: the hash of its canonical spelling.
+fn look_of(skeleton: &str) -> u64 {
+    let mut out = Vec::with_capacity(skeleton.len());
+    canon(skeleton.as_bytes(), &mut out);
+    text_hash(&out)
+}
+
+/// What each ASCII character becomes in a skeleton, as written and case
+/// folded first; and which characters are their own look. `[0, 0]` marks
+/// one whose skeleton is not one or two ASCII characters ('%' is "°/₀"):
+/// an identity with it takes the long way.
 struct AsciiSkeletons {
     plain: [[u8; 2]; 128],
     folded: [[u8; 2]; 128],
+    own_look: [bool; 128],
 }
 
 static ASCII: LazyLock<AsciiSkeletons> = LazyLock::new(|| {
+    let skeleton = |c: char| -> String { unicode_security::skeleton(&c.to_string()).collect() };
     let entry = |c: char| -> [u8; 2] {
-        let s: String = unicode_security::skeleton(&c.to_string()).collect();
-        match s.as_bytes() {
+        match skeleton(c).as_bytes() {
             [a] if a.is_ascii() && *a != 0 => [*a, 0],
             [a, b] if a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0 => [*a, *b],
             _ => [0, 0],
@@ -115,10 +144,17 @@ static ASCII: LazyLock<AsciiSkeletons> = LazyLock::new(|| {
     let mut tables = AsciiSkeletons {
         plain: [[0; 2]; 128],
         folded: [[0; 2]; 128],
+        own_look: [false; 128],
     };
+    let mut spelled = Vec::new();
     for b in 1..128u8 {
-        tables.plain[b as usize] = entry(char::from(b));
-        tables.folded[b as usize] = entry(char::from(b.to_ascii_lowercase()));
+        let c = char::from(b);
+        tables.plain[b as usize] = entry(c);
+        tables.folded[b as usize] = entry(c.to_ascii_lowercase());
+        canon(skeleton(c.to_ascii_lowercase()).as_bytes(), &mut spelled);
+        // `r` and `n` are their own looks apart, not together ("rn" is m);
+        // control characters never stand in a string raw.
+        tables.own_look[b as usize] = spelled == [b] && b >= b' ';
     }
     tables
 });
@@ -133,65 +169,148 @@ pub fn identity_of<'a>(p: &ParticipantRef<'a>) -> crate::json::lexer::JStr<'a> {
 }
 
 /// Hands `push` the looks of a participant's identity: one, or two when
-/// case folding changes it.
+/// case folding changes it; or none when the identity is its key and its
+/// own look, as nearly all are. The walk hashes every key of the
+/// participants map for `duplicate-key` with the same hash, and adds those
+/// entries to the looks: one hash a participant, computed once.
 pub fn looks(p: &ParticipantRef<'_>, push: &mut dyn FnMut(u64)) {
     let text = identity_of(p);
+    if !text.escaped && own_look(text.raw) {
+        if !text.same_text(&p.key) || p.key.escaped {
+            push(text_hash(text.raw));
+        }
+        return;
+    }
     if !text.escaped && ascii_looks(text.raw, push) {
         return;
     }
     let forms = Forms::of(&text.decode());
-    push(text_hash(forms.folded_skeleton.as_bytes()));
-    if forms.skeleton != forms.folded_skeleton {
-        push(text_hash(forms.skeleton.as_bytes()));
+    let folded = look_of(&forms.folded_skeleton);
+    push(folded);
+    let plain = look_of(&forms.skeleton);
+    if plain != folded {
+        push(plain);
     }
 }
 
-/// The looks of a short ASCII identity from the tables; false if it is not
-/// one, and nothing was pushed. Equal to what [`Forms`] gives: for ASCII,
-/// NFC and invisible characters change nothing, folding is lower case, and
-/// the skeleton maps character by character.
+/// Whether an unescaped identity is its own look: most (ids, UUIDs,
+/// lower-case names) are, and their look is the hash of their text.
+///
+/// Eight bytes at a time, without a table: this runs for every
+/// participant. A byte is its own look unless it is a control character,
+/// not ASCII, or one of `"%` `` ` `` `l|` and the capitals (the test
+/// `own_looks_are_what_the_tables_say` holds this to the Unicode data);
+/// and "rn" is not its own look, as it reads as "m".
 #[inline]
+fn own_look(raw: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of the result: that byte of `x` is zero.
+    let zero = |x: u64| !(((x & !HIGH) + !HIGH) | x) & HIGH;
+    // ... is below `n`; exact for ASCII bytes, and a word with another
+    // byte is not its own look whatever this says.
+    let below = |x: u64, n: u8| (ONES * (0x7F + u64::from(n))).wrapping_sub(x) & HIGH;
+    let is = |x: u64, c: u8| zero(x ^ (ONES * u64::from(c)));
+    // Whether a word holds a byte that is not its own look, and the 'r'
+    // it ends with; an 'r' before it (`carried`) may pair with its 'n'.
+    let bad = |x: u64, carried: u64| -> (u64, u64) {
+        let r = is(x, b'r');
+        let rn = ((r << 8) | carried) & is(x, b'n');
+        let others = (x & HIGH)
+            | below(x, b' ')
+            | (below(x, b'[') & !below(x, b'A'))
+            | is(x, b'"')
+            | is(x, b'%')
+            | is(x, b'`')
+            | is(x, b'l')
+            | is(x, b'|');
+        (others | rn, r >> 56)
+    };
+    let mut words = raw.chunks_exact(8);
+    let mut carried = 0;
+    for word in &mut words {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            return false;
+        };
+        let (found, r) = bad(u64::from_le_bytes(word), carried);
+        if found != 0 {
+            return false;
+        }
+        carried = r;
+    }
+    let rest = words.remainder();
+    if rest.is_empty() {
+        return true;
+    }
+    let last = if raw.len() >= 8 {
+        // The last eight bytes again, overlapping: each pair of
+        // neighbours across the last edge is inside this word.
+        carried = 0;
+        match <[u8; 8]>::try_from(&raw[raw.len() - 8..]) {
+            Ok(word) => u64::from_le_bytes(word),
+            Err(_) => return false,
+        }
+    } else {
+        // Padded with 'a', its own look.
+        rest.iter()
+            .enumerate()
+            .fold(ONES * u64::from(b'a'), |x, (i, &b)| {
+                x & !(0xFF << (8 * i)) | u64::from(b) << (8 * i)
+            })
+    };
+    bad(last, carried).0 == 0
+}
+
+/// The looks of a short ASCII identity, from the tables; false if it is
+/// not one, and nothing was pushed. Equal to what the long way gives: for
+/// ASCII, NFC and invisible characters change nothing, folding is lower
+/// case, and the skeleton maps character by character.
 fn ascii_looks(raw: &[u8], push: &mut dyn FnMut(u64)) -> bool {
+    let tables = &*ASCII;
+    if own_look(raw) {
+        push(text_hash(raw));
+        return true;
+    }
     if raw.len() > SHORT {
         return false;
     }
-    let tables = &*ASCII;
     let mut mapped = [0u8; 2 * SHORT];
-    let (mut n, mut upper) = (0, false);
-    for &b in raw {
-        let Some(&[first, second]) = tables.folded.get(usize::from(b)) else {
-            return false;
-        };
-        if first == 0 {
-            return false;
-        }
-        mapped[n] = first;
-        mapped[n + 1] = second;
-        n += 1 + usize::from(second != 0);
-        upper |= b.is_ascii_uppercase();
-    }
-    let folded = text_hash(&mapped[..n]);
-    push(folded);
-    if upper {
+    let mut spelled = Vec::with_capacity(2 * SHORT);
+    let mut look = |table: &[[u8; 2]; 128]| -> Option<u64> {
         let mut n = 0;
         for &b in raw {
-            let [first, second] = tables.plain[usize::from(b)];
+            let &[first, second] = table.get(usize::from(b))?;
+            if first == 0 {
+                return None;
+            }
             mapped[n] = first;
             mapped[n + 1] = second;
             n += 1 + usize::from(second != 0);
         }
-        let plain = text_hash(&mapped[..n]);
-        if plain != folded {
-            push(plain);
-        }
+        canon(&mapped[..n], &mut spelled);
+        Some(text_hash(&spelled))
+    };
+    let Some(folded) = look(&tables.folded) else {
+        return false;
+    };
+    let plain = if raw.iter().any(u8::is_ascii_uppercase) {
+        look(&tables.plain)
+    } else {
+        None
+    };
+    push(folded);
+    if let Some(plain) = plain.filter(|&p| p != folded) {
+        push(plain);
     }
     true
 }
 
 /// The groups of participants (key offsets, in input order) whose looks
 /// repeat, each perhaps alike; everyone else is unlike anyone.
-pub fn alike(looks: &mut Vec<(u64, usize)>) -> Vec<Vec<usize>> {
-    let groups = repeated(looks)
+/// `repeats` are those of `looks` whose hashes repeat, if known already.
+pub fn alike(looks: &mut Vec<(u64, usize)>, repeats: Option<Vec<(u64, usize)>>) -> Vec<Vec<usize>> {
+    let groups = repeats
+        .unwrap_or_else(|| repeated(looks))
         .chunk_by(|a, b| a.0 == b.0)
         .filter_map(|run| {
             let mut group: Vec<usize> = run.iter().map(|&(_, at)| at).collect();
@@ -316,9 +435,11 @@ mod tests {
     /// The looks of `text` the long way, as `looks` would push them.
     fn slow_looks(text: &str) -> Vec<u64> {
         let forms = Forms::of(text);
-        let mut looks = vec![text_hash(forms.folded_skeleton.as_bytes())];
-        if forms.skeleton != forms.folded_skeleton {
-            looks.push(text_hash(forms.skeleton.as_bytes()));
+        let folded = look_of(&forms.folded_skeleton);
+        let mut looks = vec![folded];
+        let plain = look_of(&forms.skeleton);
+        if plain != folded {
+            looks.push(plain);
         }
         looks
     }
@@ -330,29 +451,42 @@ mod tests {
 
     #[test]
     fn the_ascii_tables_give_what_the_unicode_algorithms_give() {
+        // Every string of three printable characters that JSON holds raw
+        // (no quote, no backslash) and that ends in one of the characters
+        // a skeleton spells differently.
+        let printable: Vec<u8> = (b' '..=b'~').filter(|b| !b"\"\\".contains(b)).collect();
         let mut taken = 0;
-        for a in 1..128u8 {
-            for b in [b'a', b'I', b'0', b'm', b'%', a] {
-                let text = String::from_utf8(vec![a, b, b'x']).unwrap_or_default();
-                if let Some(fast) = fast_looks(&text) {
-                    taken += 1;
-                    assert_eq!(fast, slow_looks(&text), "{text:?}");
+        for &a in &printable {
+            for &b in &printable {
+                for c in [
+                    b'n', b'l', b'O', b'0', b'1', b'm', b'I', b'r', b'x', b'%', b'|',
+                ] {
+                    let text = String::from_utf8(vec![a, b, c]).unwrap_or_default();
+                    if let Some(fast) = fast_looks(&text) {
+                        taken += 1;
+                        assert_eq!(fast, slow_looks(&text), "{text:?}");
+                    }
                 }
             }
         }
-        assert!(taken > 600, "{taken}");
+        assert!(taken > 80_000, "{taken}");
+        let long_own = "a".repeat(SHORT + 1);
         for text in [
             "user-1003f5b05b35d365",
+            "6bc50471-1e92-4b43-9e59-dc1dd3237246",
             "Alice",
             "9E691E65-bbe0",
             "rn|m`I10O",
+            "corner",
+            &long_own,
         ] {
             assert_eq!(fast_looks(text), Some(slow_looks(text)), "{text}");
         }
+        // Long ones that are not their own look take the long way.
+        assert_eq!(fast_looks(&"A".repeat(SHORT + 1)), None);
+        assert!(fast_looks(&"A".repeat(SHORT)).is_some());
         assert_eq!(fast_looks("100%"), None);
         assert_eq!(fast_looks("é"), None);
-        assert_eq!(fast_looks(&"a".repeat(SHORT + 1)), None);
-        assert!(fast_looks(&"a".repeat(SHORT)).is_some());
     }
 
     fn how(a: &str, b: &str) -> Option<Alike> {
@@ -368,6 +502,32 @@ mod tests {
             ),
         ];
         pairs.iter().find(|(_, yes)| *yes).map(|(how, _)| *how)
+    }
+
+    #[test]
+    fn own_looks_are_what_the_tables_say() {
+        for b in 0..=255u8 {
+            let table = ASCII.own_look.get(usize::from(b)) == Some(&true);
+            // At each place in a word, and across a word's edge.
+            for at in 0..10 {
+                let mut text = vec![b'a'; 12];
+                text[at] = b;
+                assert_eq!(own_look(&text), table, "{b} at {at}");
+            }
+        }
+        for (text, own) in [
+            ("user-1003f5b05b35d365", true),
+            ("corner", false),
+            ("abcdefgrn", false),
+            ("abcdefgr", true),
+            ("abcdefgrnabcdefg", false),
+            ("r", true),
+            ("n", true),
+            ("", true),
+            ("nr", true),
+        ] {
+            assert_eq!(own_look(text.as_bytes()), own, "{text}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::timestamp::plausible;
 use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::time;
-use crate::walk::{Collect, Place, WalkedRoom, participant_at};
+use crate::walk::{Collect, Place, Presence, WalkedRoom, participant_at};
 
 /// How much earlier than `createdAt` a join may be: `joinedAt` is whole
 /// seconds (the media server's, times 1000), `createdAt` is not, so a
@@ -27,7 +27,10 @@ or a participant copied in from another room.",
         roster: true,
         ..Collect::NOTHING
     },
-    check: Check::Room(joined_before_created),
+    check: Check::Roster {
+        keep: early,
+        check: joined_before_created,
+    },
     message: |facts| match facts {
         Facts::Order { this, other } => format!(
             "joinedAt {} is {} before createdAt {}; the room did not exist yet",
@@ -39,6 +42,20 @@ or a participant copied in from another room.",
     },
 };
 
+/// A participant read after a `createdAt` is kept only if it joined too
+/// early; one read before it, if it has a join time at all.
+fn early(presence: &Presence, room: &WalkedRoom<'_>) -> bool {
+    match (presence.joined(), room.created_at) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(joined), Some(created)) => too_early(joined, created.ms),
+    }
+}
+
+fn too_early(joined: i64, created: i64) -> bool {
+    joined < created - TOLERANCE_MS && plausible(joined) && plausible(created)
+}
+
 fn joined_before_created<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
     let Some(created) = room.created_at.filter(|c| plausible(c.ms)) else {
         return;
@@ -47,7 +64,7 @@ fn joined_before_created<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)
         let Some(joined) = presence.joined() else {
             continue;
         };
-        if joined >= created.ms - TOLERANCE_MS || !plausible(joined) {
+        if !too_early(joined, created.ms) {
             continue;
         }
         if let Some(p) = participant_at(room.text, presence.key_at) {

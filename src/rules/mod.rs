@@ -121,11 +121,18 @@ pub enum Check {
     Participant(ParticipantCheck),
     /// The room once it is read, with what the walk collected.
     Room(RoomCheck),
+    /// The room once it is read, with the participants it kept: `keep`
+    /// says, as each participant is read, whether the check may report
+    /// it, from the room read so far (a join before a `createdAt` already
+    /// read is known at once; one read before `createdAt` is kept). What
+    /// no check keeps costs nothing.
+    Roster { keep: KeepCheck, check: RoomCheck },
 }
 
 pub type NumberCheck = fn(&JNum<'_>) -> Option<Facts>;
 pub type ParticipantCheck = for<'a> fn(&ParticipantRef<'a>) -> Option<Hit<'a>>;
 pub type RoomCheck = for<'a> fn(&WalkedRoom<'a>, &mut dyn FnMut(Hit<'a>));
+pub type KeepCheck = fn(&crate::walk::Presence, &WalkedRoom<'_>) -> bool;
 
 impl RuleDef {
     /// Its levels in a few words: `error`, `off`, `error under --strict`,
@@ -528,6 +535,7 @@ pub struct Hooks {
     pub number: &'static [(Rule, NumberCheck)],
     pub participant: &'static [(Rule, ParticipantCheck)],
     pub room: &'static [(Rule, RoomCheck)],
+    pub roster: &'static [(Rule, (KeepCheck, RoomCheck))],
 }
 
 pub type TimestampHook = (
@@ -540,6 +548,7 @@ pub static HOOKS: Hooks = Hooks {
     number: &NUMBER_HOOKS,
     participant: &PARTICIPANT_HOOKS,
     room: &ROOM_HOOKS,
+    roster: &ROSTER_HOOKS,
 };
 
 /// Which hook a row hangs on: 0 is none (raised by the walk).
@@ -550,6 +559,7 @@ const fn hook_of(check: &Check) -> u8 {
         Check::Number(_) => 2,
         Check::Participant(_) => 3,
         Check::Room(_) => 4,
+        Check::Roster { .. } => 5,
     }
 }
 
@@ -579,6 +589,9 @@ fn never_participant<'a>(_: &ParticipantRef<'a>) -> Option<Hit<'a>> {
     None
 }
 fn never_room<'a>(_: &WalkedRoom<'a>, _: &mut dyn FnMut(Hit<'a>)) {}
+fn never_keep(_: &crate::walk::Presence, _: &WalkedRoom<'_>) -> bool {
+    false
+}
 
 static TIMESTAMP_HOOKS: [(Rule, TimestampHook); count(1)] = {
     let mut table = [(
@@ -631,6 +644,19 @@ static ROOM_HOOKS: [(Rule, RoomCheck); count(4)] = {
     while i < CATALOGUE.len() {
         if let Check::Room(check) = CATALOGUE[i].check {
             table[n] = (Rule(i as u8), check);
+            n += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+static ROSTER_HOOKS: [(Rule, (KeepCheck, RoomCheck)); count(5)] = {
+    let mut table = [(Rule(0), (never_keep as KeepCheck, never_room as RoomCheck)); count(5)];
+    let (mut n, mut i) = (0, 0);
+    while i < CATALOGUE.len() {
+        if let Check::Roster { keep, check } = CATALOGUE[i].check {
+            table[n] = (Rule(i as u8), (keep, check));
             n += 1;
         }
         i += 1;
@@ -842,6 +868,8 @@ mod tests {
             rows(3)
         );
         assert_eq!(codes(HOOKS.room.iter().map(|h| h.0).collect()), rows(4));
+        assert_eq!(codes(HOOKS.roster.iter().map(|h| h.0).collect()), rows(5));
+        assert_eq!(rows(5), ["joined-before-created", "present-after-finished"]);
         assert_eq!(
             rows(1),
             ["seconds-not-ms", "timestamp-in-future", "epoch-timestamp"]
@@ -884,6 +912,10 @@ mod tests {
             only(&["joined-before-created", "events-out-of-order"]),
             roster_and_events
         );
+        let roster_and_events = roster_and_events.union(Collect {
+            latest: true,
+            ..Collect::NOTHING
+        });
         assert_eq!(
             RuleSet::default().needs(),
             roster_and_events.union(identities)

@@ -29,7 +29,10 @@ on the room_finished event, with the count and the first few keys.",
         events: true,
         ..Collect::NOTHING
     },
-    check: Check::Room(present_after_finished),
+    check: Check::Roster {
+        keep: |p, _| !p.has_left() && p.joined().is_some(),
+        check: present_after_finished,
+    },
     message: |facts| match facts {
         Facts::Stale {
             count,

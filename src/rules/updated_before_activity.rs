@@ -5,7 +5,7 @@ use super::timestamp::plausible;
 use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::term::quoted;
 use crate::time;
-use crate::walk::{Collect, Place, TsValue, WalkedRoom, participant_at};
+use crate::walk::{Collect, Place, TsValue, WalkedRoom};
 
 pub const UPDATED_BEFORE_ACTIVITY: RuleDef = RuleDef {
     code: "updated-before-activity",
@@ -22,7 +22,7 @@ left to updated-before-created.",
     bad: r#"{"id":"r","updatedAt":1700000000000,"participants":{"a":{"joinedAt":1690000000000,"leftAt":1700000005000}}}"#,
     good: r#"{"id":"r","updatedAt":1700000005000,"participants":{"a":{"joinedAt":1690000000000,"leftAt":1700000005000}}}"#,
     needs: Collect {
-        roster: true,
+        latest: true,
         events: true,
         ..Collect::NOTHING
     },
@@ -75,20 +75,15 @@ fn updated_before_activity<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a
                 });
             }
         };
-    if let Some(left) = room
-        .roster
-        .iter()
-        .filter_map(|p| Some((p.left()?, p.key_at)))
-        .max_by_key(|&(ms, at)| (ms, std::cmp::Reverse(at)))
-    {
-        consider(left.0, &|| "leftAt".into(), &|| {
-            participant_at(room.text, left.1).map(|p| Place::Participant(p.key, "leftAt"))
-        });
-    }
-    if let Some(track) = room.latest_track
-        && let TsValue::Ms(ms) = track.value
-    {
-        consider(ms, &|| "the track published".into(), &|| Some(track.loc));
+    for (latest, what) in [
+        (room.latest_left, "leftAt"),
+        (room.latest_track, "the track published"),
+    ] {
+        if let Some(latest) = latest
+            && let TsValue::Ms(ms) = latest.value
+        {
+            consider(ms, &|| what.into(), &|| Some(latest.loc));
+        }
     }
     for (i, event) in room.events.iter().enumerate() {
         if let Some(TsValue::Ms(ms)) = event.timestamp {

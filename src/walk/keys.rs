@@ -16,12 +16,21 @@ pub struct KeySet {
     /// Hash and offset of each key; equal hashes are compared as text.
     small: Vec<(u64, usize)>,
     pub large: Vec<(u64, usize)>,
+    /// The entries of `large` whose hashes repeat ([`repeated`]), once
+    /// [`KeySet::repeats`] has run.
+    pub repeated: Vec<(u64, usize)>,
 }
 
 impl KeySet {
+    /// The (hash, offset) of each key of a small object.
+    pub fn small(&self) -> &[(u64, usize)] {
+        &self.small
+    }
+
     pub fn clear(&mut self) {
         self.small.clear();
         self.large.clear();
+        self.repeated.clear();
     }
 
     /// The earlier key equal to `key`, if the object is small enough to
@@ -53,7 +62,8 @@ impl KeySet {
     /// the keys whose hashes repeat are compared.
     pub fn repeats<'a>(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
         let mut pairs = Vec::new();
-        for run in repeated(&self.large).chunk_by(|a, b| a.0 == b.0) {
+        self.repeated = repeated(&self.large);
+        for run in self.repeated.chunk_by(|a, b| a.0 == b.0) {
             let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(buf, at)).collect();
             for i in 1..keys.len() {
                 if let Some(first) = keys[..i].iter().find(|k| k.same_text(&keys[i])) {

@@ -33,9 +33,11 @@ pub struct Collect {
     pub events: bool,
     /// Every published track ([`TrackRef`]).
     pub tracks: bool,
-    /// When each participant was there ([`Presence`]), and the latest
-    /// track: what the rules across a room compare.
+    /// When participants were there ([`Presence`]): those the rules that
+    /// compare participants with the room keep ([`rules::Check::Roster`]).
     pub roster: bool,
+    /// The latest `leftAt` and track timestamp.
+    pub latest: bool,
     /// Each participant's identity by how it looks
     /// ([`rules::identity`]), for the rules that find two alike.
     pub identities: bool,
@@ -48,6 +50,7 @@ impl Collect {
         events: false,
         tracks: false,
         roster: false,
+        latest: false,
         identities: false,
     };
 
@@ -58,6 +61,7 @@ impl Collect {
             events: self.events || other.events,
             tracks: self.tracks || other.tracks,
             roster: self.roster || other.roster,
+            latest: self.latest || other.latest,
             identities: self.identities || other.identities,
         }
     }
@@ -276,16 +280,20 @@ pub struct WalkedRoom<'a> {
     pub events: Vec<EventRef<'a>>,
     /// Collected with [`Collect::tracks`], in input order.
     pub tracks: Vec<TrackRef<'a>>,
-    /// Collected with [`Collect::roster`], in input order.
+    /// Collected with [`Collect::roster`], in input order: only the
+    /// participants a rule keeps.
     pub roster: Vec<Presence>,
-    /// The latest track timestamp that is a time, collected with
-    /// [`Collect::roster`].
+    /// The latest `leftAt` and track timestamp that are times (the first
+    /// of equals), collected with [`Collect::latest`].
+    pub latest_left: Option<Timestamp<'a>>,
     pub latest_track: Option<Timestamp<'a>>,
     /// Each identity's look ([`rules::identity::look`]) and its
     /// participant's key offset, collected with [`Collect::identities`];
     /// then the groups of participants that may look alike, each in input
     /// order (by key offset).
     pub looks: Vec<(u64, usize)>,
+    /// The looks whose hashes repeat, when the walk knows them already.
+    pub looks_repeated: Option<Vec<(u64, usize)>>,
     pub look_alikes: Vec<Vec<usize>>,
     /// The walked buffer, for a rule that reads a participant again.
     pub text: &'a [u8],
@@ -522,13 +530,20 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// A finding about the value at the current path; `at..end` relative.
+    /// Nothing is spent on a rule that does not run, not even its pointer.
     fn raise(&mut self, rule: Rule, at: usize, end: usize, facts: Facts) {
+        if !self.opts.rules.runs(rule) {
+            return;
+        }
         let pointer = self.pointer();
         self.push_finding(rule, at, end, pointer, facts);
     }
 
     /// A finding of a hook, placed by the hook.
     fn hit(&mut self, rule: Rule, hit: Hit<'a>) {
+        if !self.opts.rules.runs(rule) {
+            return;
+        }
         let pointer = hit.place.pointer(self.out.index_in_array);
         self.push_finding(rule, hit.at, hit.end, pointer, hit.facts);
     }
@@ -598,10 +613,16 @@ impl<'a> Walker<'a, '_> {
             self.out.api_error = None;
         }
         if self.collect.identities {
-            self.out.look_alikes = rules::identity::alike(&mut self.out.looks);
+            let known = self.out.looks_repeated.take();
+            self.out.look_alikes = rules::identity::alike(&mut self.out.looks, known);
         }
         let mut hits = Vec::new();
         for &(rule, check) in HOOKS.room {
+            if self.opts.rules.runs(rule) {
+                check(&self.out, &mut |hit| hits.push((rule, hit)));
+            }
+        }
+        for &(rule, (_, check)) in HOOKS.roster {
             if self.opts.rules.runs(rule) {
                 check(&self.out, &mut |hit| hits.push((rule, hit)));
             }
@@ -664,6 +685,7 @@ impl<'a> Walker<'a, '_> {
         // The lexer is held in a local across the whole map, so the hot
         // loop can keep it in registers; it goes back once, at the end.
         let mut local = *lx;
+        let level = self.path.len();
         let result = self.members(&mut local, |w, lx, level, key| {
             w.note_key(level, key);
             w.path.push(Seg::Key(key));
@@ -676,7 +698,23 @@ impl<'a> Walker<'a, '_> {
             Ok(())
         });
         *lx = local;
-        result
+        result?;
+        if self.collect.identities {
+            // The keys' hashes stand for the identities that are their
+            // keys ([`rules::identity::looks`]).
+            let keys = &mut self.keysets[level];
+            if keys.large.is_empty() {
+                self.out.looks.extend_from_slice(keys.small());
+            } else if self.out.looks.is_empty() {
+                // Taken, not copied: a million keys are 16 MB. With no
+                // other looks, the keys' repeats are the looks' repeats.
+                self.out.looks = std::mem::take(&mut keys.large);
+                self.out.looks_repeated = Some(std::mem::take(&mut keys.repeated));
+            } else {
+                self.out.looks.append(&mut keys.large);
+            }
+        }
+        Ok(())
     }
 
     /// One participant. The common fields of the common types are read in
@@ -806,6 +844,10 @@ impl<'a> Walker<'a, '_> {
     #[inline]
     fn participant_done(&mut self, p: &ParticipantRef<'a>) {
         for &(rule, check) in HOOKS.participant {
+            // A rule that does not run is not asked: its facts cost.
+            if !self.opts.rules.runs(rule) {
+                continue;
+            }
             if let Some(hit) = check(p) {
                 self.hit(rule, hit);
             }
@@ -814,7 +856,25 @@ impl<'a> Walker<'a, '_> {
             self.out.participants.push(*p);
         }
         if self.collect.roster {
-            self.out.roster.push(Presence::of(p));
+            let presence = Presence::of(p);
+            let kept = HOOKS
+                .roster
+                .iter()
+                .any(|&(rule, (keep, _))| self.opts.rules.runs(rule) && keep(&presence, &self.out));
+            if kept {
+                self.out.roster.push(presence);
+            }
+        }
+        if self.collect.latest
+            && let Some(TsValue::Ms(ms)) = p.left
+            && self.out.latest_left.is_none_or(|t| t.value.ms() < Some(ms))
+        {
+            self.out.latest_left = Some(Timestamp {
+                loc: Place::Participant(p.key, "leftAt"),
+                at: p.left_offset,
+                len: p.left_len,
+                value: TsValue::Ms(ms),
+            });
         }
         if self.collect.identities {
             let key_at = p.key.at;
@@ -832,7 +892,7 @@ impl<'a> Walker<'a, '_> {
             if lx.peek_kind("a value")? == Kind::Object {
                 let place = Place::Track(participant, sid);
                 let shaped = w.shaped(lx, &TRACK_FIELDS, place)?;
-                if w.collect.roster
+                if w.collect.latest
                     && let Some(TsValue::Ms(ms)) = shaped.time
                     && w.out.latest_track.is_none_or(|t| t.value.ms() < Some(ms))
                 {
@@ -1183,6 +1243,9 @@ impl<'a> Walker<'a, '_> {
             Ok(ms) if self.quiet.contains(&ms) => TsValue::Ms(ms),
             Ok(ms) => {
                 for &(rule, (_, check)) in HOOKS.timestamp {
+                    if !self.opts.rules.runs(rule) {
+                        continue;
+                    }
                     if let Some(facts) = check(ms, n.raw, self.opts.now_ms) {
                         self.raise(rule, n.at, end, facts);
                     }
@@ -1218,6 +1281,9 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         for &(rule, check) in HOOKS.number {
+            if !self.opts.rules.runs(rule) {
+                continue;
+            }
             if let Some(facts) = check(n) {
                 self.raise(rule, n.at, n.at + n.raw.len(), facts);
             }
