@@ -45,6 +45,9 @@ row("participants --format csv (sorted across rooms)", os.path.basename(stream),
 row("timestamps --format ndjson", os.path.basename(stream), s[4], s[0], "for reference", mb(stream))
 p = list(load("participants").values())
 row("participants --format tsv", os.path.basename(room), p[1], p[0], "<= 3x parse", mb(room))
+ru = list(load("rules").values())
+row("validate: duplicate-identity and confusable-identity", os.path.basename(room), ru[1], ru[0], "<= 1.1x without them", mb(room))
+row("validate: every room-semantics rule", os.path.basename(room), ru[1], ru[2], "for reference", mb(room))
 sm = list(load("summary").values())
 row("summary", os.path.basename(room), sm[1], sm[0], "<= 1.3x validate", mb(room))
 diffed = sm[2]["command"].split()[-1]
@@ -90,6 +93,9 @@ Reproduce: `bench/run.sh` (full: generates ~1.6 GB under bench/data first) or
 
 Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}.
 Tools: {version(['hyperfine', '--version'])}; {version(['jq', '--version'])}; jaq: {version(['jaq', '--version'])}.
+
+The two "validate:" rows compare validate with the rules they name and
+without them (`--ignore`), so the ratio is what those rules cost.
 
 "median" is wall-clock time; "CPU" is user + system time (mean), which is
 larger where a second thread works alongside (the UTF-8 check of a mapped

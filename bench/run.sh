@@ -51,6 +51,12 @@ bench stream "$runs" "$base $stream" "$ri validate $now $stream" "$base --map $s
   "$ri participants $now --format csv --per-room $stream" "$ri timestamps $now --format ndjson $stream" \
   "$ri participants $now --format csv $stream"
 bench participants "$runs" "$base $room" "$ri participants $now --format tsv $room"
+# What the rules across participants cost: validate with them, without
+# them, and without every rule about what the room means.
+semantic=epoch-timestamp,joined-before-created,updated-before-activity,events-out-of-order,unknown-event
+semantic=$semantic,deleted-inconsistent,present-after-finished,duplicate-identity,confusable-identity
+bench rules 15 "$ri validate $now --ignore duplicate-identity,confusable-identity $room" \
+  "$ri validate $now $room" "$ri validate $now --ignore $semantic $room"
 # summary against validate of the same room; diff of two snapshots of it.
 next=${room%.json}-next.json
 if [ -f "$next" ]; then

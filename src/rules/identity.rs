@@ -364,13 +364,36 @@ impl<'a> Twin<'a> {
 /// group: every form is looked up, not compared pairwise.
 pub fn twins<'a>(room: &WalkedRoom<'a>) -> Vec<Twin<'a>> {
     let mut found: BTreeMap<usize, Twin<'a>> = BTreeMap::new();
+    let mut keep = |twin: Twin<'a>| match found.entry(twin.later.key.at) {
+        Entry::Vacant(e) => {
+            e.insert(twin);
+        }
+        Entry::Occupied(mut e) => {
+            let kept = e.get();
+            if (twin.how, twin.earlier.key.at) < (kept.how, kept.earlier.key.at) {
+                e.insert(twin);
+            }
+        }
+    };
     for group in &room.look_alikes {
-        let mut first: [HashMap<String, ParticipantRef<'a>>; 6] = Default::default();
+        let mut same: HashMap<String, ParticipantRef<'a>> = HashMap::new();
+        let mut first: [HashMap<String, ParticipantRef<'a>>; 5] = Default::default();
         for p in group.iter().filter_map(|&at| participant_at(room.text, at)) {
             let text = identity_of(&p).decode().into_owned();
+            // A text seen before is that one's twin, and its forms are
+            // known already: a thousand copies of one identity cost a
+            // lookup each.
+            if let Some(&earlier) = same.get(&text) {
+                keep(Twin {
+                    later: p,
+                    earlier,
+                    how: Alike::Same,
+                });
+                continue;
+            }
             let forms = Forms::of(&text);
+            same.insert(text, p);
             let keys = [
-                (Alike::Same, text),
                 (Alike::Normalization, forms.nfc),
                 (Alike::Invisible, forms.visible),
                 (Alike::Case, forms.folded),
@@ -382,22 +405,11 @@ pub fn twins<'a>(room: &WalkedRoom<'a>) -> Vec<Twin<'a>> {
                 .zip(&first)
                 .find_map(|((how, key), seen)| seen.get(key).map(|earlier| (*how, *earlier)));
             if let Some((how, earlier)) = twin {
-                let twin = Twin {
+                keep(Twin {
                     later: p,
                     earlier,
                     how,
-                };
-                match found.entry(p.key.at) {
-                    Entry::Vacant(e) => {
-                        e.insert(twin);
-                    }
-                    Entry::Occupied(mut e) => {
-                        let kept = e.get();
-                        if (how, earlier.key.at) < (kept.how, kept.earlier.key.at) {
-                            e.insert(twin);
-                        }
-                    }
-                }
+                });
             }
             for ((_, key), seen) in keys.into_iter().zip(first.iter_mut()) {
                 seen.entry(key).or_insert(p);
