@@ -83,7 +83,7 @@ fn joined_before_created<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::findings_of;
+    use crate::rules::{findings_of, kept_by};
 
     fn room(created: &str, joined: &str) -> String {
         format!(
@@ -103,6 +103,19 @@ mod tests {
                 "joined-before-created /participants/a/joinedAt [1700000000000]: joinedAt 2023-11-14T22:13:20.000Z is 1.001 s before createdAt 2023-11-14T22:13:21.001Z; the room did not exist yet"
             ]
         );
+    }
+
+    #[test]
+    fn after_created_at_only_those_who_joined_too_early_are_kept() {
+        let participants =
+            r#""a":{"joinedAt":1700000000000},"b":{"joinedAt":1700000020000},"c":{}"#;
+        let first =
+            format!(r#"{{"id":"r","createdAt":1700000010000,"participants":{{{participants}}}}}"#);
+        assert_eq!(kept_by(&first, "joined-before-created"), ["a"]);
+        // Read before createdAt, everyone with a join time is kept.
+        let last =
+            format!(r#"{{"id":"r","participants":{{{participants}}},"createdAt":1700000010000}}"#);
+        assert_eq!(kept_by(&last, "joined-before-created"), ["a", "b"]);
     }
 
     #[test]

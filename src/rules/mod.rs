@@ -759,6 +759,30 @@ pub(crate) fn findings_extending(text: &str, codes: &[&str]) -> Vec<String> {
     )
 }
 
+/// The keys of the participants the walk keeps in the roster of `text`,
+/// with only rule `code` running: what its keep predicate lets through.
+#[cfg(test)]
+pub(crate) fn kept_by(text: &str, code: &str) -> Vec<String> {
+    let opts = crate::walk::Options {
+        rules: RuleSet::of(&Selection {
+            select: Some(Rule::from_code(code).into_iter().collect()),
+            ..Selection::default()
+        }),
+        now_ms: 1_717_200_000_000,
+        collect: Collect::NOTHING,
+    };
+    let mut scratch = crate::walk::Scratch::default();
+    match crate::walk::walk_room(text.as_bytes(), 0, true, 0, None, &opts, &mut scratch) {
+        Ok((room, _)) => room
+            .roster
+            .iter()
+            .filter_map(|p| crate::walk::participant_at(text.as_bytes(), p.key_at))
+            .map(|p| p.key.decode().into_owned())
+            .collect(),
+        Err(e) => vec![format!("stopped: {e:?}")],
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn findings_with(text: &str, rules: RuleSet) -> Vec<String> {
     let opts = crate::walk::Options {

@@ -107,7 +107,7 @@ fn present_after_finished<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::findings_of;
+    use crate::rules::{findings_of, kept_by};
 
     fn room(participants: &str, events: &str) -> Vec<String> {
         findings_of(
@@ -144,6 +144,26 @@ mod tests {
             [
                 r#"present-after-finished /events/0/timestamp [1700000010000]: 1 participant has no leftAt although the room finished at 2023-11-14T22:13:30.000Z, after they joined: "a/b""#
             ]
+        );
+    }
+
+    #[test]
+    fn only_those_who_never_left_and_have_a_join_time_are_kept() {
+        let text = r#"{"id":"r","participants":{"a":{"joinedAt":1700000000000},"b":{"joinedAt":1700000000000,"leftAt":1700000001000},"c":{},"d":{"leftAt":"x","joinedAt":1700000000000}}}"#;
+        assert_eq!(kept_by(text, "present-after-finished"), ["a"]);
+    }
+
+    #[test]
+    fn a_finish_that_is_not_a_plausible_time_finishes_nothing() {
+        // 1700000010 is seconds (seconds-not-ms); read as ms it is after
+        // a's placeholder join, but it is no finish to count against.
+        let seen = room(
+            r#""a":{"joinedAt":5}"#,
+            r#"{"eventName":"room_finished","timestamp":1700000010}"#,
+        );
+        assert!(
+            !seen.iter().any(|l| l.starts_with("present-after-finished")),
+            "{seen:?}"
         );
     }
 

@@ -116,7 +116,7 @@ fn updated_before_activity<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::findings_of;
+    use crate::rules::{Rule, RuleSet, Selection, findings_of, findings_with};
 
     #[test]
     fn the_latest_of_left_track_and_event_times_is_named() {
@@ -142,6 +142,39 @@ mod tests {
             findings_of(text, false)[0]
                 .contains("1.500 s before the event \"room_finished\" at /events/0/timestamp")
         );
+    }
+
+    #[test]
+    fn a_created_at_no_later_than_updated_at_leaves_the_rule_to_run_and_ties_name_the_first() {
+        // createdAt before updatedAt, and a leftAt and an event at the same
+        // latest time: the leftAt, read first, is named.
+        let text = r#"{"id":"r","createdAt":1699999990000,"updatedAt":1700000000000,
+            "participants":{"a":{"leftAt":1700000002000}},
+            "events":[{"eventName":"room_finished","timestamp":1700000002000}]}"#;
+        let seen = findings_of(text, false);
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(
+            seen[0].contains("before leftAt at /participants/a/leftAt"),
+            "{seen:?}"
+        );
+        // createdAt equal to updatedAt is not updated-before-created.
+        let text = r#"{"id":"r","createdAt":1700000000000,"updatedAt":1700000000000,
+            "participants":{"a":{"leftAt":1700000001000}}}"#;
+        let seen = findings_of(text, false);
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].starts_with("updated-before-activity"), "{seen:?}");
+    }
+
+    #[test]
+    fn alone_it_still_sees_the_events() {
+        let text = r#"{"id":"r","updatedAt":1700000000000,"participants":{},
+            "events":[{"eventName":"room_finished","timestamp":1700000001500}]}"#;
+        let only = RuleSet::of(&Selection {
+            select: Rule::from_code("updated-before-activity").map(|r| vec![r]),
+            ..Selection::default()
+        });
+        let seen = findings_with(text, only);
+        assert_eq!(seen.len(), 1, "{seen:?}");
     }
 
     #[test]
