@@ -139,6 +139,18 @@ mod tests {
     }
 
     #[test]
+    fn alike_two_ways_through_two_looks_the_closer_way_is_told() {
+        // "Il" is "il" in another case (its folded look) and reads as "ll"
+        // (its look as written): the closer way, case, is the one told.
+        let found = seen(r#""ll":{},"il":{},"Il":{}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].ends_with(r#"identity "Il" looks like "il" at /participants/il: the same text in another case"#),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn different_identities_are_quiet() {
         assert_eq!(
             seen(

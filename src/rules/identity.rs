@@ -132,15 +132,19 @@ struct AsciiSkeletons {
     own_look: [bool; 128],
 }
 
+/// A table entry for a character whose skeleton is `skeleton`: its one or
+/// two ASCII bytes, or `[0, 0]` when it is anything else.
+fn ascii_entry(skeleton: &str) -> [u8; 2] {
+    match skeleton.as_bytes() {
+        [a] if a.is_ascii() && *a != 0 => [*a, 0],
+        [a, b] if a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0 => [*a, *b],
+        _ => [0, 0],
+    }
+}
+
 static ASCII: LazyLock<AsciiSkeletons> = LazyLock::new(|| {
     let skeleton = |c: char| -> String { unicode_security::skeleton(&c.to_string()).collect() };
-    let entry = |c: char| -> [u8; 2] {
-        match skeleton(c).as_bytes() {
-            [a] if a.is_ascii() && *a != 0 => [*a, 0],
-            [a, b] if a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0 => [*a, *b],
-            _ => [0, 0],
-        }
-    };
+    let entry = |c: char| ascii_entry(&skeleton(c));
     let mut tables = AsciiSkeletons {
         plain: [[0; 2]; 128],
         folded: [[0; 2]; 128],
@@ -251,12 +255,13 @@ fn own_look(raw: &[u8]) -> bool {
             Err(_) => return false,
         }
     } else {
-        // Padded with 'a', its own look.
-        rest.iter()
-            .enumerate()
-            .fold(ONES * u64::from(b'a'), |x, (i, &b)| {
-                x & !(0xFF << (8 * i)) | u64::from(b) << (8 * i)
-            })
+        // Padded with 'a', its own look; byte by byte, as a copy of a
+        // length not known here would be a call.
+        let mut word = [b'a'; 8];
+        for (to, &b) in word.iter_mut().zip(rest) {
+            *to = b;
+        }
+        u64::from_le_bytes(word)
     };
     bad(last, carried).0 == 0
 }
@@ -496,6 +501,9 @@ mod tests {
         }
         // Long ones that are not their own look take the long way.
         assert_eq!(fast_looks(&"A".repeat(SHORT + 1)), None);
+        // The longest short identity, every character two in its skeleton.
+        let twice = "mM".repeat(SHORT / 2);
+        assert_eq!(fast_looks(&twice), Some(slow_looks(&twice)));
         assert!(fast_looks(&"A".repeat(SHORT)).is_some());
         assert_eq!(fast_looks("100%"), None);
         assert_eq!(fast_looks("é"), None);
@@ -514,6 +522,28 @@ mod tests {
             ),
         ];
         pairs.iter().find(|(_, yes)| *yes).map(|(how, _)| *how)
+    }
+
+    #[test]
+    fn a_table_entry_is_one_or_two_ascii_bytes_or_the_long_way() {
+        assert_eq!(ascii_entry("x"), [b'x', 0]);
+        assert_eq!(ascii_entry("rn"), [b'r', b'n']);
+        for long_way in ["", "\0", "é", "a\0", "\0a", "°/₀", "abc"] {
+            assert_eq!(ascii_entry(long_way), [0, 0], "{long_way:?}");
+        }
+    }
+
+    #[test]
+    fn a_non_ascii_identity_alike_only_as_written_is_found() {
+        // "Iä" and "lä" share a skeleton as written (I reads as l) but not
+        // once folded ("iä"): the long way pushes both looks.
+        let (a, b) = (slow_looks("Iä"), slow_looks("lä"));
+        assert_eq!(a.len(), 2);
+        assert!(a.iter().any(|l| b.contains(l)));
+        assert_eq!(
+            crate::rules::findings_among(r#""lä":{},"Iä":{}"#, "confusable-identity").len(),
+            1
+        );
     }
 
     #[test]
@@ -539,6 +569,14 @@ mod tests {
             ("nr", true),
         ] {
             assert_eq!(own_look(text.as_bytes()), own, "{text}");
+        }
+        // Characters of every UTF-8 length, at every place of a word: the
+        // checks of a word flag a byte more than once, and still flag it.
+        for c in ["é", "\u{430}", "日", "😀", "\u{200b}", "\u{7f}"] {
+            for at in 0..9 {
+                let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(9 - at));
+                assert_eq!(own_look(text.as_bytes()), c == "\u{7f}", "{text:?}");
+            }
         }
     }
 
