@@ -200,6 +200,7 @@ fn validate_after_help() -> String {
   room-inspector validate --format sarif rooms/*.json > rooms.sarif   # code scanning
   room-inspector validate --format json room.json | jq 'select(.type == \"diagnostic\")'
   room-inspector validate --ignore key-identity-mismatch --deny seconds-not-ms room.json
+  room-inspector validate --extend-select not-from-studio,room-id-shape room.json   # off by default
   room-inspector validate --explain seconds-not-ms
 
 {}

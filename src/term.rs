@@ -63,6 +63,11 @@ fn joins(next: char) -> bool {
 /// quotes and backslashes too so the quoted form is unambiguous. Long text
 /// is shortened so one bad value cannot flood a log.
 pub fn quoted(text: &str) -> String {
+    quoted_escaping(text, is_hazard)
+}
+
+/// As [`quoted`], escaping every character `escape` names.
+pub fn quoted_escaping(text: &str, escape: impl Fn(char) -> bool) -> String {
     const MAX_CHARS: usize = 60;
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -74,7 +79,7 @@ pub fn quoted(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if is_hazard(c) => push_escape(&mut out, c),
+            c if escape(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }

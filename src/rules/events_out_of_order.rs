@@ -45,9 +45,10 @@ fn named(event: &EventRef<'_>, index: usize, index_in_array: Option<usize>) -> S
         Some(name) => quoted(&name.decode()),
         None => "an event with no name".into(),
     };
-    let mut pointer = Place::Event(index, "").pointer(index_in_array);
-    pointer.pop();
-    format!("{name} ({pointer})")
+    format!(
+        "{name} ({})",
+        Place::Event(index, "").pointer(index_in_array)
+    )
 }
 
 fn events_out_of_order<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {

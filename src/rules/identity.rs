@@ -17,7 +17,6 @@ use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::SHOWN_CHARS;
 use crate::walk::{ParticipantRef, Place, WalkedRoom, participant_at, repeated, text_hash};
 
 /// How two identities are alike, from the closest to the loosest.
@@ -272,10 +271,6 @@ fn own_look(raw: &[u8]) -> bool {
 /// case, and the skeleton maps character by character.
 fn ascii_looks(raw: &[u8], push: &mut dyn FnMut(u64)) -> bool {
     let tables = &*ASCII;
-    if own_look(raw) {
-        push(text_hash(raw));
-        return true;
-    }
     if raw.len() > SHORT {
         return false;
     }
@@ -313,8 +308,8 @@ fn ascii_looks(raw: &[u8], push: &mut dyn FnMut(u64)) -> bool {
 /// The groups of participants (key offsets, in input order) whose looks
 /// repeat, each perhaps alike; everyone else is unlike anyone.
 /// `repeats` are those of `looks` whose hashes repeat, if known already.
-pub fn alike(looks: &mut Vec<(u64, usize)>, repeats: Option<Vec<(u64, usize)>>) -> Vec<Vec<usize>> {
-    let groups = repeats
+pub fn alike(looks: &[(u64, usize)], repeats: Option<Vec<(u64, usize)>>) -> Vec<Vec<usize>> {
+    repeats
         .unwrap_or_else(|| repeated(looks))
         .chunk_by(|a, b| a.0 == b.0)
         .filter_map(|run| {
@@ -323,10 +318,7 @@ pub fn alike(looks: &mut Vec<(u64, usize)>, repeats: Option<Vec<(u64, usize)>>) 
             group.dedup();
             (group.len() > 1).then_some(group)
         })
-        .collect();
-    looks.clear();
-    looks.shrink_to_fit();
-    groups
+        .collect()
 }
 
 /// A participant whose identity is alike an earlier participant's.
@@ -427,22 +419,7 @@ pub fn twins<'a>(room: &WalkedRoom<'a>) -> Vec<Twin<'a>> {
 /// An identity for a message: printable ASCII as it is, everything else
 /// escaped (`\u{430}`), so two look-alikes show their difference.
 pub fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for (n, c) in text.chars().enumerate() {
-        if n == SHOWN_CHARS {
-            out.push('…');
-            break;
-        }
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            ' '..='~' => out.push(c),
-            c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-        }
-    }
-    out.push('"');
-    out
+    crate::term::quoted_escaping(text, |c| !matches!(c, ' '..='~'))
 }
 
 #[cfg(test)]
@@ -461,7 +438,12 @@ mod tests {
         looks
     }
 
+    /// The looks of an unescaped identity the short ways, as `looks`
+    /// takes them: its own look, else the tables.
     fn fast_looks(text: &str) -> Option<Vec<u64>> {
+        if own_look(text.as_bytes()) {
+            return Some(vec![text_hash(text.as_bytes())]);
+        }
         let mut looks = Vec::new();
         ascii_looks(text.as_bytes(), &mut |l| looks.push(l)).then_some(looks)
     }

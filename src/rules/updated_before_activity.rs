@@ -5,7 +5,7 @@ use super::timestamp::plausible;
 use super::{Check, Facts, Hit, Level, RuleDef};
 use crate::term::quoted;
 use crate::time;
-use crate::walk::{Collect, Place, TsValue, WalkedRoom};
+use crate::walk::{Collect, Place, WalkedRoom};
 
 pub const UPDATED_BEFORE_ACTIVITY: RuleDef = RuleDef {
     code: "updated-before-activity",
@@ -43,13 +43,6 @@ left to updated-before-created.",
     },
 };
 
-/// The latest activity of a room: when, what it is, and where.
-struct Latest<'a> {
-    ms: i64,
-    what: String,
-    place: Place<'a>,
-}
-
 fn updated_before_activity<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a>)) {
     let Some(updated) = room.updated_at.filter(|u| plausible(u.ms)) else {
         return;
@@ -60,42 +53,26 @@ fn updated_before_activity<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a
     {
         return;
     }
-    let mut latest: Option<Latest<'a>> = None;
-    let mut consider =
-        |ms: i64, what: &dyn Fn() -> String, place: &dyn Fn() -> Option<Place<'a>>| {
-            if plausible(ms)
-                && ms > updated.ms
-                && latest.as_ref().is_none_or(|l| ms > l.ms)
-                && let Some(place) = place()
-            {
-                latest = Some(Latest {
-                    ms,
-                    what: what(),
-                    place,
-                });
-            }
-        };
-    for (latest, what) in [
-        (room.latest_left, "leftAt"),
-        (room.latest_track, "the track published"),
-    ] {
-        if let Some(latest) = latest
-            && let TsValue::Ms(ms) = latest.value
-        {
-            consider(ms, &|| what.into(), &|| Some(latest.loc));
-        }
-    }
-    for (i, event) in room.events.iter().enumerate() {
-        if let Some(TsValue::Ms(ms)) = event.timestamp {
-            let what = || match event.name {
-                Some(name) => format!("the event {}", quoted(&name.decode())),
-                None => "the event".into(),
-            };
-            consider(ms, &what, &|| Some(Place::Event(i, "timestamp")));
-        }
-    }
-    let Some(latest) = latest else {
+    // The latest activity, the first of equals: the latest leftAt, the
+    // latest track, then each event (`None` for a leftAt or a track).
+    let kept = [room.latest_left, room.latest_track]
+        .into_iter()
+        .flatten()
+        .filter_map(|t| Some((t.value.ms()?, t.loc, None)))
+        .chain(room.events.iter().enumerate().filter_map(|(i, e)| {
+            let ms = e.timestamp?.ms()?;
+            Some((ms, Place::Event(i, "timestamp"), Some(e)))
+        }))
+        .filter(|&(ms, _, _)| plausible(ms) && ms > updated.ms)
+        .reduce(|kept, next| if next.0 > kept.0 { next } else { kept });
+    let Some((ms, place, event)) = kept else {
         return;
+    };
+    let what = match (place, event.and_then(|e| e.name)) {
+        (Place::Participant(..), _) => "leftAt".to_string(),
+        (Place::Track(..), _) => "the track published".to_string(),
+        (_, Some(name)) => format!("the event {}", quoted(&name.decode())),
+        (_, None) => "the event".to_string(),
     };
     hit(Hit {
         place: Place::Room("updatedAt"),
@@ -104,12 +81,8 @@ fn updated_before_activity<'a>(room: &WalkedRoom<'a>, hit: &mut dyn FnMut(Hit<'a
         facts: Facts::Before {
             this: updated.ms,
             this_what: "updatedAt".into(),
-            other: latest.ms,
-            other_what: format!(
-                "{} at {}",
-                latest.what,
-                latest.place.pointer(room.index_in_array)
-            ),
+            other: ms,
+            other_what: format!("{what} at {}", place.pointer(room.index_in_array)),
         },
     });
 }

@@ -120,7 +120,7 @@ impl std::fmt::Display for Invalid {
 #[derive(Debug, Clone, Copy)]
 pub enum Place<'a> {
     Room(&'static str),
-    /// A field of the event at this index.
+    /// A field of the event at this index; `""` is the event itself.
     Event(usize, &'static str),
     Participant(JStr<'a>, &'static str),
     /// A participant as a whole, at its key.
@@ -223,11 +223,6 @@ impl Presence {
         (self.joined >= 0).then_some(self.joined)
     }
 
-    /// `leftAt`, when it is a time.
-    pub fn left(&self) -> Option<i64> {
-        (self.left >= 0).then_some(self.left)
-    }
-
     /// Whether the participant has a `leftAt` at all, time or not.
     pub fn has_left(&self) -> bool {
         self.left != ABSENT
@@ -287,13 +282,9 @@ pub struct WalkedRoom<'a> {
     /// of equals), collected with [`Collect::latest`].
     pub latest_left: Option<Timestamp<'a>>,
     pub latest_track: Option<Timestamp<'a>>,
-    /// Each identity's look ([`rules::identity::look`]) and its
-    /// participant's key offset, collected with [`Collect::identities`];
-    /// then the groups of participants that may look alike, each in input
-    /// order (by key offset).
-    pub looks: Vec<(u64, usize)>,
-    /// The looks whose hashes repeat, when the walk knows them already.
-    pub looks_repeated: Option<Vec<(u64, usize)>>,
+    /// The groups of participants whose identities may look alike
+    /// ([`rules::identity::alike`]), each in input order (by key offset);
+    /// collected with [`Collect::identities`].
     pub look_alikes: Vec<Vec<usize>>,
     /// The walked buffer, for a rule that reads a participant again.
     pub text: &'a [u8],
@@ -415,6 +406,11 @@ struct Walker<'a, 'o> {
     quiet: RangeInclusive<i64>,
     path: Vec<Seg<'a>>,
     keysets: Vec<KeySet>,
+    /// Each identity's look ([`rules::identity::looks`]) and its
+    /// participant's key offset, with [`Collect::identities`]; and the
+    /// looks whose hashes repeat, when `duplicate-key` found them already.
+    looks: Vec<(u64, usize)>,
+    looks_repeated: Option<Vec<(u64, usize)>>,
     out: WalkedRoom<'a>,
 }
 
@@ -438,6 +434,8 @@ pub fn walk_room<'a>(
         // An empty Vec<Seg<'static>> is a Vec<Seg<'a>> (covariance).
         path: std::mem::take(&mut scratch.path),
         keysets: std::mem::take(&mut scratch.keysets),
+        looks: Vec::new(),
+        looks_repeated: None,
         out: WalkedRoom {
             index_in_array,
             text: buf,
@@ -487,6 +485,8 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
         quiet: 0..=MAX_MS,
         path: Vec::new(),
         keysets: Vec::new(),
+        looks: Vec::new(),
+        looks_repeated: None,
         out: WalkedRoom::default(),
     };
     let mut lx = Lexer::new(text, key_at, true);
@@ -496,6 +496,27 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
     }
     walker.participant(&mut lx, key).ok()?;
     walker.out.participants.pop()
+}
+
+/// Keeps in `latest` the time at `place` if it is a time later than the
+/// one kept (the first of equals stays).
+fn keep_later<'a>(
+    latest: &mut Option<Timestamp<'a>>,
+    place: Place<'a>,
+    at: usize,
+    len: usize,
+    value: TsValue<'a>,
+) {
+    if let TsValue::Ms(ms) = value
+        && latest.is_none_or(|t| t.value.ms() < Some(ms))
+    {
+        *latest = Some(Timestamp {
+            loc: place,
+            at,
+            len,
+            value,
+        });
+    }
 }
 
 /// What a timestamp field holds, for "expected ..." messages.
@@ -539,11 +560,9 @@ impl<'a> Walker<'a, '_> {
         self.push_finding(rule, at, end, pointer, facts);
     }
 
-    /// A finding of a hook, placed by the hook.
+    /// A finding of a hook, placed by the hook (hooks of rules that do
+    /// not run are not asked).
     fn hit(&mut self, rule: Rule, hit: Hit<'a>) {
-        if !self.opts.rules.runs(rule) {
-            return;
-        }
         let pointer = hit.place.pointer(self.out.index_in_array);
         self.push_finding(rule, hit.at, hit.end, pointer, hit.facts);
     }
@@ -613,16 +632,13 @@ impl<'a> Walker<'a, '_> {
             self.out.api_error = None;
         }
         if self.collect.identities {
-            let known = self.out.looks_repeated.take();
-            self.out.look_alikes = rules::identity::alike(&mut self.out.looks, known);
+            let looks = std::mem::take(&mut self.looks);
+            let known = self.looks_repeated.take();
+            self.out.look_alikes = rules::identity::alike(&looks, known);
         }
         let mut hits = Vec::new();
-        for &(rule, check) in HOOKS.room {
-            if self.opts.rules.runs(rule) {
-                check(&self.out, &mut |hit| hits.push((rule, hit)));
-            }
-        }
-        for &(rule, (_, check)) in HOOKS.roster {
+        let roster = HOOKS.roster.iter().map(|&(rule, (_, check))| (rule, check));
+        for (rule, check) in HOOKS.room.iter().copied().chain(roster) {
             if self.opts.rules.runs(rule) {
                 check(&self.out, &mut |hit| hits.push((rule, hit)));
             }
@@ -704,14 +720,14 @@ impl<'a> Walker<'a, '_> {
             // keys ([`rules::identity::looks`]).
             let keys = &mut self.keysets[level];
             if keys.large.is_empty() {
-                self.out.looks.extend_from_slice(keys.small());
-            } else if self.out.looks.is_empty() {
+                self.looks.extend_from_slice(keys.small());
+            } else if self.looks.is_empty() {
                 // Taken, not copied: a million keys are 16 MB. With no
                 // other looks, the keys' repeats are the looks' repeats.
-                self.out.looks = std::mem::take(&mut keys.large);
-                self.out.looks_repeated = Some(std::mem::take(&mut keys.repeated));
+                self.looks = std::mem::take(&mut keys.large);
+                self.looks_repeated = Some(std::mem::take(&mut keys.repeated));
             } else {
-                self.out.looks.append(&mut keys.large);
+                self.looks.append(&mut keys.large);
             }
         }
         Ok(())
@@ -866,19 +882,20 @@ impl<'a> Walker<'a, '_> {
             }
         }
         if self.collect.latest
-            && let Some(TsValue::Ms(ms)) = p.left
-            && self.out.latest_left.is_none_or(|t| t.value.ms() < Some(ms))
+            && let Some(left) = p.left
         {
-            self.out.latest_left = Some(Timestamp {
-                loc: Place::Participant(p.key, "leftAt"),
-                at: p.left_offset,
-                len: p.left_len,
-                value: TsValue::Ms(ms),
-            });
+            let place = Place::Participant(p.key, "leftAt");
+            keep_later(
+                &mut self.out.latest_left,
+                place,
+                p.left_offset,
+                p.left_len,
+                left,
+            );
         }
         if self.collect.identities {
             let key_at = p.key.at;
-            rules::identity::looks(p, &mut |look| self.out.looks.push((look, key_at)));
+            rules::identity::looks(p, &mut |look| self.looks.push((look, key_at)));
         }
     }
 
@@ -893,15 +910,10 @@ impl<'a> Walker<'a, '_> {
                 let place = Place::Track(participant, sid);
                 let shaped = w.shaped(lx, &TRACK_FIELDS, place)?;
                 if w.collect.latest
-                    && let Some(TsValue::Ms(ms)) = shaped.time
-                    && w.out.latest_track.is_none_or(|t| t.value.ms() < Some(ms))
+                    && let Some(time) = shaped.time
                 {
-                    w.out.latest_track = Some(Timestamp {
-                        loc: place,
-                        at: shaped.time_at,
-                        len: shaped.time_len,
-                        value: TsValue::Ms(ms),
-                    });
+                    let latest = &mut w.out.latest_track;
+                    keep_later(latest, place, shaped.time_at, shaped.time_len, time);
                 }
                 if w.collect.tracks {
                     w.out.tracks.push(TrackRef {
@@ -1368,8 +1380,10 @@ impl Place<'_> {
             Place::Event(i, field) => {
                 p.push_str("/events/");
                 p.push_str(number.format(*i));
-                p.push('/');
-                p.push_str(field);
+                if !field.is_empty() {
+                    p.push('/');
+                    p.push_str(field);
+                }
             }
             Place::Participant(key, field) => {
                 p.push_str("/participants/");
