@@ -193,6 +193,9 @@ mod tests {
             assert_eq!(sanitize(kept), kept);
         }
         assert_eq!(sanitize("a\u{200d}b"), "a\\u{200d}b");
+        // In one grapheme with a narrow pictograph (©), the joiner joins
+        // nothing wide: escaped.
+        assert_eq!(sanitize("👩\u{200d}©"), "👩\\u{200d}©");
         assert_eq!(sanitize("李\u{200d}李"), "李\\u{200d}李");
         assert_eq!(sanitize("👩\u{200d}"), "👩\\u{200d}");
         assert_eq!(sanitize("👩\u{200c}💻"), "👩\\u{200c}💻");
