@@ -1,27 +1,39 @@
-//! The parse limit: read a file and parse it with serde_json into
-//! `IgnoredAny`, nothing else. Benchmarks report the tool against this.
+//! The parse limits: read a file and parse it into `IgnoredAny`, nothing
+//! else. Benchmarks report the tool against this.
 //!
-//! `parse-baseline FILE` reads the file into memory, as the benchmark
-//! targets are defined; `parse-baseline --map FILE` maps it instead, the
-//! way the tool reads large files, so the report can also say how the
-//! tool compares with a parse that does not pay for the copy.
+//! `parse-baseline FILE` reads the file into memory and parses it with
+//! serde_json, as the benchmark targets are defined;
+//! `parse-baseline --map FILE` maps it instead, the way the tool reads
+//! large files, so the report can also say how the tool compares with a
+//! parse that does not pay for the copy; `parse-baseline --simd FILE`
+//! reads it and parses it with sonic-rs, a SIMD parser, so the distance to
+//! the faster limit stays in view.
 
 use std::io::Read;
+
+#[derive(PartialEq)]
+enum Mode {
+    Read,
+    Map,
+    Simd,
+}
 
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args_os().skip(1);
     let Some(first) = args.next() else {
         return std::process::ExitCode::from(2);
     };
-    let (map, path) = if first == "--map" {
-        match args.next() {
-            Some(path) => (true, path),
-            None => return std::process::ExitCode::from(2),
-        }
-    } else {
-        (false, first)
+    let mode = match first.to_str() {
+        Some("--map") => Mode::Map,
+        Some("--simd") => Mode::Simd,
+        _ => Mode::Read,
     };
-    let Ok(mut file) = std::fs::File::open(path) else {
+    let path = if mode == Mode::Read {
+        Some(first)
+    } else {
+        args.next()
+    };
+    let Some(Ok(mut file)) = path.map(std::fs::File::open) else {
         return std::process::ExitCode::from(2);
     };
     let parse = |bytes: &[u8]| {
@@ -29,17 +41,24 @@ fn main() -> std::process::ExitCode {
             .into_iter::<serde::de::IgnoredAny>()
             .all(|item| item.is_ok())
     };
-    let parsed = if map {
-        match mapped(&file) {
+    let parsed = match mode {
+        Mode::Map => match mapped(&file) {
             Some(bytes) => parse(&bytes),
             None => return std::process::ExitCode::from(2),
+        },
+        Mode::Read | Mode::Simd => {
+            let mut bytes = Vec::new();
+            if file.read_to_end(&mut bytes).is_err() {
+                return std::process::ExitCode::from(2);
+            }
+            if mode == Mode::Simd {
+                sonic_rs::Deserializer::from_slice(&bytes)
+                    .into_stream::<serde::de::IgnoredAny>()
+                    .all(|item| item.is_ok())
+            } else {
+                parse(&bytes)
+            }
         }
-    } else {
-        let mut bytes = Vec::new();
-        if file.read_to_end(&mut bytes).is_err() {
-            return std::process::ExitCode::from(2);
-        }
-        parse(&bytes)
     };
     std::process::ExitCode::from(if parsed { 0 } else { 1 })
 }

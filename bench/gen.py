@@ -11,6 +11,7 @@ Full mode writes:
   sdk.json                      the SDK example room
   room-10k.json                 one room, 10,000 participants (pretty, indent=2)
   room-100k.json                one room, 100,000 participants
+  room-200k.json                one room, 200,000 participants (for the table's memory)
   room-1m.json                  one room, 1,000,000 participants (~180 MB)
   room-1m-broken.json           room-1m.json with 1,000 broken participants
   room-1m-broken.expected.txt   one "<kind> <participant key>" line per problem
@@ -594,6 +595,7 @@ def main(argv: list[str]) -> int:
     if quick:
         write_stream(outdir, "stream-10k.ndjson", 20_001, force, rooms=10_000)
     else:
+        write_big_room(outdir, "room-200k.json", 200_000, 200_001, force)
         write_big_room(outdir, "room-1m.json", 1_000_000, 1_000_001, force, with_broken=True)
         write_next_snapshot(outdir, "room-1m.json", force)
         write_stream(outdir, "stream-100k.ndjson", 20_002, force, rooms=100_000)
