@@ -13,6 +13,8 @@ pub mod dirs;
 mod locate;
 mod mapped;
 #[forbid(unsafe_code)]
+mod parallel;
+#[forbid(unsafe_code)]
 mod split;
 #[forbid(unsafe_code)]
 mod utf8;
@@ -181,6 +183,9 @@ pub fn for_each_room(
                 && let Some(mapped) = mapped::map(&file, &name)
             {
                 let mapped = Arc::new(mapped);
+                if let Some(cuts) = parallel::cuts(&mapped, parallel::workers()) {
+                    return parallel::run(&name, mapped, &cuts, opts, sink);
+                }
                 let background = utf8::check_in_background(Arc::clone(&mapped));
                 let mut w = Window::new(Box::new(io::empty()), Bytes::Mapped(mapped), true, 0);
                 w.eof = true;

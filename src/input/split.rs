@@ -46,7 +46,7 @@ type Sink<'s> = &'s mut dyn FnMut(RoomReport<'_>) -> Result<(), Error>;
 
 /// What may come next at the reading position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
+pub(super) enum Expect {
     /// A room, an array of rooms, or the end of the input.
     Value,
     /// Just after `[`: a room or `]`.
@@ -57,7 +57,7 @@ enum Expect {
 
 /// What the first room read says about the input, for recovery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Layout {
+pub(super) enum Layout {
     Unknown,
     /// One room per line: recovery goes on at the next line.
     Ndjson,
@@ -88,7 +88,7 @@ enum Resume {
 
 /// What follows a room that was read whole.
 #[derive(Debug, PartialEq, Eq)]
-enum After {
+pub(super) enum After {
     Next {
         pos: usize,
         expect: Expect,
@@ -158,6 +158,10 @@ impl<'s> Splitter<'s> {
     /// `InputError`; a failed write from the sink is returned as is.
     pub(super) fn run(mut self) -> Result<(), Error> {
         self.skip_bom()?;
+        self.go()
+    }
+
+    fn go(mut self) -> Result<(), Error> {
         loop {
             if self.skip.is_some() {
                 self.skip_step()?;
@@ -168,6 +172,16 @@ impl<'s> Splitter<'s> {
                 None => return self.finish(),
             }
         }
+    }
+
+    /// Hands on the rooms from `pos` on, where the room of this `index`
+    /// begins, in an input whose first room said `layout`: the rest of a
+    /// file whose first rooms were walked elsewhere (`parallel`).
+    pub(super) fn resume(mut self, pos: usize, index: usize, layout: Layout) -> Result<(), Error> {
+        self.pos = pos;
+        self.index = index;
+        self.layout = layout;
+        self.go()
     }
 
     /// The one way to more input: drops the bytes before `keep`, reads, and
@@ -265,7 +279,9 @@ impl<'s> Splitter<'s> {
             }
         }
         if self.layout == Layout::Unknown {
-            let Some(layout) = self.layout_after(at, end, room.is_object, in_array) else {
+            let Some(layout) =
+                layout_after(&self.w.buf, at, end, room.is_object, in_array, self.w.eof)
+            else {
                 // What follows the first room decides; read it.
                 return self.refill(at, false);
             };
@@ -343,37 +359,6 @@ impl<'s> Splitter<'s> {
                 }
             }
         }
-    }
-
-    /// Whether the input is NDJSON, decided by its first room read whole
-    /// (an object alone on its line); `None` when the window ends before
-    /// the rest of that line says.
-    fn layout_after(
-        &self,
-        at: usize,
-        end: usize,
-        is_object: bool,
-        in_array: Option<usize>,
-    ) -> Option<Layout> {
-        if in_array.is_some() {
-            return Some(Layout::Other);
-        }
-        let rest = &self.w.buf[end..];
-        let after = rest
-            .iter()
-            .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
-            .map(|i| rest[i]);
-        if after.is_none() && !self.w.eof {
-            return None;
-        }
-        let one_line = memchr::memchr(b'\n', &self.w.buf[at..end]).is_none();
-        Some(
-            if is_object && one_line && matches!(after, Some(b'\n') | None) {
-                Layout::Ndjson
-            } else {
-                Layout::Other
-            },
-        )
     }
 
     /// What follows a room that ends at `end`.
@@ -635,18 +620,18 @@ impl<'s> Splitter<'s> {
 }
 
 /// A room's place in its input (offsets relative to the window).
-struct To {
-    file: Rc<str>,
-    index: usize,
-    start: usize,
-    end: usize,
+pub(super) struct To {
+    pub(super) file: Rc<str>,
+    pub(super) index: usize,
+    pub(super) start: usize,
+    pub(super) end: usize,
 }
 
 /// Hands on a room read whole, with `errors` found after it (offsets
 /// relative to the window, in order), and says how far its findings were
 /// placed. A free function, so that the room, which borrows the window's
 /// bytes, and the sink, which the splitter holds, can be used together.
-fn send_room<'a>(
+pub(super) fn send_room<'a>(
     w: &'a Window,
     sink: &mut dyn FnMut(RoomReport<'_>) -> Result<(), Error>,
     to: To,
@@ -698,10 +683,42 @@ fn separates(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'[' | b'"')
 }
 
+/// Whether the input is NDJSON, decided by its first room read whole
+/// (an object alone on its line); `None` when the window ends before
+/// the rest of that line says.
+pub(super) fn layout_after(
+    buf: &[u8],
+    at: usize,
+    end: usize,
+    is_object: bool,
+    in_array: Option<usize>,
+    eof: bool,
+) -> Option<Layout> {
+    if in_array.is_some() {
+        return Some(Layout::Other);
+    }
+    let rest = &buf[end..];
+    let after = rest
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .map(|i| rest[i]);
+    if after.is_none() && !eof {
+        return None;
+    }
+    let one_line = memchr::memchr(b'\n', &buf[at..end]).is_none();
+    Some(
+        if is_object && one_line && matches!(after, Some(b'\n') | None) {
+            Layout::Ndjson
+        } else {
+            Layout::Other
+        },
+    )
+}
+
 /// What follows a value at the top level, from `from` on: another room or
 /// array, the end, or a scalar (a room of the wrong type, reported as
 /// one); anything else is an error of the value before.
-fn after_value(buf: &[u8], from: usize, eof: bool) -> After {
+pub(super) fn after_value(buf: &[u8], from: usize, eof: bool) -> After {
     let at = Lexer::after_ws(buf, from);
     let next = After::Next {
         pos: at,
