@@ -178,3 +178,39 @@ fn a_repeated_key_is_compared_by_its_last_value() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two fetches may list participants in another order: each is matched by
+/// key wherever it is, and an identity that is its key reads as one.
+#[test]
+fn participants_listed_in_another_order_are_matched_by_key() {
+    let dir = std::env::temp_dir().join(format!("ri-diff-order-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    for (path, text) in [
+        (
+            &old,
+            r#"{"id":"r","participants":{"a":{"identity":"a","name":"A"},"b":{"identity":"b"},"c":{"identity":"c"},"d":{"identity":"d","joinedAt":1700000000000}}}"#,
+        ),
+        (
+            &new,
+            r#"{"id":"r","participants":{"d":{"identity":"d","joinedAt":1700000000000},"c":{"identity":"c2"},"a":{"identity":"a","name":"Ann"},"e":{"identity":"e"}}}"#,
+        ),
+    ] {
+        if let Err(e) = std::fs::write(path, text) {
+            panic!("{e}");
+        }
+    }
+    let (old, new) = (old.to_string_lossy(), new.to_string_lossy());
+    let r = run(&["diff", &old, &new]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "~ \"r\" participant \"a\": name \"A\" → \"Ann\"
+- \"r\" participant \"b\"
+~ \"r\" participant \"c\" (identity \"c2\"): identity \"c\" → \"c2\"
++ \"r\" participant \"e\"
+"
+    );
+    let back = run(&["diff", &new, &new]);
+    assert_eq!((back.code, back.stdout.as_str()), (0, ""));
+}

@@ -98,20 +98,40 @@ pub struct People {
     text: String,
     entries: Vec<Entry>,
     /// The hash of a key, to the last entry with that hash; `chain` links
-    /// the others.
-    index: HashMap<u64, u32>,
+    /// the others. The key is a hash already, so the map does not hash it
+    /// again.
+    index: HashMap<u64, u32, std::hash::BuildHasherDefault<Hashed>>,
     chain: Vec<u32>,
     hasher: std::hash::RandomState,
 }
 
 const END: u32 = u32::MAX;
 
+/// The hasher of a map whose keys are hashes: it takes them as they are.
+#[derive(Default)]
+struct Hashed(u64);
+
+impl std::hash::Hasher for Hashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; anything else is folded in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 impl People {
     fn with_capacity(n: usize) -> People {
         People {
             text: String::new(),
             entries: Vec::with_capacity(n),
-            index: HashMap::with_capacity(n),
+            index: HashMap::with_capacity_and_hasher(n, Default::default()),
             chain: Vec::with_capacity(n),
             hasher: std::hash::RandomState::new(),
         }
@@ -153,7 +173,8 @@ impl People {
 
     /// Adds a participant; a key seen before is replaced (the last wins).
     /// One probe of the index for a new key's hash, the usual case.
-    fn insert(&mut self, key: &str, entry: impl FnOnce(&mut People) -> Entry) {
+    /// `entry` is given the span of the key, pushed first.
+    fn insert(&mut self, key: &str, entry: impl FnOnce(&mut People, Span) -> Entry) {
         let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
         let i = u32::try_from(self.entries.len()).unwrap_or(END);
         let previous = match self.index.entry(hash) {
@@ -164,7 +185,7 @@ impl People {
             std::collections::hash_map::Entry::Occupied(_) => match self.find(key) {
                 Some(seen) => {
                     let key_span = self.push_text(key);
-                    let mut entry = entry(self);
+                    let mut entry = entry(self, key_span);
                     entry.key = key_span;
                     self.entries[seen] = entry;
                     return;
@@ -173,7 +194,7 @@ impl People {
             },
         };
         let key_span = self.push_text(key);
-        let mut entry = entry(self);
+        let mut entry = entry(self, key_span);
         entry.key = key_span;
         self.chain.push(previous);
         self.entries.push(entry);
@@ -301,11 +322,16 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
             count += 1;
         }
         let tracks = count;
-        participants.insert(&p.key.decode(), |people| {
+        participants.insert(&p.key.decode(), |people, key| {
             let text = |people: &mut People, s: Option<crate::json::lexer::JStr<'_>>| {
                 s.map(|s| people.push_text(&s.decode()))
             };
-            let identity = text(people, p.identity);
+            // The identity is nearly always the key, whose text is pushed
+            // first: it is not copied again.
+            let identity = match p.identity {
+                Some(identity) if identity.raw == p.key.raw => Some(key),
+                other => text(people, other),
+            };
             let name = text(people, p.name);
             let joined = ts(people, p.joined);
             let left = ts(people, p.left);
@@ -347,9 +373,19 @@ pub fn compare(old: &Snapshot, new: &Snapshot, changes: &mut Vec<Change>) {
     let mut changed: Vec<(&str, Change)> = Vec::new();
     // Who in NEW was matched: the rest joined.
     let mut matched = vec![false; now.entries.len()];
+    // Two fetches of a room list it in much the same order: the entry
+    // after the last one matched is tried first, which reads both rooms
+    // in order. Keys are unique in `People`, so that match is the match.
+    let mut next = 0;
     for e in &was.entries {
         let key = was.str(e.key);
-        let found = now.find(key);
+        let found = match now.entries.get(next) {
+            Some(n) if now.str(n.key) == key => Some(next),
+            _ => now.find(key),
+        };
+        if let Some(i) = found {
+            next = i + 1;
+        }
         if let Some(i) = found {
             matched[i] = true;
         }
@@ -537,42 +573,64 @@ pub fn run(
     } else {
         (old_source, new_source)
     };
-    let mut index = Index::default();
-    read(held_source, &listing, err, exit, &mut |snap| {
-        index
-            .by_label
-            .entry(snap.label.clone())
-            .or_insert(index.rooms.len());
-        index.rooms.push(Some(snap));
-        Ok(())
-    })?;
     let mut sink = sink(args.format, &listing.tf);
     let mut differ = false;
     let mut changes = Vec::new();
-    sink.start(out)?;
-    read(streamed_source, &listing, err, exit, &mut |streamed| {
-        changes.clear();
-        match index.take(&streamed.label) {
-            Some(held) => {
-                let (old, new) = if hold_new {
-                    (&streamed, &held)
-                } else {
-                    (&held, &streamed)
-                };
-                compare(old, new, &mut changes);
+    // The streamed side is read on a second thread while this one reads
+    // the held side: a room of each is walked at once. Snapshots come
+    // across one at a time, so memory stays that of the held side.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Snapshot>(1);
+    let (streamed_err, streamed_exit) = std::thread::scope(|scope| -> Result<_, Error> {
+        let listing = &listing;
+        let streamer = scope.spawn(move || {
+            let (mut err, mut exit) = (Vec::<u8>::new(), Exit::Ok);
+            let gone = || Error::Write(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+            let read = read(streamed_source, listing, &mut err, &mut exit, &mut |snap| {
+                tx.send(snap).map_err(|_| gone())
+            });
+            (read, err, exit)
+        });
+        let mut index = Index::default();
+        read(held_source, listing, err, exit, &mut |snap| {
+            index
+                .by_label
+                .entry(snap.label.clone())
+                .or_insert(index.rooms.len());
+            index.rooms.push(Some(snap));
+            Ok(())
+        })?;
+        sink.start(out)?;
+        for streamed in rx.iter() {
+            changes.clear();
+            match index.take(&streamed.label) {
+                Some(held) => {
+                    let (old, new) = if hold_new {
+                        (&streamed, &held)
+                    } else {
+                        (&held, &streamed)
+                    };
+                    compare(old, new, &mut changes);
+                }
+                None => changes.push(alone(streamed, !hold_new)),
             }
-            None => changes.push(alone(streamed, !hold_new)),
+            differ |= !changes.is_empty();
+            for change in &changes {
+                sink.change(out, change)?;
+            }
         }
-        differ |= !changes.is_empty();
-        for change in &changes {
-            sink.change(out, change)?;
+        let (read, streamed_err, streamed_exit) = match streamer.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        read?;
+        for held in index.rooms.into_iter().flatten() {
+            differ = true;
+            sink.change(out, &alone(held, hold_new))?;
         }
-        Ok(())
+        Ok((streamed_err, streamed_exit))
     })?;
-    for held in index.rooms.into_iter().flatten() {
-        differ = true;
-        sink.change(out, &alone(held, hold_new))?;
-    }
+    err.write_all(&streamed_err).map_err(Error::Write)?;
+    *exit = exit.worst(streamed_exit);
     sink.finish(out)?;
     if differ {
         *exit = exit.worst(Exit::Invalid);
