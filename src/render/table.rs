@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, presets};
 use unicode_segmentation::UnicodeSegmentation;
@@ -65,17 +66,274 @@ pub enum Tint {
 /// 3. names, identities and pointers are cut with `…`, widest first, down
 ///    to the width of their header (at least 6);
 /// 4. only then are names (and notes) wrapped.
+///
+/// `cells` renders the rows of a range of the `count`; a table of more
+/// than [`STREAMED`] rows is not held: it is measured a batch at a time,
+/// then drawn a batch at a time with every column at its measured width,
+/// so memory follows the batch, not the table.
+#[allow(clippy::too_many_arguments)]
 pub fn bordered(
     out: &mut dyn Write,
     header: &[&str],
     fits: &[Fit],
-    cells: &dyn Fn(&TimeFormat) -> Vec<Vec<String>>,
+    count: usize,
+    cells: Cells<'_>,
     tf: &TimeFormat,
     width: Option<u16>,
     tint: Option<Tinter<'_>>,
 ) -> io::Result<()> {
-    let fitted = fit(header, fits, cells, tf, width);
+    if count > STREAMED {
+        let plan = plan(header, fits, count, cells, tf, width);
+        return draw_streamed(out, header, fits, count, cells, &plan, width, tint);
+    }
+    let all = |tf: &TimeFormat| cells(tf, 0..count);
+    let fitted = fit(header, fits, &all, tf, width);
     draw(out, header, fits, &fitted, &fitted.rows, width, tint, false)
+}
+
+/// The cells of a range of a table's rows, with times in the given format.
+pub type Cells<'c> = &'c dyn Fn(&TimeFormat, Range<usize>) -> Vec<Vec<String>>;
+
+/// Tables of more rows than this are drawn a batch of this many at a time.
+pub const STREAMED: usize = 4096;
+
+/// How a streamed table is drawn: the times' format, the columns shown
+/// and their widths, and whether cells must be cut to those widths.
+struct Plan {
+    tf: TimeFormat,
+    shown: Vec<usize>,
+    widths: Vec<usize>,
+    cut: bool,
+}
+
+/// Every column's widest cell (cut to `widest_cell`) and whether any of
+/// its cells has text, over all rows, a batch at a time.
+fn measure(
+    header: &[&str],
+    count: usize,
+    cells: Cells<'_>,
+    tf: &TimeFormat,
+    widest_cell: usize,
+) -> (Vec<usize>, Vec<bool>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
+    let mut filled = vec![false; header.len()];
+    for start in (0..count).step_by(STREAMED) {
+        for row in cells(tf, start..count.min(start + STREAMED)) {
+            for (col, text) in row.iter().enumerate().take(header.len()) {
+                let shown = display_width(&cut(text, widest_cell));
+                widths[col] = widths[col].max(shown);
+                filled[col] |= !text.is_empty();
+            }
+        }
+    }
+    (widths, filled)
+}
+
+/// [`fit`]'s decisions for a table too long to hold, in the same order.
+fn plan(
+    header: &[&str],
+    fits: &[Fit],
+    count: usize,
+    cells: Cells<'_>,
+    tf: &TimeFormat,
+    width: Option<u16>,
+) -> Plan {
+    let widest_cell = width.map_or(WIDEST_CELL, usize::from);
+    let (mut all_widths, filled) = measure(header, count, cells, tf, widest_cell);
+    let asked = tf;
+    let mut tf = tf.clone();
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    let widths_of = |shown: &[usize], all: &[usize]| shown.iter().map(|&c| all[c]).collect();
+    let Some(width) = width.map(usize::from) else {
+        let widths = widths_of(&shown, &all_widths);
+        return Plan {
+            tf,
+            shown,
+            widths,
+            cut: false,
+        };
+    };
+    let too_wide = |shown: &[usize], all: &[usize]| table_width(&widths_of(shown, all)) > width;
+    if too_wide(&shown, &all_widths) {
+        shown.retain(|&c| filled[c]);
+    }
+    for brevity in [Brevity::Seconds, Brevity::Minutes] {
+        let has_times = shown.iter().any(|&c| fits[c] == Fit::Time);
+        if has_times
+            && too_wide(&shown, &all_widths)
+            && let Some(brief) = asked.briefer(brevity)
+        {
+            all_widths = measure(header, count, cells, &brief, widest_cell).0;
+            tf = brief;
+        }
+    }
+    let mut widths: Vec<usize> = widths_of(&shown, &all_widths);
+    let cut = table_width(&widths) > width;
+    if cut {
+        let cuttable = |i: usize| matches!(fits[shown[i]], Fit::Wrap | Fit::Cut | Fit::CutMiddle);
+        let least = |i: usize| display_width(header[shown[i]]).max(NARROWEST);
+        while table_width(&widths) > width {
+            let widest = (0..shown.len())
+                .filter(|&i| cuttable(i) && widths[i] > least(i))
+                .max_by_key(|&i| widths[i]);
+            let Some(i) = widest else { break };
+            widths[i] -= 1;
+        }
+        if table_width(&widths) > width {
+            share_out(&mut widths, width);
+        }
+    }
+    Plan {
+        tf,
+        shown,
+        widths,
+        cut,
+    }
+}
+
+/// Widths for a table narrower than every column's least, so that
+/// everything wraps rather than overflows, as comfy-table lays out a held
+/// table: a column narrower than an even share of what is left keeps its
+/// width, the others share the rest evenly, the first ones taking what
+/// does not divide.
+fn share_out(widths: &mut [usize], width: usize) {
+    let n = widths.len();
+    let mut left = width.saturating_sub(1 + 3 * n);
+    let mut open: Vec<usize> = (0..n).collect();
+    while !open.is_empty() {
+        let share = left / open.len();
+        let (narrow, wide): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|&&i| widths[i] <= share);
+        if narrow.is_empty() {
+            let extra = left % open.len();
+            for (k, &i) in open.iter().enumerate() {
+                widths[i] = (share + usize::from(k < extra)).max(1);
+            }
+            return;
+        }
+        for i in narrow {
+            left -= widths[i];
+        }
+        open = wide;
+    }
+}
+
+/// Draws a planned table a batch at a time: the first batch with the top
+/// border and the header, the last with the bottom border, every column
+/// at its planned width so the batches line up as one table.
+#[allow(clippy::too_many_arguments)]
+fn draw_streamed(
+    out: &mut dyn Write,
+    header: &[&str],
+    fits: &[Fit],
+    count: usize,
+    cells: Cells<'_>,
+    plan: &Plan,
+    width: Option<u16>,
+    tint: Option<Tinter<'_>>,
+) -> io::Result<()> {
+    let widest_cell = width.map_or(WIDEST_CELL, usize::from);
+    let fitted = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .map(|row| {
+                plan.shown
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &col)| {
+                        let text = row.get(col).map_or("", String::as_str);
+                        let text = cut(text, widest_cell);
+                        let text = match fits[col] {
+                            _ if !plan.cut => text,
+                            Fit::Wrap | Fit::Cut => {
+                                Cow::Owned(cut(&text, plan.widths[i]).into_owned())
+                            }
+                            Fit::CutMiddle => {
+                                Cow::Owned(cut_middle(&text, plan.widths[i]).into_owned())
+                            }
+                            Fit::Whole | Fit::Time => text,
+                        };
+                        text.into_owned()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for start in (0..count).step_by(STREAMED) {
+        let end = count.min(start + STREAMED);
+        let rows = fitted(cells(&plan.tf, start..end));
+        let table = table_of(header, plan, &rows, start == 0, tint);
+        let mut lines: Vec<&str> = table.lines().collect();
+        if end < count {
+            lines.pop();
+        }
+        let from = usize::from(start > 0);
+        for line in lines.get(from..).unwrap_or_default() {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// One batch of a streamed table, as comfy-table draws it with every
+/// column at its planned width; the header only when `with_header`.
+fn table_of(
+    header: &[&str],
+    plan: &Plan,
+    rows: &[Vec<String>],
+    with_header: bool,
+    tint: Option<Tinter<'_>>,
+) -> String {
+    let mut table = styled_table(tint);
+    if with_header {
+        table.set_header(plan.shown.iter().map(|&c| header_cell(header[c], tint)));
+    }
+    add_rows(&mut table, rows, &plan.shown, tint);
+    table.set_constraints(plan.widths.iter().map(|&w| {
+        ColumnConstraint::Absolute(comfy_table::Width::Fixed(
+            u16::try_from(w + 2).unwrap_or(u16::MAX),
+        ))
+    }));
+    table.to_string()
+}
+
+/// An empty table in the project's style, coloured or not.
+fn styled_table(tint: Option<Tinter<'_>>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        // Colour is decided once, in `main`; the table never asks the
+        // terminal itself.
+        .force_no_tty();
+    if tint.is_some() {
+        table.enforce_styling();
+    }
+    table
+}
+
+fn header_cell(title: &str, tint: Option<Tinter<'_>>) -> Cell {
+    let cell = Cell::new(title);
+    if tint.is_some() {
+        cell.add_attribute(comfy_table::Attribute::Bold)
+    } else {
+        cell
+    }
+}
+
+fn add_rows(table: &mut Table, rows: &[Vec<String>], shown: &[usize], tint: Option<Tinter<'_>>) {
+    for row in rows {
+        table.add_row(row.iter().zip(shown).map(|(text, &col)| {
+            let cell = Cell::new(text);
+            match tint.and_then(|tint| tint(col, text)) {
+                None => cell,
+                Some(Tint::Good) => cell.fg(comfy_table::Color::Green),
+                Some(Tint::Faint) => cell.add_attribute(comfy_table::Attribute::Dim),
+                Some(Tint::Warn) => cell.fg(comfy_table::Color::Yellow),
+                Some(Tint::Bad) => cell.fg(comfy_table::Color::Red),
+            }
+        }));
+    }
 }
 
 /// Several rooms' tables with one width per column, so they line up: the
@@ -198,40 +456,12 @@ fn draw(
     tint: Option<Tinter<'_>>,
     fixed: bool,
 ) -> io::Result<()> {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        // Colour is decided once, in `main`; the table never asks the
-        // terminal itself.
-        .force_no_tty();
-    if tint.is_some() {
-        table.enforce_styling();
-    }
-    let bold = |title: &str| {
-        let cell = Cell::new(title);
-        if tint.is_some() {
-            cell.add_attribute(comfy_table::Attribute::Bold)
-        } else {
-            cell
-        }
-    };
-    table.set_header(fitted.shown.iter().map(|&c| bold(header[c])));
+    let mut table = styled_table(tint);
+    table.set_header(fitted.shown.iter().map(|&c| header_cell(header[c], tint)));
     if let Some(w) = width {
         table.set_width(w);
     }
-    for row in rows {
-        table.add_row(row.iter().zip(&fitted.shown).map(|(text, &col)| {
-            let cell = Cell::new(text);
-            match tint.and_then(|tint| tint(col, text)) {
-                None => cell,
-                Some(Tint::Good) => cell.fg(comfy_table::Color::Green),
-                Some(Tint::Faint) => cell.add_attribute(comfy_table::Attribute::Dim),
-                Some(Tint::Warn) => cell.fg(comfy_table::Color::Yellow),
-                Some(Tint::Bad) => cell.fg(comfy_table::Color::Red),
-            }
-        }));
-    }
+    add_rows(&mut table, rows, &fitted.shown, tint);
     // Only what may wrap is left to comfy-table's layout; every other
     // column keeps its width, unless even that does not fit (a very narrow
     // terminal), where wrapping everything beats overflowing.
@@ -644,8 +874,97 @@ mod tests {
         let fits = [Fit::Wrap, Fit::Time, Fit::Wrap];
         let fitted = fit(&header, &fits, &cells, &tf, width);
         let mut out = Vec::new();
-        assert!(bordered(&mut out, &header, &fits, &cells, &tf, width, None).is_ok());
+        let ranged = |tf: &TimeFormat, range: Range<usize>| cells(tf)[range].to_vec();
+        let drawn = bordered(&mut out, &header, &fits, 2, &ranged, &tf, width, None);
+        assert!(drawn.is_ok());
         (fitted, String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// `rows` rows of a name, a time and an always empty column; row `i`
+    /// has a name as wide as `i % 50`, so the widest comes early.
+    fn long_table(rows: usize, width: Option<u16>, held: bool) -> String {
+        let tf = TimeFormat::utc(0);
+        let cells = |tf: &TimeFormat, range: Range<usize>| -> Vec<Vec<String>> {
+            range
+                .map(|i| {
+                    let mut time = String::new();
+                    tf.render_into(1_710_051_000_000 + i as i64 * 61_000, &mut time);
+                    let name = format!(
+                        "{}{}",
+                        &NAME[..NAME.len().min(i % 7 * 9)],
+                        "x".repeat(i % 50)
+                    );
+                    vec![name, time, String::new()]
+                })
+                .collect()
+        };
+        let header = ["NAME", "TIME", "NOTE"];
+        let fits = [Fit::Wrap, Fit::Time, Fit::Wrap];
+        let mut out = Vec::new();
+        let drawn = if held {
+            let all = |tf: &TimeFormat| cells(tf, 0..rows);
+            let fitted = fit(&header, &fits, &all, &tf, width);
+            draw(
+                &mut out,
+                &header,
+                &fits,
+                &fitted,
+                &fitted.rows,
+                width,
+                None,
+                false,
+            )
+        } else {
+            bordered(&mut out, &header, &fits, rows, &cells, &tf, width, None)
+        };
+        assert!(drawn.is_ok());
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn a_long_table_is_drawn_in_batches_as_it_would_be_held() {
+        let rows = STREAMED * 2 + 7;
+        for width in [
+            None,
+            Some(200),
+            Some(100),
+            Some(76),
+            Some(71),
+            Some(62),
+            Some(40),
+        ] {
+            let streamed = long_table(rows, width, false);
+            assert_eq!(streamed, long_table(rows, width, true), "width {width:?}");
+            let lines: Vec<&str> = streamed.lines().collect();
+            assert!(lines[0].starts_with('┌') && lines[lines.len() - 1].starts_with('└'));
+            let borders = lines
+                .iter()
+                .filter(|l| l.starts_with(['┌', '╞', '└']))
+                .count();
+            assert_eq!(borders, 3, "width {width:?}");
+        }
+        // Narrower than the columns' least: everything wraps, within the width.
+        for width in [20u16, 24, 30] {
+            let streamed = long_table(rows, Some(width), false);
+            let widest = streamed.lines().map(UnicodeWidthStr::width).max();
+            assert_eq!(widest, Some(usize::from(width)), "{width}");
+            let header = streamed.lines().filter(|l| l.starts_with('╞')).count();
+            assert_eq!(header, 1);
+        }
+    }
+
+    #[test]
+    fn an_even_share_goes_to_what_is_wider_than_it() {
+        // 60 columns for six: 41 inside the borders.
+        let mut widths = [8, 6, 11, 11, 12, 6];
+        share_out(&mut widths, 60);
+        assert_eq!(widths, [8, 6, 7, 7, 7, 6]);
+        let mut widths = [30, 30, 2];
+        share_out(&mut widths, 30);
+        assert_eq!(widths, [9, 9, 2]);
+        let mut widths = [5, 5];
+        share_out(&mut widths, 3);
+        assert_eq!(widths, [1, 1]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! tables line up.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use super::{HEADER, Room, RowSink, Rows};
 use crate::render::table::{Fit, Held, HeldRoom, Tint, Tinter, bordered, bordered_rooms, heading};
@@ -68,8 +69,12 @@ impl RowSink for Table<'_> {
             if rows.rows.is_empty() {
                 return writeln!(out, "no participants");
             }
-            let cells = |tf: &TimeFormat| rows.rows.iter().map(|r| r.cells(tf, &arena)).collect();
-            return bordered(out, &HEADER, &FITS, &cells, tf, width, tint);
+            let cells = |tf: &TimeFormat, range: Range<usize>| {
+                let rows = rows.rows.get(range).unwrap_or_default();
+                rows.iter().map(|r| r.cells(tf, &arena)).collect()
+            };
+            let count = rows.rows.len();
+            return bordered(out, &HEADER, &FITS, count, &cells, tf, width, tint);
         }
         let at = |tf: &TimeFormat| -> Vec<Vec<String>> {
             rows.rows.iter().map(|r| r.cells(tf, &arena)).collect()

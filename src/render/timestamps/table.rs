@@ -3,6 +3,7 @@
 //! column, so their tables line up.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use super::{HEADER, Room, StampSink, cell, columns};
 use crate::render::table::{Fit, Held, HeldRoom, Tint, Tinter, bordered, bordered_rooms, heading};
@@ -62,8 +63,8 @@ impl StampSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
         let shown = columns(tf);
-        let cells = |tf: &TimeFormat| -> Vec<Vec<String>> {
-            room.timestamps
+        let cells_of = |stamps: &[_], tf: &TimeFormat| -> Vec<Vec<String>> {
+            stamps
                 .iter()
                 .map(|t| {
                     shown
@@ -85,8 +86,14 @@ impl StampSink for Table<'_> {
             let fits: Vec<Fit> = shown.iter().map(|&c| FITS[c]).collect();
             let tint = tinter(tf);
             let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
-            return bordered(out, &header, &fits, &cells, tf, width, tint);
+            let range_cells = |tf: &TimeFormat, range: Range<usize>| {
+                let stamps = room.timestamps.get(range).unwrap_or_default();
+                cells_of(stamps, tf)
+            };
+            let count = room.timestamps.len();
+            return bordered(out, &header, &fits, count, &range_cells, tf, width, tint);
         }
+        let cells = |tf: &TimeFormat| cells_of(room.timestamps, tf);
         let brief = |b: Brevity| tf.briefer(b).map_or_else(|| cells(tf), |t| cells(&t));
         let count = room.timestamps.len();
         let full = self.held.push(HeldRoom {
