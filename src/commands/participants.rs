@@ -21,7 +21,7 @@ use crate::render::participants::{
 use crate::render::table::{Held, Sections};
 use crate::term::{Env, Stream};
 use crate::time::TimeFormat;
-use crate::walk::{Collect, Invalid, ParticipantRef, TsValue};
+use crate::walk::{Collect, Invalid, ParticipantRef, Participants, TsValue};
 use crate::{Error, Exit};
 
 /// Appends a string's value to the arena: the bytes as they are unless
@@ -57,7 +57,11 @@ fn row<'a>(p: &ParticipantRef<'a>, now: i64, arena: &mut Vec<u8>) -> Row<'a> {
 /// Time in the room: until `leftAt`, or until now when there is none;
 /// `None` when the stay cannot be measured (the status says why).
 fn duration(p: &ParticipantRef<'_>, now: i64) -> Option<i64> {
-    match (Status::of(p.joined, p.left, now), ms(p.joined), ms(p.left)) {
+    stay_of(p.joined, p.left, now)
+}
+
+fn stay_of(joined: Option<TsValue<'_>>, left: Option<TsValue<'_>>, now: i64) -> Option<i64> {
+    match (Status::of(joined, left, now), ms(joined), ms(left)) {
         (Status::Left, Some(j), Some(l)) => Some(l - j),
         (Status::Active, Some(j), None) => Some(now - j),
         _ => None,
@@ -71,10 +75,13 @@ fn duration(p: &ParticipantRef<'_>, now: i64) -> Option<i64> {
 /// part: every text is touched first, a chunk at a time, in loads that do
 /// not depend on each other, so that their cache misses overlap and the
 /// copies that follow find the texts in cache.
-fn build_rows<'a>(listed: &[&ParticipantRef<'a>], now: i64, into: &mut Rows<'a>) {
+fn build_rows<'a>(people: &dyn People<'a>, listed: &[usize], now: i64, into: &mut Rows<'a>) {
     into.rows.clear();
     into.bytes.clear();
-    for chunk in listed.chunks(32) {
+    let mut chunk: Vec<ParticipantRef<'a>> = Vec::with_capacity(32);
+    for indices in listed.chunks(32) {
+        chunk.clear();
+        chunk.extend(indices.iter().filter_map(|&i| people.at(i)));
         let first = |s: Option<JStr<'_>>| s.and_then(|s| s.raw.first().copied()).unwrap_or(0);
         let touched = chunk.iter().fold(0u8, |acc, p| {
             acc ^ first(Some(p.key)) ^ first(p.identity) ^ first(p.name)
@@ -85,9 +92,42 @@ fn build_rows<'a>(listed: &[&ParticipantRef<'a>], now: i64, into: &mut Rows<'a>)
     }
 }
 
+/// Participants by index: a room's as the walk collected them, or those
+/// gathered from several rooms.
+trait People<'a>: Sync {
+    fn count(&self) -> usize;
+    fn at(&self, index: usize) -> Option<ParticipantRef<'a>>;
+    /// `joinedAt` and `leftAt`, which sorts by time read.
+    fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
+        self.at(index).map_or((None, None), |p| (p.joined, p.left))
+    }
+}
+
+impl<'a> People<'a> for Participants<'a> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn at(&self, index: usize) -> Option<ParticipantRef<'a>> {
+        self.get(index)
+    }
+    fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
+        Participants::times(self, index)
+    }
+}
+
+impl<'a> People<'a> for Vec<ParticipantRef<'a>> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn at(&self, index: usize) -> Option<ParticipantRef<'a>> {
+        self.get(index).copied()
+    }
+}
+
 /// The participants of one room to list, in order.
 struct Listed<'p, 'a> {
-    listed: Vec<&'p ParticipantRef<'a>>,
+    people: &'p dyn People<'a>,
+    listed: Vec<usize>,
     now: i64,
 }
 
@@ -97,59 +137,58 @@ impl<'a> RowSource<'a> for Listed<'_, 'a> {
     }
 
     fn build(&self, range: Range<usize>, into: &mut Rows<'a>) {
-        build_rows(self.listed.get(range).unwrap_or_default(), self.now, into);
+        build_rows(
+            self.people,
+            self.listed.get(range).unwrap_or_default(),
+            self.now,
+            into,
+        );
     }
 }
 
-/// The participants to list, in the order to list them (a stable sort:
-/// ties keep input order; rows without the value sort last).
-fn listed<'p, 'a>(
-    participants: &'p [ParticipantRef<'a>],
-    args: &ParticipantsArgs,
-    now: i64,
-) -> Vec<&'p ParticipantRef<'a>> {
-    order(participants, args, now)
-        .into_iter()
-        .map(|i| &participants[i])
-        .collect()
-}
-
-/// The indices of the participants to list, in the order to list them.
-fn order(participants: &[ParticipantRef<'_>], args: &ParticipantsArgs, now: i64) -> Vec<usize> {
+/// The indices of the participants to list, in the order to list them (a
+/// stable sort: ties keep input order; rows without the value sort last).
+fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Vec<usize> {
     let pattern = args.matching.as_deref().map(Pattern::new);
-    let mut listed: Vec<usize> = (0..participants.len())
+    let filtered = args.active || args.left || pattern.is_some();
+    let mut listed: Vec<usize> = (0..participants.count())
         .filter(|&i| {
-            let p = &participants[i];
+            if !filtered {
+                return true;
+            }
+            let Some(p) = participants.at(i) else {
+                return false;
+            };
             let status = Status::of(p.joined, p.left, now);
-            (!args.active || status == Status::Active) && (!args.left || status == Status::Left)
-        })
-        .filter(|&i| {
-            let p = &participants[i];
-            pattern.as_ref().is_none_or(|pattern| {
-                [Some(p.key), p.identity, p.name]
-                    .into_iter()
-                    .flatten()
-                    .any(|text| pattern.matches(&text.decode()))
-            })
+            let by_status = (!args.active || status == Status::Active)
+                && (!args.left || status == Status::Left);
+            by_status
+                && pattern.as_ref().is_none_or(|pattern| {
+                    [Some(p.key), p.identity, p.name]
+                        .into_iter()
+                        .flatten()
+                        .any(|text| pattern.matches(&text.decode()))
+                })
         })
         .collect();
-    let numeric = |p: &ParticipantRef<'_>| match args.sort {
-        SortKey::Joined => ms(p.joined),
-        SortKey::Left => ms(p.left),
-        SortKey::Duration => duration(p, now),
+    let numeric = |(joined, left): (Option<TsValue<'_>>, Option<TsValue<'_>>)| match args.sort {
+        SortKey::Joined => ms(joined),
+        SortKey::Left => ms(left),
+        SortKey::Duration => stay_of(joined, left, now),
         SortKey::Identity | SortKey::Name => None,
     };
     match args.sort {
         SortKey::Identity => listed.sort_by_cached_key(|&i| {
-            let p = &participants[i];
-            let (identity, key) = (p.identity.map(|id| id.decode()), p.key.decode());
             let mut text = String::new();
-            push_identity(&mut text, identity.as_deref(), &key, Cow::Borrowed);
+            if let Some(p) = participants.at(i) {
+                let (identity, key) = (p.identity.map(|id| id.decode()), p.key.decode());
+                push_identity(&mut text, identity.as_deref(), &key, Cow::Borrowed);
+            }
             text
         }),
         SortKey::Name => listed.sort_by_cached_key(|&i| {
-            let name = participants[i].name;
-            (name.is_none(), name.map(|n| n.decode()))
+            let name = participants.at(i).and_then(|p| p.name);
+            (name.is_none(), name.map(|n| n.decode().into_owned()))
         }),
         _ => {
             // One integer per row, the value mapped to an order-preserving
@@ -158,7 +197,8 @@ fn order(participants: &[ParticipantRef<'_>], args: &ParticipantsArgs, now: i64)
             let mut keys: Vec<u128> = listed
                 .iter()
                 .map(|&i| {
-                    let v = numeric(&participants[i]).map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
+                    let value = numeric(participants.times(i));
+                    let v = value.map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
                     (u128::from(v) << 64) | i as u128
                 })
                 .collect();
@@ -286,7 +326,7 @@ pub fn run(
         let id = scan.id.map(|id| id.decode().into_owned());
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
         let listed = limited(
-            listed(&scan.participants, args, now),
+            order(&scan.participants, args, now),
             args.limit,
             &source,
             &mut notes,
@@ -302,10 +342,14 @@ pub fn run(
                 file: report.origin.file.to_string(),
                 line: report.origin.line,
             };
-            gathered.add(room, &listed);
+            gathered.add(room, &scan.participants, &listed);
             return Ok(());
         }
-        let rows = Listed { listed, now };
+        let rows = Listed {
+            people: &scan.participants,
+            listed,
+            now,
+        };
         let room = Room {
             id: id.as_deref(),
             source: &source,
@@ -391,10 +435,10 @@ impl Gathered {
         })
     }
 
-    fn add(&mut self, room: HeldRoom, listed: &[&ParticipantRef<'_>]) {
+    fn add(&mut self, room: HeldRoom, people: &Participants<'_>, listed: &[usize]) {
         let index = self.rooms.len();
         self.rooms.push(room);
-        for p in listed {
+        for p in listed.iter().filter_map(|&i| people.get(i)) {
             let held = HeldParticipant {
                 room: index,
                 key: self.span(p.key),
@@ -458,7 +502,8 @@ impl Gathered {
                 .take_while(|&&i| self.participants[i].room == room)
                 .count();
             let rows = Listed {
-                listed: order[at..at + run].iter().map(|&i| &all[i]).collect(),
+                people: &all,
+                listed: order[at..at + run].to_vec(),
                 now,
             };
             at += run;
@@ -538,12 +583,12 @@ impl Pattern {
 
 /// The first `limit` of `listed`; stderr says how many were left out, so
 /// a short listing is never mistaken for the whole room.
-fn limited<'p, 'a>(
-    mut listed: Vec<&'p ParticipantRef<'a>>,
+fn limited(
+    mut listed: Vec<usize>,
     limit: Option<usize>,
     source: &str,
     err: &mut dyn Write,
-) -> Vec<&'p ParticipantRef<'a>> {
+) -> Vec<usize> {
     if let Some(limit) = limit.filter(|l| *l < listed.len()) {
         let _ = writeln!(
             err,
@@ -586,7 +631,7 @@ fn timeline(
         };
         let source = format!("{}#{}", report.origin.file, report.origin.index + 1);
         let chosen = limited(
-            listed(&scan.participants, args, now),
+            order(&scan.participants, args, now),
             args.limit,
             &source,
             &mut notes,
@@ -594,9 +639,10 @@ fn timeline(
         let until = open_until(scan, now);
         let bars: Vec<Bar> = chosen
             .iter()
+            .filter_map(|&i| scan.participants.get(i))
             .map(|p| Bar {
                 label: p.identity.unwrap_or(p.key).decode().into_owned(),
-                stay: stay(p, until),
+                stay: stay(&p, until),
                 active: Status::of(p.joined, p.left, now) == Status::Active,
             })
             .collect();

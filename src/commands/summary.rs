@@ -159,7 +159,7 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
     };
     let open_until = open_until(room, now);
     let mut intervals = Vec::with_capacity(room.participants.len());
-    let mut longest: Option<(i64, &ParticipantRef<'_>)> = None;
+    let mut longest: Option<(i64, ParticipantRef<'_>)> = None;
     for p in &room.participants {
         match Status::of(p.joined, p.left, now) {
             Status::Active => people.active += 1,
@@ -168,7 +168,7 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
                 people.without_timestamps += 1;
             }
         }
-        if let Some((start, end)) = stay(p, open_until) {
+        if let Some((start, end)) = stay(&p, open_until) {
             intervals.push((start, end));
             if longest.is_none_or(|(ms, _)| end - start > ms) {
                 longest = Some((end - start, p));

@@ -741,7 +741,12 @@ pub(crate) fn pad(line: &mut String, col: usize, columns: usize, text: &str, wid
 
 /// A GitHub-flavoured Markdown table of sanitized cells, each escaped with
 /// [`markdown_text`].
-pub fn markdown(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+/// The rows come one at a time, so a long table is never held.
+pub fn markdown(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> io::Result<()> {
     writeln!(out, "| {} |", header.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(header.len()))?;
     for row in rows {

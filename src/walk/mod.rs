@@ -9,11 +9,13 @@
 //! [`WalkedRoom`] and a flag to [`Collect`]; the rules never need either.
 
 mod keys;
+mod packed;
 
 use std::ops::RangeInclusive;
 
 use keys::KeySet;
 pub use keys::{repeated, text_hash};
+pub use packed::Participants;
 
 use crate::diag::Finding;
 use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
@@ -268,7 +270,7 @@ pub struct WalkedRoom<'a> {
     pub egress_id: Option<JStr<'a>>,
     pub participants_seen: bool,
     /// Collected with [`Collect::participants`], in input order.
-    pub participants: Vec<ParticipantRef<'a>>,
+    pub participants: Participants<'a>,
     /// Collected with [`Collect::timestamps`], in input order.
     pub timestamps: Vec<Timestamp<'a>>,
     /// Collected with [`Collect::events`], in input order.
@@ -439,6 +441,7 @@ pub fn walk_room<'a>(
         out: WalkedRoom {
             index_in_array,
             text: buf,
+            participants: Participants::new(buf),
             ..WalkedRoom::default()
         },
     };
@@ -487,7 +490,10 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
         keysets: Vec::new(),
         looks: Vec::new(),
         looks_repeated: None,
-        out: WalkedRoom::default(),
+        out: WalkedRoom {
+            participants: Participants::new(text),
+            ..WalkedRoom::default()
+        },
     };
     let mut lx = Lexer::new(text, key_at, true);
     let key = lx.next_key(false).ok()??;
@@ -869,7 +875,7 @@ impl<'a> Walker<'a, '_> {
             }
         }
         if self.collect.participants {
-            self.out.participants.push(*p);
+            self.out.participants.push(p);
         }
         if self.collect.roster {
             let presence = Presence::of(p);

@@ -19,8 +19,7 @@ impl RowSink for Markdown<'_> {
             if rows.is_empty() {
                 return writeln!(out, "_no participants_");
             }
-            let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells(tf, arena)).collect();
-            markdown(out, &HEADER, &cells)
+            markdown(out, &HEADER, rows.iter().map(|r| r.cells(tf, arena)))
         })
     }
 

@@ -40,7 +40,7 @@ impl SummarySink for Markdown<'_> {
             )
             .map(|row| row.iter().map(|c| sanitize(c).into_owned()).collect())
             .collect();
-        table::markdown(out, &["field", "value"], &rows)
+        table::markdown(out, &["field", "value"], rows)
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {

@@ -1,0 +1,394 @@
+//! A room's participants as the walk collects them, 64 bytes each instead
+//! of the 192 of a [`ParticipantRef`]: texts are offsets into the walked
+//! buffer, which the collection holds once, and a participant is rebuilt
+//! when it is read. A million participants then cost 64 MB, not 192.
+
+use super::{Invalid, ParticipantRef, TsValue};
+use crate::json::lexer::JStr;
+
+/// A participant whose texts all sit within 4 GiB after its key (every
+/// real one); the offsets of its other texts count from the key's.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    /// Offset of the key's opening quote, or, when [`SPILLED`], the index
+    /// of the participant in `spilled`.
+    key_at: usize,
+    key_len: u32,
+    identity_at: u32,
+    identity_len: u32,
+    name_at: u32,
+    name_len: u32,
+    joined_at: u32,
+    joined_len: u32,
+    left_at: u32,
+    left_len: u32,
+    joined: i64,
+    left: i64,
+    flags: u16,
+}
+
+const _: () = assert!(std::mem::size_of::<Packed>() == 64);
+
+const KEY_ESCAPED: u16 = 1;
+const IDENTITY: u16 = 1 << 1;
+const IDENTITY_ESCAPED: u16 = 1 << 2;
+const NAME: u16 = 1 << 3;
+const NAME_ESCAPED: u16 = 1 << 4;
+/// Where the state of `joinedAt` (then of `leftAt`) sits: three bits.
+const JOINED_SHIFT: u16 = 5;
+const LEFT_SHIFT: u16 = 8;
+const SPILLED: u16 = 1 << 15;
+/// Either timestamp is there but not a time (states 2 to 5).
+const INVALID_TIMES: u16 = 0b110 << JOINED_SHIFT | 0b110 << LEFT_SHIFT;
+
+/// The three bits of a timestamp's state: absent, a time, or why not.
+fn state(value: Option<TsValue<'_>>) -> (u16, i64) {
+    match value {
+        None => (0, 0),
+        Some(TsValue::Ms(ms)) => (1, ms),
+        Some(TsValue::Invalid { why, .. }) => (
+            match why {
+                Invalid::NotANumber => 2,
+                Invalid::NotAnInteger => 3,
+                Invalid::Negative => 4,
+                Invalid::BeyondYear9999 => 5,
+            },
+            0,
+        ),
+    }
+}
+
+/// The participants of one walked room, in input order.
+#[derive(Debug, Default)]
+pub struct Participants<'a> {
+    text: &'a [u8],
+    packed: Vec<Packed>,
+    /// The rare participant that does not pack, kept whole.
+    spilled: Vec<ParticipantRef<'a>>,
+}
+
+impl<'a> Participants<'a> {
+    /// Participants of the walked buffer `text`.
+    pub fn new(text: &'a [u8]) -> Self {
+        Participants {
+            text,
+            packed: Vec::new(),
+            spilled: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    pub fn push(&mut self, p: &ParticipantRef<'a>) {
+        match pack(p) {
+            Some(packed) => self.packed.push(packed),
+            None => {
+                self.packed.push(Packed {
+                    key_at: self.spilled.len(),
+                    flags: SPILLED,
+                    ..EMPTY
+                });
+                self.spilled.push(*p);
+            }
+        }
+    }
+
+    pub fn pop(&mut self) -> Option<ParticipantRef<'a>> {
+        let last = self.get(self.len().checked_sub(1)?);
+        if self.packed.pop().is_some_and(|p| p.flags & SPILLED != 0) {
+            self.spilled.pop();
+        }
+        last
+    }
+
+    /// The `joinedAt` and `leftAt` of the participant at `index`: what a
+    /// sort by time reads, without rebuilding the rest.
+    pub fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
+        match self.packed.get(index) {
+            Some(p) if p.flags & (SPILLED | INVALID_TIMES) == 0 => {
+                let ms = |shift: u16, value: i64| {
+                    ((p.flags >> shift) & 0b111 == 1).then_some(TsValue::Ms(value))
+                };
+                (ms(JOINED_SHIFT, p.joined), ms(LEFT_SHIFT, p.left))
+            }
+            _ => self.get(index).map_or((None, None), |p| (p.joined, p.left)),
+        }
+    }
+
+    /// The participant at `index`, rebuilt.
+    pub fn get(&self, index: usize) -> Option<ParticipantRef<'a>> {
+        let p = self.packed.get(index)?;
+        if p.flags & SPILLED != 0 {
+            return self.spilled.get(p.key_at).copied();
+        }
+        let text = self.text;
+        let string = |at: usize, len: u32, escaped: u16| JStr {
+            raw: text.get(at + 1..at + 1 + len as usize).unwrap_or_default(),
+            at,
+            escaped: p.flags & escaped != 0,
+        };
+        let key = string(p.key_at, p.key_len, KEY_ESCAPED);
+        let after = |delta: u32| p.key_at + delta as usize;
+        let ts = |shift: u16, value: i64, at: u32, len: u32| {
+            let why = match (p.flags >> shift) & 0b111 {
+                0 => return None,
+                1 => return Some(TsValue::Ms(value)),
+                2 => Invalid::NotANumber,
+                3 => Invalid::NotAnInteger,
+                4 => Invalid::Negative,
+                _ => Invalid::BeyondYear9999,
+            };
+            let start = after(at);
+            let raw = text.get(start..start + len as usize).unwrap_or_default();
+            Some(TsValue::Invalid { raw, why })
+        };
+        let joined = ts(JOINED_SHIFT, p.joined, p.joined_at, p.joined_len);
+        let left = ts(LEFT_SHIFT, p.left, p.left_at, p.left_len);
+        let offset = |present: bool, at: u32| if present { after(at) } else { 0 };
+        Some(ParticipantRef {
+            key,
+            identity: (p.flags & IDENTITY != 0)
+                .then(|| string(after(p.identity_at), p.identity_len, IDENTITY_ESCAPED)),
+            name: (p.flags & NAME != 0).then(|| string(after(p.name_at), p.name_len, NAME_ESCAPED)),
+            joined,
+            left,
+            joined_offset: offset(joined.is_some(), p.joined_at),
+            joined_len: if joined.is_some() {
+                p.joined_len as usize
+            } else {
+                0
+            },
+            left_offset: offset(left.is_some(), p.left_at),
+            left_len: if left.is_some() {
+                p.left_len as usize
+            } else {
+                0
+            },
+        })
+    }
+
+    pub fn iter(&self) -> Iter<'_, 'a> {
+        self.into_iter()
+    }
+}
+
+const EMPTY: Packed = Packed {
+    key_at: 0,
+    key_len: 0,
+    identity_at: 0,
+    identity_len: 0,
+    name_at: 0,
+    name_len: 0,
+    joined_at: 0,
+    joined_len: 0,
+    left_at: 0,
+    left_len: 0,
+    joined: 0,
+    left: 0,
+    flags: 0,
+};
+
+/// `p` in 64 bytes, or `None` when a text lies before its key or more
+/// than 4 GiB after it, or is longer than that.
+fn pack(p: &ParticipantRef<'_>) -> Option<Packed> {
+    let key_at = p.key.at;
+    let small = |n: usize| u32::try_from(n).ok();
+    let after = |at: usize| small(at.checked_sub(key_at)?);
+    let mut flags = if p.key.escaped { KEY_ESCAPED } else { 0 };
+    let (mut identity_at, mut identity_len) = (0, 0);
+    if let Some(identity) = p.identity {
+        flags |= IDENTITY
+            | if identity.escaped {
+                IDENTITY_ESCAPED
+            } else {
+                0
+            };
+        (identity_at, identity_len) = (after(identity.at)?, small(identity.raw.len())?);
+    }
+    let (mut name_at, mut name_len) = (0, 0);
+    if let Some(name) = p.name {
+        flags |= NAME | if name.escaped { NAME_ESCAPED } else { 0 };
+        (name_at, name_len) = (after(name.at)?, small(name.raw.len())?);
+    }
+    let (joined_state, joined) = state(p.joined);
+    let (left_state, left) = state(p.left);
+    flags |= joined_state << JOINED_SHIFT | left_state << LEFT_SHIFT;
+    let span = |present: bool, at: usize, len: usize| -> Option<(u32, u32)> {
+        if present {
+            Some((after(at)?, small(len)?))
+        } else {
+            Some((0, 0))
+        }
+    };
+    let (joined_at, joined_len) = span(p.joined.is_some(), p.joined_offset, p.joined_len)?;
+    let (left_at, left_len) = span(p.left.is_some(), p.left_offset, p.left_len)?;
+    Some(Packed {
+        key_at,
+        key_len: small(p.key.raw.len())?,
+        identity_at,
+        identity_len,
+        name_at,
+        name_len,
+        joined_at,
+        joined_len,
+        left_at,
+        left_len,
+        joined,
+        left,
+        flags,
+    })
+}
+
+impl<'p, 'a> IntoIterator for &'p Participants<'a> {
+    type Item = ParticipantRef<'a>;
+    type IntoIter = Iter<'p, 'a>;
+
+    fn into_iter(self) -> Iter<'p, 'a> {
+        Iter {
+            participants: self,
+            next: 0,
+        }
+    }
+}
+
+/// The participants of a room in input order, each rebuilt as it comes.
+pub struct Iter<'p, 'a> {
+    participants: &'p Participants<'a>,
+    next: usize,
+}
+
+impl<'a> Iterator for Iter<'_, 'a> {
+    type Item = ParticipantRef<'a>;
+
+    fn next(&mut self) -> Option<ParticipantRef<'a>> {
+        let p = self.participants.get(self.next)?;
+        self.next += 1;
+        Some(p)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.participants.len().saturating_sub(self.next);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_, '_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::walk::{Collect, Options, Scratch, walk_room};
+
+    /// Every field of a participant as text, so two can be compared.
+    fn shown(p: &ParticipantRef<'_>, text: &[u8]) -> String {
+        let span =
+            |at: usize, len: usize| String::from_utf8_lossy(&text[at..at + len]).into_owned();
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            (p.key.decode(), p.key.at, p.key.escaped),
+            p.identity.map(|s| (s.decode(), s.at, s.escaped)),
+            p.name.map(|s| (s.decode(), s.at, s.escaped)),
+            p.joined,
+            p.left,
+            p.joined.map(|_| span(p.joined_offset, p.joined_len)),
+            p.left.map(|_| span(p.left_offset, p.left_len)),
+        )
+    }
+
+    #[test]
+    fn a_participant_reads_back_as_it_was_walked() {
+        let text = br#"{"id":"r","participants":{
+            "a\u0062":{"identity":"ab","name":"\u00e9mile","joinedAt":1700000000000,"leftAt":"soon"},
+            "c":{"joinedAt":-5,"leftAt":1.5,"name":"C"},
+            "d":{},
+            "e":{"leftAt":99999999999999999,"identity":"x\ty","joinedAt":{"nested":[1,2]}}
+        }}"#;
+        let opts = Options {
+            rules: crate::rules::RuleSet::defaults(false),
+            now_ms: 1_700_000_000_000,
+            collect: Collect {
+                participants: true,
+                ..Collect::NOTHING
+            },
+        };
+        let text = text.as_slice();
+        let Ok((room, _)) = walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default())
+        else {
+            panic!("the room walks");
+        };
+        let people = &room.participants;
+        assert_eq!(people.len(), 4);
+        let all: Vec<String> = people.iter().map(|p| shown(&p, text)).collect();
+        assert!(all[0].contains(r#"("ab", 39, true)"#), "{}", all[0]);
+        assert!(all[0].contains(r#"Some(("émile""#), "{}", all[0]);
+        assert!(all[0].contains(r#"Some("\"soon\"")"#), "{}", all[0]);
+        assert!(
+            all[1].contains("Negative") && all[1].contains("NotAnInteger"),
+            "{}",
+            all[1]
+        );
+        assert!(
+            all[2].ends_with("None None None None None None"),
+            "{}",
+            all[2]
+        );
+        assert!(
+            all[3].contains("BeyondYear9999") && all[3].contains("NotANumber"),
+            "{}",
+            all[3]
+        );
+        assert!(
+            all[3].contains(r#"Some("{\"nested\":[1,2]}")"#),
+            "{}",
+            all[3]
+        );
+        // What is packed is what was walked: pushed again whole, it packs
+        // to the same, and times are what the whole participant says.
+        let mut again = Participants::new(text);
+        for (i, p) in people.iter().enumerate() {
+            again.push(&p);
+            assert_eq!(people.times(i), (p.joined, p.left));
+        }
+        let again: Vec<String> = again.iter().map(|p| shown(&p, text)).collect();
+        assert_eq!(again, all);
+    }
+
+    #[test]
+    fn a_participant_that_does_not_pack_is_kept_whole() {
+        let text = br#""k" "i" "n" 1"#;
+        let string = |at: usize, len: usize| JStr {
+            raw: &text[at + 1..at + 1 + len],
+            at,
+            escaped: false,
+        };
+        // The identity before the key: no offset from the key reaches it.
+        let odd = ParticipantRef {
+            identity: Some(string(0, 1)),
+            name: Some(string(8, 1)),
+            joined: Some(TsValue::Ms(1)),
+            joined_offset: 12,
+            joined_len: 1,
+            ..ParticipantRef::new(string(4, 1))
+        };
+        let plain = ParticipantRef::new(string(0, 1));
+        let mut people = Participants::new(text);
+        people.push(&plain);
+        people.push(&odd);
+        people.push(&plain);
+        assert_eq!(people.len(), 3);
+        assert_eq!(people.spilled.len(), 1);
+        let got = people.get(1).map(|p| shown(&p, text));
+        assert_eq!(got, Some(shown(&odd, text)));
+        assert_eq!(people.times(1), (Some(TsValue::Ms(1)), None));
+        assert_eq!(people.pop().map(|p| p.key.at), Some(0));
+        assert_eq!(people.pop().map(|p| p.key.at), Some(4));
+        assert!(people.spilled.is_empty());
+        assert_eq!(people.get(1).map(|p| p.key.at), None);
+    }
+}
