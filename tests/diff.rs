@@ -214,3 +214,34 @@ fn participants_listed_in_another_order_are_matched_by_key() {
     let back = run(&["diff", &new, &new]);
     assert_eq!((back.code, back.stdout.as_str()), (0, ""));
 }
+
+/// A reader that goes away (`| head -1`) ends the run quietly, while the
+/// larger side still has rooms to hand over: the run must not wait for a
+/// reader that no one drains.
+#[test]
+fn a_reader_that_goes_away_ends_the_run_while_rooms_are_still_coming() {
+    let dir = std::env::temp_dir().join(format!("ri-diff-head-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let (old, new) = (dir.join("old.ndjson"), dir.join("new.ndjson"));
+    let rooms: String = (0..60_000)
+        .map(|i| format!("{{\"id\":\"r{i}\",\"participants\":{{}}}}\n"))
+        .collect();
+    for (path, text) in [
+        (&old, "{\"id\":\"r0\",\"participants\":{}}\n"),
+        (&new, &rooms),
+    ] {
+        if let Err(e) = std::fs::write(path, text) {
+            panic!("{e}");
+        }
+    }
+    let r = common::sh(&format!(
+        "timeout 20 room-inspector diff {} {} | head -1; echo \"exit ${{PIPESTATUS[0]}}\"",
+        old.display(),
+        new.display()
+    ));
+    assert_eq!(
+        r.stdout, "+ room \"r1\" (0 participants)\nexit 1\n",
+        "{}",
+        r.stderr
+    );
+}

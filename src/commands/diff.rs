@@ -574,21 +574,30 @@ pub fn run(
         (old_source, new_source)
     };
     let mut sink = sink(args.format, &listing.tf);
-    let mut differ = false;
     let mut changes = Vec::new();
     // The streamed side is read on a second thread while this one reads
-    // the held side: a room of each is walked at once. Snapshots come
-    // across one at a time, so memory stays that of the held side.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Snapshot>(1);
-    let (streamed_err, streamed_exit) = std::thread::scope(|scope| -> Result<_, Error> {
+    // the held side: a room of each is walked at once. Its snapshots and
+    // what it says on stderr come across one at a time, in order, so
+    // memory stays that of the held side.
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Streamed>(1);
         let listing = &listing;
         let streamer = scope.spawn(move || {
-            let (mut err, mut exit) = (Vec::<u8>::new(), Exit::Ok);
+            let mut said = Said {
+                tx: &tx,
+                line: Vec::new(),
+            };
+            let mut streamed_exit = Exit::Ok;
             let gone = || Error::Write(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
-            let read = read(streamed_source, listing, &mut err, &mut exit, &mut |snap| {
-                tx.send(snap).map_err(|_| gone())
-            });
-            (read, err, exit)
+            let read = read(
+                streamed_source,
+                listing,
+                &mut said,
+                &mut streamed_exit,
+                &mut |snap| tx.send(Streamed::Room(snap)).map_err(|_| gone()),
+            );
+            let _ = said.flush();
+            (read, streamed_exit)
         });
         let mut index = Index::default();
         read(held_source, listing, err, exit, &mut |snap| {
@@ -600,7 +609,16 @@ pub fn run(
             Ok(())
         })?;
         sink.start(out)?;
+        // An early return drops `rx`, which ends the reader's next send.
         for streamed in rx.iter() {
+            let streamed = match streamed {
+                Streamed::Room(snap) => snap,
+                Streamed::Said(text) => {
+                    let _ = err.write_all(&text);
+                    *exit = exit.worst(Exit::Usage);
+                    continue;
+                }
+            };
             changes.clear();
             match index.take(&streamed.label) {
                 Some(held) => {
@@ -613,29 +631,63 @@ pub fn run(
                 }
                 None => changes.push(alone(streamed, !hold_new)),
             }
-            differ |= !changes.is_empty();
+            if !changes.is_empty() {
+                // Said at once: a reader that goes away early still gets
+                // `diff(1)`'s answer.
+                *exit = exit.worst(Exit::Invalid);
+            }
             for change in &changes {
                 sink.change(out, change)?;
             }
         }
-        let (read, streamed_err, streamed_exit) = match streamer.join() {
+        let (read, streamed_exit) = match streamer.join() {
             Ok(done) => done,
             Err(panic) => std::panic::resume_unwind(panic),
         };
         read?;
+        *exit = exit.worst(streamed_exit);
         for held in index.rooms.into_iter().flatten() {
-            differ = true;
+            *exit = exit.worst(Exit::Invalid);
             sink.change(out, &alone(held, hold_new))?;
         }
-        Ok((streamed_err, streamed_exit))
+        Ok(())
     })?;
-    err.write_all(&streamed_err).map_err(Error::Write)?;
-    *exit = exit.worst(streamed_exit);
     sink.finish(out)?;
-    if differ {
-        *exit = exit.worst(Exit::Invalid);
-    }
     Ok(())
+}
+
+/// What the reader of the streamed side hands over, in input order.
+enum Streamed {
+    Room(Snapshot),
+    /// Lines for stderr (a room that could not be compared).
+    Said(Vec<u8>),
+}
+
+/// The streamed side's stderr: each line crosses to the writing thread as
+/// it is written.
+struct Said<'c> {
+    tx: &'c std::sync::mpsc::SyncSender<Streamed>,
+    line: Vec<u8>,
+}
+
+impl Write for Said<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.line.extend_from_slice(buf);
+        if buf.contains(&b'\n') {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.tx
+                .send(Streamed::Said(line))
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        }
+        Ok(())
+    }
 }
 
 /// A room only one side has: added when that side is NEW.

@@ -34,6 +34,10 @@ const CHUNK: usize = 1 << 20;
 const MIN_LEN: usize = 4 << 20;
 /// How many chunks each worker may be ahead of the sink.
 const AHEAD_PER_WORKER: usize = 4;
+/// How many bytes of text past the sink's next chunk workers may walk: a
+/// chunk holds whole rooms, so one chunk may be far longer than `CHUNK`,
+/// and walked rooms must not pile up beyond what one thread would hold.
+const AHEAD_BYTES: usize = 8 << 20;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -119,6 +123,13 @@ fn walk_chunk<'m>(
     }
 }
 
+/// Whether a worker may walk chunk `k` while the sink waits for chunk
+/// `sent`: always that one; others while they are fewer than `ahead` and
+/// begin within [`AHEAD_BYTES`] of it.
+fn may_start(k: usize, sent: usize, ahead: usize, cuts: &[usize]) -> bool {
+    k <= sent || (k < sent + ahead && cuts[k] - cuts[sent] < AHEAD_BYTES)
+}
+
 /// What the workers and the sink share.
 struct Shared {
     next: AtomicUsize,
@@ -133,6 +144,27 @@ impl Shared {
         self.stop.store(true, Ordering::Relaxed);
         let _sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
         self.progress.notify_all();
+    }
+}
+
+/// Stops the workers when dropped: at the end of the run, and also when
+/// a panic unwinds, so that no thread waits for one that is gone.
+struct StopOnDrop<'s>(&'s Shared);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// Stops the workers when a worker panics.
+struct StopOnPanic<'s>(&'s Shared);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
     }
 }
 
@@ -172,12 +204,18 @@ pub(super) fn run(
     // The chunk the one-thread split goes on from, if one is not whole.
     let mut rest = None;
     std::thread::scope(|scope| -> Result<(), Error> {
+        // However this ends (done, a failed write, a panic in the sink),
+        // the workers stop before the scope waits for them.
+        let _stop = StopOnDrop(&shared);
         let (tx, rx) = mpsc::channel::<(usize, Chunk<'_>)>();
         for _ in 0..workers {
             let (tx, shared) = (tx.clone(), &shared);
             let spawned = std::thread::Builder::new()
                 .name("walk".into())
                 .spawn_scoped(scope, move || {
+                    // A worker that panics lets nobody wait for it: the
+                    // others stop, and the sink finds its chunk missing.
+                    let _stop = StopOnPanic(shared);
                     let mut scratch = Scratch::default();
                     loop {
                         let k = shared.next.fetch_add(1, Ordering::Relaxed);
@@ -185,7 +223,9 @@ pub(super) fn run(
                             return;
                         }
                         let mut sent = shared.sent.lock().unwrap_or_else(PoisonError::into_inner);
-                        while k >= *sent + ahead && !shared.stop.load(Ordering::Relaxed) {
+                        while !may_start(k, *sent, ahead, cuts)
+                            && !shared.stop.load(Ordering::Relaxed)
+                        {
                             sent = shared
                                 .progress
                                 .wait(sent)
@@ -237,17 +277,13 @@ pub(super) fn run(
                 };
                 match split::send_room(&w, sink, to, room, &[]) {
                     Ok(mark) => w.mark = mark,
-                    Err(e) => {
-                        shared.stop();
-                        return Err(e);
-                    }
+                    Err(e) => return Err(e),
                 }
                 index += 1;
             }
             *shared.sent.lock().unwrap_or_else(PoisonError::into_inner) = k + 1;
             shared.progress.notify_all();
         }
-        shared.stop();
         Ok(())
     })?;
     match rest {
@@ -466,6 +502,37 @@ mod tests {
             let errors = seen.iter().filter(|l| l.contains(" syntax ")).count();
             assert_eq!(errors > 0, syntax, "{name}: {errors} syntax errors");
         }
+    }
+
+    #[test]
+    fn workers_run_ahead_by_a_few_chunks_and_a_few_megabytes_only() {
+        let mib = 1 << 20;
+        let even: Vec<usize> = (0..20).map(|i| i * mib).collect();
+        assert!(may_start(3, 3, 8, &even));
+        assert!(may_start(10, 3, 8, &even));
+        assert!(!may_start(11, 3, 8, &even), "8 chunks ahead at most");
+        // One chunk of 60 MiB: nothing past it until it is handed on.
+        let huge = [0, mib, 61 * mib, 62 * mib, 63 * mib];
+        assert!(may_start(1, 1, 8, &huge));
+        assert!(!may_start(2, 1, 8, &huge));
+        assert!(may_start(3, 2, 8, &huge));
+        assert!(!may_start(4, 0, 8, &huge) && may_start(1, 0, 8, &huge));
+    }
+
+    #[test]
+    fn a_panic_in_the_sink_ends_the_run_instead_of_waiting_for_workers() {
+        let text = stream().join("\n");
+        let cuts = cuts(text.as_bytes(), 2).unwrap_or_default();
+        let map = mapped(text.as_bytes());
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut handed = 0;
+            run("t", map, &cuts, &options(), &mut |_| {
+                handed += 1;
+                assert!(handed < 10, "the sink gives up");
+                Ok(())
+            })
+        }));
+        assert!(result.is_err());
     }
 
     #[test]

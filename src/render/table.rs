@@ -102,7 +102,12 @@ pub const STREAMED: usize = 4096;
 struct Plan {
     tf: TimeFormat,
     shown: Vec<usize>,
+    /// Each column's width on the screen.
     widths: Vec<usize>,
+    /// What cells are cut to, when `cut`: the widths before a terminal
+    /// too narrow for them made the columns narrower still, where cells
+    /// wrap instead.
+    cut_to: Vec<usize>,
     cut: bool,
 }
 
@@ -145,10 +150,11 @@ fn plan(
     let mut shown: Vec<usize> = (0..header.len()).collect();
     let widths_of = |shown: &[usize], all: &[usize]| shown.iter().map(|&c| all[c]).collect();
     let Some(width) = width.map(usize::from) else {
-        let widths = widths_of(&shown, &all_widths);
+        let widths: Vec<usize> = widths_of(&shown, &all_widths);
         return Plan {
             tf,
             shown,
+            cut_to: widths.clone(),
             widths,
             cut: false,
         };
@@ -179,14 +185,16 @@ fn plan(
             let Some(i) = widest else { break };
             widths[i] -= 1;
         }
-        if table_width(&widths) > width {
-            share_out(&mut widths, width);
-        }
+    }
+    let cut_to = widths.clone();
+    if table_width(&widths) > width {
+        share_out(&mut widths, width);
     }
     Plan {
         tf,
         shown,
         widths,
+        cut_to,
         cut,
     }
 }
@@ -245,10 +253,10 @@ fn draw_streamed(
                         let text = match fits[col] {
                             _ if !plan.cut => text,
                             Fit::Wrap | Fit::Cut => {
-                                Cow::Owned(cut(&text, plan.widths[i]).into_owned())
+                                Cow::Owned(cut(&text, plan.cut_to[i]).into_owned())
                             }
                             Fit::CutMiddle => {
-                                Cow::Owned(cut_middle(&text, plan.widths[i]).into_owned())
+                                Cow::Owned(cut_middle(&text, plan.cut_to[i]).into_owned())
                             }
                             Fit::Whole | Fit::Time => text,
                         };
@@ -948,13 +956,26 @@ mod tests {
                 .count();
             assert_eq!(borders, 3, "width {width:?}");
         }
-        // Narrower than the columns' least: everything wraps, within the width.
+        // Narrower than the columns' least: everything wraps, within the
+        // width, and no text is lost to it (cells are cut as a held table
+        // cuts them; columns may share the width another way).
+        let text = |table: &str| -> usize {
+            table
+                .chars()
+                .filter(|c| !c.is_whitespace() && !('\u{2500}'..='\u{257f}').contains(c))
+                .count()
+        };
         for width in [20u16, 24, 30] {
             let streamed = long_table(rows, Some(width), false);
             let widest = streamed.lines().map(UnicodeWidthStr::width).max();
             assert_eq!(widest, Some(usize::from(width)), "{width}");
             let header = streamed.lines().filter(|l| l.starts_with('╞')).count();
             assert_eq!(header, 1);
+            assert_eq!(
+                text(&streamed),
+                text(&long_table(rows, Some(width), true)),
+                "{width}"
+            );
         }
     }
 
