@@ -96,8 +96,16 @@ pub fn open_until(room: &WalkedRoom<'_>, now: i64) -> i64 {
 /// A participant's stay as an interval of ms, or `None` when it has no
 /// start, or ends before it starts (which `validate` reports).
 pub fn stay(p: &ParticipantRef<'_>, now: i64) -> Option<(i64, i64)> {
-    let joined = ms(p.joined)?;
-    let end = match p.left {
+    stay_between(p.joined, p.left, now)
+}
+
+fn stay_between(
+    joined: Option<TsValue<'_>>,
+    left: Option<TsValue<'_>>,
+    now: i64,
+) -> Option<(i64, i64)> {
+    let joined = ms(joined)?;
+    let end = match left {
         None => now,
         Some(TsValue::Ms(left)) => left,
         // A leftAt that is not a time: when the stay ended is unknown.
@@ -159,19 +167,22 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
     };
     let open_until = open_until(room, now);
     let mut intervals = Vec::with_capacity(room.participants.len());
-    let mut longest: Option<(i64, ParticipantRef<'_>)> = None;
-    for p in &room.participants {
-        match Status::of(p.joined, p.left, now) {
+    // Only the times are read of each participant; the longest stay's
+    // whole participant once, at the end.
+    let mut longest: Option<(i64, usize)> = None;
+    for i in 0..room.participants.len() {
+        let (joined, left) = room.participants.times(i);
+        match Status::of(joined, left, now) {
             Status::Active => people.active += 1,
             Status::Left => people.left += 1,
             Status::Unknown | Status::LeftBeforeJoined | Status::JoinedAfterNow => {
                 people.without_timestamps += 1;
             }
         }
-        if let Some((start, end)) = stay(&p, open_until) {
+        if let Some((start, end)) = stay_between(joined, left, open_until) {
             intervals.push((start, end));
             if longest.is_none_or(|(ms, _)| end - start > ms) {
-                longest = Some((end - start, p));
+                longest = Some((end - start, i));
             }
         }
     }
@@ -180,7 +191,9 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
         total_ms: lengths.iter().fold(0i64, |sum, l| sum.saturating_add(*l)),
         median_ms: median(&mut lengths).unwrap_or(0),
         longest_ms,
-        longest_who: who.identity.unwrap_or(who.key).decode().into_owned(),
+        longest_who: room.participants.get(who).map_or_else(String::new, |who| {
+            who.identity.unwrap_or(who.key).decode().into_owned()
+        }),
     });
     let created_at = room.created_at.map(|s| s.ms);
     let deleted_at = room.deleted_at.map(|s| s.ms);
@@ -236,12 +249,31 @@ fn events(room: &WalkedRoom<'_>) -> Vec<EventCount> {
 
 /// Published tracks by MIME type, most common first, then by name.
 fn tracks(room: &WalkedRoom<'_>) -> Vec<(String, usize)> {
-    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    // A room has many tracks and few types: counted by the bytes as
+    // written first, each distinct one decoded once.
+    let mut by_raw: Vec<(Option<&[u8]>, bool, usize)> = Vec::new();
     for track in &room.tracks {
-        let mime = track
-            .mime_type
-            .map_or_else(|| "(no mimeType)".to_string(), |m| m.decode().into_owned());
-        *by_type.entry(mime).or_default() += 1;
+        let raw = track.mime_type.map(|m| (m.raw, m.escaped));
+        let key = raw.map(|(raw, _)| raw);
+        match by_raw.iter_mut().find(|(seen, _, _)| *seen == key) {
+            Some((_, _, count)) => *count += 1,
+            None => by_raw.push((key, raw.is_some_and(|(_, escaped)| escaped), 1)),
+        }
+    }
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for (raw, escaped, count) in by_raw {
+        let mime = raw.map_or_else(
+            || "(no mimeType)".to_string(),
+            |raw| {
+                let text = crate::json::lexer::JStr {
+                    raw,
+                    at: 0,
+                    escaped,
+                };
+                text.decode().into_owned()
+            },
+        );
+        *by_type.entry(mime).or_default() += count;
     }
     let mut counted: Vec<(String, usize)> = by_type.into_iter().collect();
     counted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
