@@ -871,3 +871,37 @@ fn plain_columns_follow_the_rooms_in_every_mode() {
     assert!(r.stdout.starts_with("ROOM  "), "{}", r.stdout);
     assert_eq!(r.stdout.lines().count(), 8, "{}", r.stdout);
 }
+
+/// A room too large to hold as rows is measured and written a batch at a
+/// time: the widest name, in the last batch, still sets its column.
+#[test]
+fn plain_columns_of_a_huge_room_fit_its_widest_cell_wherever_it_is() {
+    let n = 70_000;
+    let r = common::run_stdin(
+        &[
+            "participants",
+            "--now",
+            common::NOW,
+            "--format",
+            "plain",
+            "-",
+        ],
+        common::big_room(n).as_bytes(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), n + 1);
+    let column = |line: &str, text: &str| line.find(text);
+    let (name, joined) = (column(lines[0], "NAME"), column(lines[0], "JOINED"));
+    assert!(name.is_some() && joined > name, "{}", lines[0]);
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let who = format!("User {}", i - 1);
+        assert_eq!(column(line, &who), name, "line {i}: {line}");
+        assert_eq!(
+            column(line, " 2023-"),
+            joined.map(|j| j - 1),
+            "line {i}: {line}"
+        );
+    }
+    assert!(lines[n].contains("User 69999"));
+}

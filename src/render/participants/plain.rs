@@ -93,19 +93,18 @@ impl RowSink for Plain<'_> {
     }
 
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
-        let mut rows = Rows::default();
-        room.rows.build(0..room.rows.count(), &mut rows);
-        let arena = rows.arena();
-        let cell = cell_of(room, &rows, &arena, self.tf);
         let columns = titles().len();
-        // Only asked before the layout is settled.
-        let differs = || {
+        let differs = |rows: &Rows<'_>, arena: &str| {
             rows.rows
                 .iter()
-                .any(|r| r.identity(&arena).is_some_and(|id| id != r.key(&arena)))
+                .any(|r| r.identity(arena).is_some_and(|id| id != r.key(arena)))
         };
         if let Some(held) = &mut self.held {
-            held.key_differs = held.key_differs || differs();
+            let mut rows = Rows::default();
+            room.rows.build(0..room.rows.count(), &mut rows);
+            let arena = rows.arena();
+            let cell = cell_of(room, &rows, &arena, self.tf);
+            held.key_differs = held.key_differs || differs(&rows, &arena);
             if held.rooms.last().is_none_or(|r| r != room.source) {
                 held.rooms.push(room.source.to_string());
             }
@@ -122,20 +121,43 @@ impl RowSink for Plain<'_> {
             }
             return Ok(());
         }
+        // A room written as it comes is measured (the first room) and then
+        // written. A large room is built a batch of rows at a time for
+        // each pass, so it never holds all its rows; a smaller one is
+        // built once.
+        let mut whole = Rows::default();
+        let built = room.rows.count() <= ONE_BUILD;
+        if built {
+            room.rows.build(0..room.rows.count(), &mut whole);
+        }
+        let whole = built.then_some(&whole);
         if self.layout.is_none() {
             let room_column = self.several_inputs || !room.last;
-            let layout = measure(
-                room_column,
-                room_column || differs(),
-                rows.rows.len(),
-                &cell,
-            );
+            let mut key_differs = room_column;
+            let mut widths: Vec<usize> = titles().iter().map(|t| display_width(t)).collect();
+            in_batches(room, whole, |rows, arena| {
+                key_differs = key_differs || differs(rows, arena);
+                let cell = cell_of(room, rows, arena, self.tf);
+                let batch = measure(room_column, key_differs, rows.rows.len(), &cell);
+                for (width, seen) in widths.iter_mut().zip(batch.widths) {
+                    *width = (*width).max(seen);
+                }
+                Ok(())
+            })?;
+            let layout = Layout {
+                room: room_column,
+                key: key_differs,
+                widths,
+            };
             self.start_with(out, layout)?;
         }
         let Some(layout) = &self.layout else {
             return Ok(());
         };
-        write_lines(out, layout, rows.rows.len(), &cell)
+        in_batches(room, whole, |rows, arena| {
+            let cell = cell_of(room, rows, arena, self.tf);
+            write_lines(out, layout, rows.rows.len(), &cell)
+        })
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
@@ -175,6 +197,30 @@ impl Plain<'_> {
         self.layout = Some(layout);
         Ok(())
     }
+}
+
+/// Rooms of up to this many rows are built once for both passes.
+const ONE_BUILD: usize = 1 << 16;
+
+/// The rows of `room` with their texts: `whole` when they were built
+/// already, else a batch at a time.
+fn in_batches(
+    room: &Room<'_, '_>,
+    whole: Option<&Rows<'_>>,
+    mut each: impl FnMut(&Rows<'_>, &str) -> io::Result<()>,
+) -> io::Result<()> {
+    const BATCH: usize = 4096;
+    if let Some(rows) = whole {
+        return each(rows, &rows.arena());
+    }
+    let count = room.rows.count();
+    let mut rows = Rows::default();
+    for start in (0..count).step_by(BATCH) {
+        room.rows.build(start..count.min(start + BATCH), &mut rows);
+        let arena = rows.arena();
+        each(&rows, &arena)?;
+    }
+    Ok(())
 }
 
 /// The widest cell of each column over `rows` rows, headers included.

@@ -62,20 +62,24 @@ impl RowSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
         let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
+        if self.held.alone(room.last) {
+            let count = room.rows.count();
+            if count == 0 {
+                return writeln!(out, "no participants");
+            }
+            // Rows are built a range at a time, as the table asks for
+            // them, so a long table never holds them all.
+            let cells = |tf: &TimeFormat, range: Range<usize>| {
+                let mut rows = Rows::default();
+                room.rows.build(range, &mut rows);
+                let arena = rows.arena();
+                rows.rows.iter().map(|r| r.cells(tf, &arena)).collect()
+            };
+            return bordered(out, &HEADER, &FITS, count, &cells, tf, width, tint);
+        }
         let mut rows = Rows::default();
         room.rows.build(0..room.rows.count(), &mut rows);
         let arena = rows.arena();
-        if self.held.alone(room.last) {
-            if rows.rows.is_empty() {
-                return writeln!(out, "no participants");
-            }
-            let cells = |tf: &TimeFormat, range: Range<usize>| {
-                let rows = rows.rows.get(range).unwrap_or_default();
-                rows.iter().map(|r| r.cells(tf, &arena)).collect()
-            };
-            let count = rows.rows.len();
-            return bordered(out, &HEADER, &FITS, count, &cells, tf, width, tint);
-        }
         let at = |tf: &TimeFormat| -> Vec<Vec<String>> {
             rows.rows.iter().map(|r| r.cells(tf, &arena)).collect()
         };
