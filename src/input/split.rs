@@ -875,7 +875,7 @@ mod tests {
                 for p in &scan.participants {
                     seen.push(format!("p {} {:?} {:?}", p.key.decode(), p.joined, p.left));
                 }
-                for t in &scan.timestamps {
+                for t in scan.timestamps.iter() {
                     seen.push(format!(
                         "t {} {} {}",
                         t.loc.pointer(scan.index_in_array),

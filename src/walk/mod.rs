@@ -15,7 +15,7 @@ use std::ops::RangeInclusive;
 
 use keys::KeySet;
 pub use keys::{repeated, text_hash};
-pub use packed::Participants;
+pub use packed::{Participants, Timestamps};
 
 use crate::diag::Finding;
 use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
@@ -272,7 +272,7 @@ pub struct WalkedRoom<'a> {
     /// Collected with [`Collect::participants`], in input order.
     pub participants: Participants<'a>,
     /// Collected with [`Collect::timestamps`], in input order.
-    pub timestamps: Vec<Timestamp<'a>>,
+    pub timestamps: Timestamps<'a>,
     /// Collected with [`Collect::events`], in input order.
     pub events: Vec<EventRef<'a>>,
     /// Collected with [`Collect::tracks`], in input order.
@@ -442,6 +442,7 @@ pub fn walk_room<'a>(
             index_in_array,
             text: buf,
             participants: Participants::new(buf),
+            timestamps: Timestamps::new(buf, base),
             ..WalkedRoom::default()
         },
     };

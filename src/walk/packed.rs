@@ -1,9 +1,10 @@
-//! A room's participants as the walk collects them, 64 bytes each instead
-//! of the 192 of a [`ParticipantRef`]: texts are offsets into the walked
-//! buffer, which the collection holds once, and a participant is rebuilt
-//! when it is read. A million participants then cost 64 MB, not 192.
+//! A room's participants and timestamps as the walk collects them, in 64
+//! and 48 bytes each instead of the 192 of a [`ParticipantRef`] and the
+//! 120 of a [`Timestamp`]: texts are offsets into the walked buffer, which
+//! a collection holds once, and an item is rebuilt when it is read. A
+//! million participants then cost 64 MB, not 192.
 
-use super::{Invalid, ParticipantRef, TsValue};
+use super::{Invalid, ParticipantRef, Place, Timestamp, TsValue};
 use crate::json::lexer::JStr;
 
 /// A participant whose texts all sit within 4 GiB after its key (every
@@ -280,6 +281,205 @@ impl<'a> Iterator for Iter<'_, 'a> {
 
 impl ExactSizeIterator for Iter<'_, '_> {}
 
+/// The fields a timestamp's place names, by index.
+const FIELDS: [&str; 7] = [
+    "createdAt",
+    "updatedAt",
+    "deletedAt",
+    "joinedAt",
+    "leftAt",
+    "timestamp",
+    "",
+];
+
+/// A timestamp whose place is a room field, an event's field, a
+/// participant's field or a track, with the texts it names within 4 GiB.
+#[derive(Debug, Clone, Copy)]
+struct PackedStamp {
+    /// Absolute offset of the value.
+    at: usize,
+    /// The participant's key (relative offset of its quote), the event's
+    /// index, or, for a spilled timestamp, its index in `spilled`.
+    key_at: usize,
+    /// The time, when it is one.
+    ms: i64,
+    len: u32,
+    key_len: u32,
+    /// A track's ID, from the key.
+    sid_at: u32,
+    sid_len: u32,
+    kind: u8,
+    field: u8,
+    /// Bit 0: the key has escapes; bit 1: the track ID has.
+    escaped: u8,
+    /// 0: a time; else why not (as [`state`] numbers them, less one).
+    invalid: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<PackedStamp>() == 48);
+
+const ROOM: u8 = 0;
+const EVENT: u8 = 1;
+const PARTICIPANT: u8 = 2;
+const TRACK: u8 = 3;
+const SPILLED_STAMP: u8 = 4;
+
+/// A room's timestamps, in the order of the text.
+#[derive(Debug, Default)]
+pub struct Timestamps<'a> {
+    text: &'a [u8],
+    /// Absolute offset of `text`.
+    base: usize,
+    packed: Vec<PackedStamp>,
+    spilled: Vec<Timestamp<'a>>,
+}
+
+impl<'a> Timestamps<'a> {
+    /// Timestamps of the walked buffer `text`, which starts at `base`.
+    pub fn new(text: &'a [u8], base: usize) -> Self {
+        Timestamps {
+            text,
+            base,
+            packed: Vec::new(),
+            spilled: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    pub fn push(&mut self, t: Timestamp<'a>) {
+        match pack_stamp(&t) {
+            Some(packed) => self.packed.push(packed),
+            None => {
+                self.packed.push(PackedStamp {
+                    at: t.at,
+                    key_at: self.spilled.len(),
+                    ms: 0,
+                    len: 0,
+                    key_len: 0,
+                    sid_at: 0,
+                    sid_len: 0,
+                    kind: SPILLED_STAMP,
+                    field: 0,
+                    escaped: 0,
+                    invalid: 0,
+                });
+                self.spilled.push(t);
+            }
+        }
+    }
+
+    /// The timestamp at `index`, rebuilt.
+    pub fn get(&self, index: usize) -> Option<Timestamp<'a>> {
+        let p = self.packed.get(index)?;
+        if p.kind == SPILLED_STAMP {
+            return self.spilled.get(p.key_at).copied();
+        }
+        let text = self.text;
+        let string = |at: usize, len: u32, escaped: bool| JStr {
+            raw: text.get(at + 1..at + 1 + len as usize).unwrap_or_default(),
+            at,
+            escaped,
+        };
+        let field = FIELDS
+            .get(usize::from(p.field))
+            .copied()
+            .unwrap_or_default();
+        let key = || string(p.key_at, p.key_len, p.escaped & 1 != 0);
+        let loc = match p.kind {
+            ROOM => Place::Room(field),
+            EVENT => Place::Event(p.key_at, field),
+            PARTICIPANT => Place::Participant(key(), field),
+            _ => Place::Track(
+                key(),
+                string(p.key_at + p.sid_at as usize, p.sid_len, p.escaped & 2 != 0),
+            ),
+        };
+        let why = match p.invalid {
+            0 => None,
+            1 => Some(Invalid::NotANumber),
+            2 => Some(Invalid::NotAnInteger),
+            3 => Some(Invalid::Negative),
+            _ => Some(Invalid::BeyondYear9999),
+        };
+        let value = match why {
+            None => TsValue::Ms(p.ms),
+            Some(why) => {
+                let start = p.at.wrapping_sub(self.base);
+                let raw = text.get(start..start + p.len as usize).unwrap_or_default();
+                TsValue::Invalid { raw, why }
+            }
+        };
+        Some(Timestamp {
+            loc,
+            at: p.at,
+            len: p.len as usize,
+            value,
+        })
+    }
+
+    /// The timestamps in input order, each rebuilt as it comes.
+    pub fn iter(&self) -> impl Iterator<Item = Timestamp<'a>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// `t` in 48 bytes, or `None` for a place or text that does not pack.
+fn pack_stamp(t: &Timestamp<'_>) -> Option<PackedStamp> {
+    let small = |n: usize| u32::try_from(n).ok();
+    let field_of = |name: &str| {
+        FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .and_then(|i| u8::try_from(i).ok())
+    };
+    let (ms, invalid) = match t.value {
+        TsValue::Ms(ms) => (ms, 0),
+        // The state of an invalid value is 2 to 5: stored less one.
+        TsValue::Invalid { .. } => (0, state(Some(t.value)).0.saturating_sub(1) as u8),
+    };
+    let mut packed = PackedStamp {
+        at: t.at,
+        key_at: 0,
+        ms,
+        len: small(t.len)?,
+        key_len: 0,
+        sid_at: 0,
+        sid_len: 0,
+        kind: ROOM,
+        field: 0,
+        escaped: 0,
+        invalid,
+    };
+    match t.loc {
+        Place::Room(field) => packed.field = field_of(field)?,
+        Place::Event(index, field) => {
+            (packed.kind, packed.key_at, packed.field) = (EVENT, index, field_of(field)?);
+        }
+        Place::Participant(key, field) => {
+            packed.kind = PARTICIPANT;
+            packed.field = field_of(field)?;
+            (packed.key_at, packed.key_len) = (key.at, small(key.raw.len())?);
+            packed.escaped = u8::from(key.escaped);
+        }
+        Place::Track(key, sid) => {
+            packed.kind = TRACK;
+            (packed.key_at, packed.key_len) = (key.at, small(key.raw.len())?);
+            packed.sid_at = small(sid.at.checked_sub(key.at)?)?;
+            packed.sid_len = small(sid.raw.len())?;
+            packed.escaped = u8::from(key.escaped) | u8::from(sid.escaped) << 1;
+        }
+        Place::Key(_) => return None,
+    }
+    Some(packed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,5 +590,79 @@ mod tests {
         assert_eq!(people.pop().map(|p| p.key.at), Some(4));
         assert!(people.spilled.is_empty());
         assert_eq!(people.get(1).map(|p| p.key.at), None);
+    }
+
+    #[test]
+    fn a_timestamp_reads_back_as_it_was_pushed() {
+        // The buffer starts 100 bytes into the input: values are absolute,
+        // keys relative to the buffer, as the walker gives them.
+        let base = 100;
+        let text = br#""k\"1" "t1" 1700000000000 "soon" -5 1.5 99999999999999999"#;
+        let rel = |needle: &[u8]| {
+            text.windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap_or(usize::MAX)
+        };
+        let key = JStr {
+            raw: &text[1..5],
+            at: 0,
+            escaped: true,
+        };
+        let sid = JStr {
+            raw: &text[8..10],
+            at: 7,
+            escaped: false,
+        };
+        let value = |needle: &'static [u8], why: Option<Invalid>| {
+            let at = rel(needle);
+            let raw = &text[at..at + needle.len()];
+            let value = match why {
+                None => TsValue::Ms(1_700_000_000_000),
+                Some(why) => TsValue::Invalid { raw, why },
+            };
+            (base + at, needle.len(), value)
+        };
+        let stamp = |loc: Place<'static>, (at, len, value)| Timestamp {
+            loc,
+            at,
+            len,
+            value,
+        };
+        let ms: &[u8] = b"1700000000000";
+        let all = [
+            stamp(Place::Room("createdAt"), value(ms, None)),
+            stamp(
+                Place::Event(7, "timestamp"),
+                value(b"\"soon\"", Some(Invalid::NotANumber)),
+            ),
+            stamp(
+                Place::Participant(key, "joinedAt"),
+                value(b"-5", Some(Invalid::Negative)),
+            ),
+            stamp(
+                Place::Participant(key, "leftAt"),
+                value(b"1.5", Some(Invalid::NotAnInteger)),
+            ),
+            stamp(
+                Place::Track(key, sid),
+                value(b"99999999999999999", Some(Invalid::BeyondYear9999)),
+            ),
+            // A whole participant, and a field no table names: kept whole.
+            stamp(Place::Key(key), value(ms, None)),
+            stamp(Place::Room("deletedAt"), value(ms, None)),
+            stamp(Place::Room("elsewhen"), value(ms, None)),
+            stamp(Place::Event(0, ""), value(ms, None)),
+        ];
+        let mut stamps = Timestamps::new(text, base);
+        for t in all {
+            stamps.push(t);
+        }
+        assert_eq!(stamps.len(), all.len());
+        assert_eq!(stamps.spilled.len(), 2);
+        let shown = |t: &Timestamp<'_>| format!("{t:?}");
+        let expected: Vec<String> = all.iter().map(shown).collect();
+        let got: Vec<String> = stamps.iter().map(|t| shown(&t)).collect();
+        assert_eq!(got, expected);
+        assert!(stamps.get(all.len()).is_none());
     }
 }

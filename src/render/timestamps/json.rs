@@ -141,7 +141,7 @@ fn rewrite(
     let mut done = 0;
     let mut rendered = String::new();
     let mut quoted = Vec::new();
-    for t in room.timestamps {
+    for t in room.timestamps.iter() {
         if let TsValue::Ms(ms) = t.value {
             let at = t.at - room.start;
             emit(&text[done..at], Copied::FromInput)?;

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use crate::render::table::{Sections, heading};
 use crate::term::sanitize;
 use crate::time::{self, TimeFormat};
-use crate::walk::{SECONDS_LIKE, Timestamp, TsValue};
+use crate::walk::{SECONDS_LIKE, Timestamp, Timestamps, TsValue};
 
 /// The columns of the formats for people.
 pub const HEADER: [&str; 5] = ["POINTER", "VALUE", "TIME", "RELATIVE", "NOTE"];
@@ -40,7 +40,7 @@ pub struct Room<'r, 'a> {
     /// start with `/i`.
     pub index_in_array: Option<usize>,
     /// In the order of their place in the text.
-    pub timestamps: &'r [Timestamp<'a>],
+    pub timestamps: &'r Timestamps<'a>,
     /// The room's text as written, and the offset of its first byte in the
     /// input (timestamps hold offsets in the input).
     pub text: &'r [u8],

@@ -22,7 +22,9 @@ impl StampSink for Plain<'_> {
             let shown = columns(tf);
             let header: Vec<&str> = shown.iter().map(|&c| HEADER[c]).collect();
             let each = |row: usize, col: usize, text: &mut String| {
-                cell(room, &stamps[row], shown[col], tf, text);
+                if let Some(t) = stamps.get(row) {
+                    cell(room, &t, shown[col], tf, text);
+                }
             };
             plain_streamed(
                 out,

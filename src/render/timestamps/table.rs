@@ -63,15 +63,15 @@ impl StampSink for Table<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let (tf, width) = (self.tf, self.width);
         let shown = columns(tf);
-        let cells_of = |stamps: &[_], tf: &TimeFormat| -> Vec<Vec<String>> {
-            stamps
-                .iter()
+        let cells_of = |range: Range<usize>, tf: &TimeFormat| -> Vec<Vec<String>> {
+            range
+                .filter_map(|i| room.timestamps.get(i))
                 .map(|t| {
                     shown
                         .iter()
                         .map(|&col| {
                             let mut text = String::new();
-                            cell(room, t, col, tf, &mut text);
+                            cell(room, &t, col, tf, &mut text);
                             text
                         })
                         .collect()
@@ -86,14 +86,11 @@ impl StampSink for Table<'_> {
             let fits: Vec<Fit> = shown.iter().map(|&c| FITS[c]).collect();
             let tint = tinter(tf);
             let tint: Option<Tinter<'_>> = self.colour.then_some(&tint);
-            let range_cells = |tf: &TimeFormat, range: Range<usize>| {
-                let stamps = room.timestamps.get(range).unwrap_or_default();
-                cells_of(stamps, tf)
-            };
+            let range_cells = |tf: &TimeFormat, range: Range<usize>| cells_of(range, tf);
             let count = room.timestamps.len();
             return bordered(out, &header, &fits, count, &range_cells, tf, width, tint);
         }
-        let cells = |tf: &TimeFormat| cells_of(room.timestamps, tf);
+        let cells = |tf: &TimeFormat| cells_of(0..room.timestamps.len(), tf);
         let brief = |b: Brevity| tf.briefer(b).map_or_else(|| cells(tf), |t| cells(&t));
         let count = room.timestamps.len();
         let full = self.held.push(HeldRoom {
