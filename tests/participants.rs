@@ -329,6 +329,7 @@ fn a_large_room_lists_every_row_once_in_sorted_order() {
     let file = path.to_string_lossy().into_owned();
     let out = |format: &str| participants(&["--format", format, &file]).stdout;
     let (csv_text, json_text, ndjson_text) = (out("csv"), out("json"), out("ndjson"));
+    let markdown_text = out("markdown");
     let _ = std::fs::remove_file(&path);
 
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
@@ -364,6 +365,23 @@ fn a_large_room_lists_every_row_once_in_sorted_order() {
         .map(|r| r["key"].as_str().unwrap_or("").to_string())
         .collect();
     assert_eq!(ndjson_keys, keys);
+    // Markdown is built a chunk at a time too: a header, then every row.
+    let mut lines = markdown_text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("| IDENTITY | NAME | JOINED | LEFT | DURATION | STATUS |")
+    );
+    assert_eq!(lines.next(), Some("|---|---|---|---|---|---|"));
+    let markdown_keys: Vec<String> = lines
+        .map(|l| {
+            l.split(" | ")
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("| ")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(markdown_keys, keys);
 }
 
 #[test]

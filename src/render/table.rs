@@ -755,8 +755,19 @@ pub fn markdown(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,
 ) -> io::Result<()> {
+    markdown_header(out, header)?;
+    markdown_rows(out, rows)
+}
+
+pub fn markdown_header(out: &mut dyn Write, header: &[&str]) -> io::Result<()> {
     writeln!(out, "| {} |", header.join(" | "))?;
-    writeln!(out, "|{}", "---|".repeat(header.len()))?;
+    writeln!(out, "|{}", "---|".repeat(header.len()))
+}
+
+pub fn markdown_rows(
+    out: &mut dyn Write,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> io::Result<()> {
     for row in rows {
         let cells: Vec<Cow<'_, str>> = row.iter().map(|c| markdown_text(c)).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;

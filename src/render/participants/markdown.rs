@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
-use super::{HEADER, Room, RowSink, sectioned};
-use crate::render::table::{Sections, markdown};
+use super::{CHUNK, HEADER, Room, RowSink, Rows, sectioned};
+use crate::render::table::{Sections, markdown_header, markdown_rows};
 use crate::time::TimeFormat;
 
 pub struct Markdown<'t> {
@@ -15,11 +15,22 @@ pub struct Markdown<'t> {
 impl RowSink for Markdown<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         let tf = self.tf;
-        sectioned(&mut self.sections, out, room, "### ", |out, rows, arena| {
-            if rows.is_empty() {
+        sectioned(&mut self.sections, out, room, "### ", |out| {
+            let source = room.rows;
+            let count = source.count();
+            if count == 0 {
                 return writeln!(out, "_no participants_");
             }
-            markdown(out, &HEADER, rows.iter().map(|r| r.cells(tf, arena)))
+            // No column is aligned: rows are built and written a chunk at
+            // a time, whatever the size of the room.
+            markdown_header(out, &HEADER)?;
+            let mut rows = Rows::default();
+            for start in (0..count).step_by(CHUNK) {
+                source.build(start..count.min(start + CHUNK), &mut rows);
+                let arena = rows.arena();
+                markdown_rows(out, rows.rows.iter().map(|r| r.cells(tf, &arena)))?;
+            }
+            Ok(())
         })
     }
 

@@ -245,26 +245,22 @@ pub trait RowSink {
 
 /// The formats for people: a lone room (one input, nothing after it) is
 /// written straight out; otherwise each room becomes a section under a
-/// heading marked by `prefix`. `body` writes the rows, all built at once:
-/// a table's widths depend on every row.
+/// heading marked by `prefix`. `body` writes the rows of `room`.
 fn sectioned(
     sections: &mut Sections,
     out: &mut dyn Write,
     room: &Room<'_, '_>,
     prefix: &'static str,
-    body: impl FnOnce(&mut dyn Write, &[Row<'_>], &str) -> io::Result<()>,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut rows = Rows::default();
-    room.rows.build(0..room.rows.count(), &mut rows);
-    let arena = rows.arena();
     if sections.lone(room.last) {
-        return body(out, &rows.rows, &arena);
+        return body(out);
     }
     let heading = heading(
         room.id,
         room.file,
         room.line,
-        rows.rows.len(),
+        room.rows.count(),
         "participant",
     );
     let heading = if prefix.starts_with("###") {
@@ -273,7 +269,7 @@ fn sectioned(
         heading
     };
     let mut text = Vec::new();
-    body(&mut text, &rows.rows, &arena)?;
+    body(&mut text)?;
     sections.push(out, heading, text, prefix)
 }
 
@@ -299,7 +295,7 @@ trait ChunkFormat: Sync {
 
 /// Rows are written a few hundred at a time, so rows and texts stay in
 /// cache and take no memory worth naming.
-const CHUNK: usize = 512;
+pub(super) const CHUNK: usize = 512;
 /// From this many chunks on, a second thread formats every other chunk
 /// while this one formats and writes the rest: formatting is most of the
 /// work once a room is read, and the two halves need nothing from each
