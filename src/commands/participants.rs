@@ -601,6 +601,24 @@ fn limited(
     listed
 }
 
+/// The bars of the participants at `indices`, in that order.
+fn bars<'p, 'a>(
+    people: &'p crate::walk::Participants<'a>,
+    indices: &'p [usize],
+    until: i64,
+    now: i64,
+) -> impl Iterator<Item = crate::render::timeline::Bar<'a>> + 'p {
+    use crate::commands::summary::stay;
+    indices
+        .iter()
+        .filter_map(|&i| people.get(i))
+        .map(move |p| crate::render::timeline::Bar {
+            label: p.identity.unwrap_or(p.key).decode(),
+            stay: stay(&p, until),
+            active: Status::of(p.joined, p.left, now) == Status::Active,
+        })
+}
+
 /// `--timeline`: a bar per participant across the room's span, in the
 /// order and number `--sort`, `--active`/`--left` and `--limit` give.
 fn timeline(
@@ -611,8 +629,8 @@ fn timeline(
     err: &mut dyn Write,
     exit: &mut Exit,
 ) -> Result<(), Error> {
-    use crate::commands::summary::{open_until, stay};
-    use crate::render::timeline::{Bar, Timeline};
+    use crate::commands::summary::open_until;
+    use crate::render::timeline::Timeline;
     use crate::term::Paint;
     let now = listing.tf.now_ms;
     let drawer = Timeline {
@@ -637,18 +655,10 @@ fn timeline(
             &mut notes,
         );
         let until = open_until(scan, now);
-        let bars: Vec<Bar> = chosen
-            .iter()
-            .filter_map(|&i| scan.participants.get(i))
-            .map(|p| Bar {
-                label: p.identity.unwrap_or(p.key).decode().into_owned(),
-                stay: stay(&p, until),
-                active: Status::of(p.joined, p.left, now) == Status::Active,
-            })
-            .collect();
-        let starts = bars.iter().filter_map(|b| b.stay.map(|s| s.0));
-        let ends = bars.iter().filter_map(|b| b.stay.map(|s| s.1));
-        let span = starts.min().zip(ends.max());
+        // Measured in input order, which reads the text front to back.
+        let mut measured = chosen.clone();
+        measured.sort_unstable();
+        let people = &scan.participants;
         let heading = scan.id.map_or_else(
             || source.clone(),
             |id| format!("{} ({source})", id.decode()),
@@ -657,7 +667,12 @@ fn timeline(
             writeln!(out)?;
         }
         rooms += 1;
-        drawer.room(out, &crate::term::sanitize(&heading), &bars, span)
+        drawer.room(
+            out,
+            &crate::term::sanitize(&heading),
+            bars(people, &measured, until, now),
+            bars(people, &chosen, until, now),
+        )
     })?;
     let _ = err.write_all(&notes);
     Ok(())

@@ -7,6 +7,7 @@
 //! fill a cell from the right are too few for eighths, and a bar that
 //! starts up to one cell early reads better than one with a ragged start.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
@@ -15,8 +16,8 @@ use crate::term::{Paint, sanitize};
 use crate::time::{self, TimeFormat};
 
 /// One participant's stay, as the timeline draws it.
-pub struct Bar {
-    pub label: String,
+pub struct Bar<'a> {
+    pub label: Cow<'a, str>,
     /// `None`: no usable join time; the row says so instead of a bar.
     pub stay: Option<(i64, i64)>,
     pub active: bool,
@@ -37,9 +38,9 @@ const MIN_BARS: usize = 10;
 const EIGHTHS: [&str; 9] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
 
 /// `text` cut to `max` columns, with `…` when it was longer.
-fn fit(text: &str, max: usize) -> String {
+fn fit(text: &str, max: usize) -> Cow<'_, str> {
     if text.width() <= max {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::new();
     let mut used = 0;
@@ -52,25 +53,38 @@ fn fit(text: &str, max: usize) -> String {
         out.push(c);
     }
     out.push('…');
-    out
+    Cow::Owned(out)
+}
+
+/// The columns `text` takes as a label, without building the label when
+/// it is printable ASCII.
+fn label_width(text: &str) -> usize {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len().min(MAX_LABEL);
+    }
+    fit(&sanitize(text), MAX_LABEL).width()
 }
 
 impl Timeline<'_> {
-    /// The room's heading, its bars and the axis. `span` is the time the
-    /// axis covers; `None` when nobody has a join time.
-    pub fn room(
+    /// The room's heading, its bars and the axis. The bars come twice, so
+    /// that none of a huge room is held: `measured` in any order, for the
+    /// widest label and the time the axis covers, then `drawn` in order.
+    pub fn room<'a>(
         &self,
         out: &mut dyn Write,
         heading: &str,
-        bars: &[Bar],
-        span: Option<(i64, i64)>,
+        measured: impl Iterator<Item = Bar<'a>>,
+        drawn: impl Iterator<Item = Bar<'a>>,
     ) -> io::Result<()> {
-        let labels: Vec<String> = bars
-            .iter()
-            .map(|b| fit(&sanitize(&b.label), MAX_LABEL))
-            .collect();
-        let label_width = labels.iter().map(|l| l.width()).max().unwrap_or(0);
-        let cells = self.width.saturating_sub(label_width + 1).max(MIN_BARS);
+        let mut widest = 0;
+        let mut span: Option<(i64, i64)> = None;
+        for bar in measured {
+            widest = widest.max(label_width(&bar.label));
+            if let Some((from, to)) = bar.stay {
+                span = Some(span.map_or((from, to), |(start, end)| (start.min(from), end.max(to))));
+            }
+        }
+        let cells = self.width.saturating_sub(widest + 1).max(MIN_BARS);
         writeln!(out, "{}", self.paint.bold(&fit(heading, self.width)))?;
         if let Some((start, end)) = span {
             let duration = time::duration(end - start);
@@ -89,8 +103,10 @@ impl Timeline<'_> {
             }
             writeln!(out, "{}", fit(&line, self.width))?;
         }
-        for (bar, label) in bars.iter().zip(&labels) {
-            let pad = " ".repeat(label_width - label.width());
+        for bar in drawn {
+            let label = sanitize(&bar.label);
+            let label = fit(&label, MAX_LABEL);
+            let pad = " ".repeat(widest - label.width());
             let drawn = match (bar.stay, span) {
                 (Some(stay), Some(span)) => self.bar(stay, span, cells),
                 _ => "(no joinedAt)".to_string(),
@@ -107,7 +123,7 @@ impl Timeline<'_> {
             )?;
         }
         if let Some(span) = span {
-            self.axis(out, label_width, cells, span)?;
+            self.axis(out, widest, cells, span)?;
         }
         Ok(())
     }
@@ -252,5 +268,26 @@ mod tests {
         assert_eq!(fit("short", 20), "short");
         assert_eq!(fit("a-very-long-participant-name", 10), "a-very-lo…");
         assert_eq!(fit("李小龙李小龙李小龙李小龙", 9), "李小龙李…");
+    }
+
+    #[test]
+    fn a_label_is_measured_as_it_is_drawn() {
+        for text in [
+            "",
+            "short",
+            "exactly-twenty-chars",
+            "twenty-one-characters",
+            "a-very-long-participant-name",
+            "李小龙李小龙李小龙李小龙",
+            "tab\there",
+            "bell\u{7}\u{1b}[31m",
+            "e\u{301}\u{200b}",
+        ] {
+            assert_eq!(
+                label_width(text),
+                fit(&sanitize(text), MAX_LABEL).width(),
+                "{text:?}"
+            );
+        }
     }
 }
