@@ -184,7 +184,7 @@ pub fn for_each_room(
             {
                 let mapped = Arc::new(mapped);
                 if let Some(cuts) = parallel::cuts(&mapped, parallel::workers()) {
-                    return parallel::run(&name, mapped, &cuts, opts, sink);
+                    return parallel::run(&name, mapped, &cuts, opts, sink).map(|_| ());
                 }
                 let background = utf8::check_in_background(Arc::clone(&mapped));
                 let mut w = Window::new(Box::new(io::empty()), Bytes::Mapped(mapped), true, 0);

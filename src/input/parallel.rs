@@ -169,14 +169,15 @@ impl Drop for StopOnPanic<'_> {
 }
 
 /// Hands every room of the mapped file to `sink`, walked on `cuts.len() - 1`
-/// chunks in parallel; see the module's comment.
+/// chunks in parallel; see the module's comment. Returns how many rooms
+/// were walked by the workers, before the one-thread split took over.
 pub(super) fn run(
     name: &str,
     mapped: Arc<memmap2::Mmap>,
     cuts: &[usize],
     opts: &Options,
     sink: &mut dyn FnMut(super::RoomReport<'_>) -> Result<(), Error>,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let file: Rc<str> = Rc::from(name);
     let mut w = Window::new(
         Box::new(io::empty()),
@@ -286,14 +287,12 @@ pub(super) fn run(
         }
         Ok(())
     })?;
-    match rest {
-        Some(from) => {
-            w.utf8.checked = from;
-            w.utf8.check(&w.buf, 0, true);
-            Splitter::new(name, w, opts, sink).resume(from, index, layout)
-        }
-        None => Ok(()),
+    if let Some(from) = rest {
+        w.utf8.checked = from;
+        w.utf8.check(&w.buf, 0, true);
+        Splitter::new(name, w, opts, sink).resume(from, index, layout)?;
     }
+    Ok(index)
 }
 
 #[cfg(test)]
@@ -319,8 +318,13 @@ mod tests {
     /// One-line rooms past `MIN_LEN`, every 500th with a finding (joined
     /// before the room was created).
     fn stream() -> Vec<String> {
+        stream_of(9000)
+    }
+
+    /// `n` rooms of about 700 bytes each.
+    fn stream_of(n: usize) -> Vec<String> {
         let pad = "x".repeat(600);
-        (0..9000)
+        (0..n)
             .map(|i| {
                 let joined = if i % 500 == 7 { 1_600_000_000_000_i64 } else { 1_700_000_001_000 };
                 format!(
@@ -374,8 +378,9 @@ mod tests {
         }
     }
 
-    /// What the parallel walk reports of `text`, which must be cut.
-    fn parallel(text: &[u8]) -> Vec<String> {
+    /// What the parallel walk reports of `text`, which must be cut, and
+    /// how many rooms the workers walked.
+    fn parallel(text: &[u8]) -> (Vec<String>, usize) {
         let cuts = cuts(text, 2).unwrap_or_default();
         assert!(cuts.len() > 4, "not cut: {} cuts", cuts.len());
         let mut seen = Vec::new();
@@ -383,8 +388,10 @@ mod tests {
             digest_of(&mut seen, &r);
             Ok(())
         });
-        assert!(result.is_ok());
-        seen
+        match result {
+            Ok(walked) => (seen, walked),
+            Err(e) => panic!("{e}"),
+        }
     }
 
     #[test]
@@ -409,6 +416,11 @@ mod tests {
         // One core, a small file, a pretty-printed room, an array: no cuts.
         assert_eq!(super::cuts(bytes, 1), None);
         assert_eq!(super::cuts(&bytes[..MIN_LEN - 1], 2), None);
+        assert!(super::cuts(&bytes[..MIN_LEN], 2).is_some());
+        // Rooms on indented lines: no line begins with `{` past the first,
+        // so there is one chunk, which is not worth a thread.
+        let indented = text.replace("\n{", "\n {");
+        assert_eq!(super::cuts(indented.as_bytes(), 2), None);
         assert_eq!(super::cuts(format!("{{\n{text}").as_bytes(), 2), None);
         assert_eq!(super::cuts(format!("[{text}").as_bytes(), 2), None);
     }
@@ -416,8 +428,9 @@ mod tests {
     #[test]
     fn a_clean_stream_is_reported_as_the_one_thread_split_reports_it() {
         let text = stream().join("\n") + "\n";
-        let seen = parallel(text.as_bytes());
+        let (seen, walked) = parallel(text.as_bytes());
         assert_eq!(seen, one_thread(text.as_bytes()));
+        assert_eq!(walked, 9000, "every room walked by the workers");
         let rooms = seen.iter().filter(|l| l.starts_with("room ")).count();
         let findings = seen
             .iter()
@@ -496,12 +509,41 @@ mod tests {
             if let Some(at) = text.windows(3).position(|w| w == "\u{fffd}".as_bytes()) {
                 text[at] = 0xff;
             }
-            let seen = parallel(&text);
+            let (seen, walked) = parallel(&text);
             assert_eq!(seen, one_thread(&text), "{name}");
             assert!(seen.len() > 9000, "{name}: {} lines", seen.len());
             let errors = seen.iter().filter(|l| l.contains(" syntax ")).count();
             assert_eq!(errors > 0, syntax, "{name}: {errors} syntax errors");
+            // The workers report no syntax error: the split took over.
+            assert!(!syntax || walked < 9000, "{name}: {walked} walked");
         }
+    }
+
+    #[test]
+    fn a_chunk_is_whole_only_when_it_is_one_line_rooms_to_its_end() {
+        let opts = options();
+        let walk = |text: &str, start: usize, end: usize| {
+            let chunk = walk_chunk(text.as_bytes(), start, end, &opts, &mut Scratch::default());
+            let spans: Vec<(usize, usize)> = chunk.rooms.iter().map(|r| (r.0, r.1)).collect();
+            (spans, chunk.whole)
+        };
+        let rooms = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n  \n";
+        assert_eq!(walk(rooms, 0, rooms.len()), (vec![(0, 10), (11, 21)], true));
+        // A chunk that starts where the cut put it, past earlier rooms.
+        assert_eq!(walk(rooms, 11, rooms.len()), (vec![(11, 21)], true));
+        let broken = |text: &str, end: usize, rooms: Vec<(usize, usize)>| {
+            assert_eq!(walk(text, 0, end), (rooms, false), "{text:?}");
+        };
+        // A room that runs past the cut, one that is not an object, a
+        // scalar, garbage after a room, invalid JSON, invalid UTF-8.
+        broken(rooms, 16, vec![(0, 10)]);
+        broken("{\"id\":\"a\"}\n[1]\n", 15, vec![(0, 10)]);
+        broken("{\"id\":\"a\"}\n42\n", 14, vec![(0, 10)]);
+        broken("{\"id\":\"a\"} x\n", 13, vec![]);
+        broken("{\"id\":}\n", 8, vec![]);
+        let invalid = b"{\"id\":\"\xff\"}\n";
+        let chunk = walk_chunk(invalid, 0, invalid.len(), &opts, &mut Scratch::default());
+        assert!(!chunk.whole && chunk.rooms.is_empty());
     }
 
     #[test]
@@ -511,6 +553,11 @@ mod tests {
         assert!(may_start(3, 3, 8, &even));
         assert!(may_start(10, 3, 8, &even));
         assert!(!may_start(11, 3, 8, &even), "8 chunks ahead at most");
+        let halves: Vec<usize> = (0..20).map(|i| i * mib / 2).collect();
+        assert!(!may_start(11, 3, 8, &halves), "8 chunks, however small");
+        assert!(may_start(10, 3, 8, &halves));
+        assert!(!may_start(11, 3, 20, &even), "8 MiB ahead at most");
+        assert!(may_start(10, 3, 20, &even));
         // One chunk of 60 MiB: nothing past it until it is handed on.
         let huge = [0, mib, 61 * mib, 62 * mib, 63 * mib];
         assert!(may_start(1, 1, 8, &huge));
@@ -521,7 +568,9 @@ mod tests {
 
     #[test]
     fn a_panic_in_the_sink_ends_the_run_instead_of_waiting_for_workers() {
-        let text = stream().join("\n");
+        // More chunks and more bytes than workers may run ahead by: they
+        // wait for the sink, and must be told it is gone.
+        let text = stream_of(24_000).join("\n");
         let cuts = cuts(text.as_bytes(), 2).unwrap_or_default();
         let map = mapped(text.as_bytes());
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -537,7 +586,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_stops_the_walk_and_is_returned() {
-        let text = stream().join("\n");
+        let text = stream_of(24_000).join("\n");
         let cuts = cuts(text.as_bytes(), 2).unwrap_or_default();
         let mut handed = 0;
         let result = run("t", mapped(text.as_bytes()), &cuts, &options(), &mut |_| {

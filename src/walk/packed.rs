@@ -1,6 +1,6 @@
 //! A room's participants and timestamps as the walk collects them, in 64
 //! and 48 bytes each instead of the 192 of a [`ParticipantRef`] and the
-//! 120 of a [`Timestamp`]: texts are offsets into the walked buffer, which
+//! 104 of a [`Timestamp`]: texts are offsets into the walked buffer, which
 //! a collection holds once, and an item is rebuilt when it is read. A
 //! million participants then cost 64 MB, not 192.
 
