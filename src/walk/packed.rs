@@ -507,7 +507,8 @@ mod tests {
             "a\u0062":{"identity":"ab","name":"\u00e9mile","joinedAt":1700000000000,"leftAt":"soon"},
             "c":{"joinedAt":-5,"leftAt":1.5,"name":"C"},
             "d":{},
-            "e":{"leftAt":99999999999999999,"identity":"x\ty","joinedAt":{"nested":[1,2]}}
+            "e":{"leftAt":99999999999999999,"identity":"x\ty","joinedAt":{"nested":[1,2]}},
+            "f":{"joinedAt":"early","leftAt":1700000000000}
         }}"#;
         let opts = Options {
             rules: crate::rules::RuleSet::defaults(false),
@@ -523,10 +524,31 @@ mod tests {
             panic!("the room walks");
         };
         let people = &room.participants;
-        assert_eq!(people.len(), 4);
+        assert_eq!(people.len(), 5);
+        assert!(!people.is_empty() && Participants::new(text).is_empty());
+        assert_eq!(
+            people.times(4),
+            (
+                Some(TsValue::Invalid {
+                    raw: b"\"early\"",
+                    why: Invalid::NotANumber
+                }),
+                Some(TsValue::Ms(1_700_000_000_000))
+            ),
+            "an invalid joinedAt beside a valid leftAt"
+        );
+        let mut iter = people.iter();
+        assert_eq!((iter.len(), iter.size_hint()), (5, (5, Some(5))));
+        iter.next();
+        assert_eq!(iter.len(), 4);
         let all: Vec<String> = people.iter().map(|p| shown(&p, text)).collect();
         assert!(all[0].contains(r#"("ab", 39, true)"#), "{}", all[0]);
         assert!(all[0].contains(r#"Some(("émile""#), "{}", all[0]);
+        assert!(
+            all[1].starts_with(r#"("c", "#) && all[1].contains(r#", false) None Some(("C", "#),
+            "{}",
+            all[1]
+        );
         assert!(all[0].contains(r#"Some("\"soon\"")"#), "{}", all[0]);
         assert!(
             all[1].contains("Negative") && all[1].contains("NotAnInteger"),
@@ -577,16 +599,22 @@ mod tests {
             ..ParticipantRef::new(string(4, 1))
         };
         let plain = ParticipantRef::new(string(0, 1));
+        let other = ParticipantRef { name: None, ..odd };
         let mut people = Participants::new(text);
         people.push(&plain);
+        people.push(&other);
         people.push(&odd);
         people.push(&plain);
-        assert_eq!(people.len(), 3);
-        assert_eq!(people.spilled.len(), 1);
+        assert_eq!(people.len(), 4);
+        assert_eq!(people.spilled.len(), 2);
         let got = people.get(1).map(|p| shown(&p, text));
-        assert_eq!(got, Some(shown(&odd, text)));
-        assert_eq!(people.times(1), (Some(TsValue::Ms(1)), None));
+        assert_eq!(got, Some(shown(&other, text)));
         assert_eq!(people.pop().map(|p| p.key.at), Some(0));
+        let got = people.get(2).map(|p| shown(&p, text));
+        assert_eq!(got, Some(shown(&odd, text)));
+        assert_eq!(people.times(2), (Some(TsValue::Ms(1)), None));
+        assert_eq!(people.pop().map(|p| p.key.at), Some(4));
+        assert_eq!(people.spilled.len(), 1);
         assert_eq!(people.pop().map(|p| p.key.at), Some(4));
         assert!(people.spilled.is_empty());
         assert_eq!(people.get(1).map(|p| p.key.at), None);
@@ -597,7 +625,7 @@ mod tests {
         // The buffer starts 100 bytes into the input: values are absolute,
         // keys relative to the buffer, as the walker gives them.
         let base = 100;
-        let text = br#""k\"1" "t1" 1700000000000 "soon" -5 1.5 99999999999999999"#;
+        let text = br#""k\"1" "t1" 1700000000000 "soon" -5 1.5 99999999999999999 "s\"2""#;
         let rel = |needle: &[u8]| {
             text.windows(needle.len())
                 .position(|w| w == needle)
@@ -613,6 +641,14 @@ mod tests {
             at: 7,
             escaped: false,
         };
+        // An unescaped key, and a track ID with an escape after it.
+        let plain = sid;
+        let escaped_sid = JStr {
+            raw: &text[59..63],
+            at: 58,
+            escaped: true,
+        };
+        assert_eq!(escaped_sid.raw, br#"s\"2"#);
         let value = |needle: &'static [u8], why: Option<Invalid>| {
             let at = rel(needle);
             let raw = &text[at..at + needle.len()];
@@ -647,6 +683,8 @@ mod tests {
                 Place::Track(key, sid),
                 value(b"99999999999999999", Some(Invalid::BeyondYear9999)),
             ),
+            stamp(Place::Participant(plain, "leftAt"), value(ms, None)),
+            stamp(Place::Track(plain, escaped_sid), value(ms, None)),
             // A whole participant, and a field no table names: kept whole.
             stamp(Place::Key(key), value(ms, None)),
             stamp(Place::Room("deletedAt"), value(ms, None)),
@@ -658,6 +696,7 @@ mod tests {
             stamps.push(t);
         }
         assert_eq!(stamps.len(), all.len());
+        assert!(!stamps.is_empty() && Timestamps::new(text, base).is_empty());
         assert_eq!(stamps.spilled.len(), 2);
         let shown = |t: &Timestamp<'_>| format!("{t:?}");
         let expected: Vec<String> = all.iter().map(shown).collect();
