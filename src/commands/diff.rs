@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::OnceLock;
 
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::commands::listing::Listing;
@@ -97,15 +98,56 @@ struct Entry {
 pub struct People {
     text: String,
     entries: Vec<Entry>,
-    /// The hash of a key, to the last entry with that hash; `chain` links
-    /// the others. The key is a hash already, so the map does not hash it
-    /// again.
-    index: HashMap<u64, u32, std::hash::BuildHasherDefault<Hashed>>,
-    chain: Vec<u32>,
+    /// The hash of each entry's key.
+    hashes: Vec<u64>,
+    /// Built for the side whose keys are looked up (NEW): the other side is
+    /// only read in order.
+    index: OnceLock<KeyIndex>,
     hasher: std::hash::RandomState,
 }
 
+/// The hash of a key, to the last entry with that hash; `chain` links the
+/// others. The key is a hash already, so the map does not hash it again.
+#[derive(Debug, Clone, Default)]
+struct KeyIndex {
+    heads: HashMap<u64, u32, std::hash::BuildHasherDefault<Hashed>>,
+    chain: Vec<u32>,
+}
+
 const END: u32 = u32::MAX;
+
+/// Whether two of `hashes` may be equal: false means they are all
+/// different. A bitset (16 bits a hash) finds the slots hit twice in one
+/// pass over memory that stays in cache; only the hashes in those, a few
+/// percent, are sorted and compared whole.
+fn may_repeat(hashes: &[u64]) -> bool {
+    if hashes.len() < 2 {
+        return false;
+    }
+    let bits = (hashes.len() * 16).next_power_of_two().max(64);
+    let shift = 64 - bits.trailing_zeros();
+    let place = |hash: u64| {
+        let slot = (hash >> shift) as usize;
+        (slot / 64, 1u64 << (slot % 64))
+    };
+    let mut seen = vec![0u64; bits / 64];
+    let mut twice = vec![0u64; bits / 64];
+    for &hash in hashes {
+        let (word, bit) = place(hash);
+        twice[word] |= seen[word] & bit;
+        seen[word] |= bit;
+    }
+    let mut suspects: Vec<u64> = hashes
+        .iter()
+        .copied()
+        .filter(|&hash| {
+            let (word, bit) = place(hash);
+            twice[word] & bit != 0
+        })
+        .collect();
+    suspects.sort_unstable();
+    suspects.windows(2).any(|pair| pair[0] == pair[1])
+}
 
 /// The hasher of a map whose keys are hashes: it takes them as they are.
 #[derive(Default)]
@@ -131,8 +173,8 @@ impl People {
         People {
             text: String::new(),
             entries: Vec::with_capacity(n),
-            index: HashMap::with_capacity_and_hasher(n, Default::default()),
-            chain: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            index: OnceLock::new(),
             hasher: std::hash::RandomState::new(),
         }
     }
@@ -158,46 +200,84 @@ impl People {
         }
     }
 
+    /// The index by key, built the first time it is needed.
+    fn index(&self) -> &KeyIndex {
+        self.index.get_or_init(|| {
+            let mut index = KeyIndex {
+                heads: HashMap::with_capacity_and_hasher(self.hashes.len(), Default::default()),
+                chain: Vec::with_capacity(self.hashes.len()),
+            };
+            for (i, &hash) in self.hashes.iter().enumerate() {
+                let i = u32::try_from(i).unwrap_or(END);
+                index.chain.push(index.heads.insert(hash, i).unwrap_or(END));
+            }
+            index
+        })
+    }
+
     fn find(&self, key: &str) -> Option<usize> {
         let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
-        let mut at = *self.index.get(&hash)?;
+        let index = self.index();
+        let mut at = *index.heads.get(&hash)?;
         while at != END {
             let i = at as usize;
             if self.str(self.entries[i].key) == key {
                 return Some(i);
             }
-            at = self.chain[i];
+            at = index.chain[i];
         }
         None
     }
 
-    /// Adds a participant; a key seen before is replaced (the last wins).
-    /// One probe of the index for a new key's hash, the usual case.
-    /// `entry` is given the span of the key, pushed first.
-    fn insert(&mut self, key: &str, entry: impl FnOnce(&mut People, Span) -> Entry) {
-        let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
-        let i = u32::try_from(self.entries.len()).unwrap_or(END);
-        let previous = match self.index.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(i);
-                END
-            }
-            std::collections::hash_map::Entry::Occupied(_) => match self.find(key) {
-                Some(seen) => {
-                    let key_span = self.push_text(key);
-                    let mut entry = entry(self, key_span);
-                    entry.key = key_span;
-                    self.entries[seen] = entry;
-                    return;
-                }
-                None => self.index.insert(hash, i).unwrap_or(END),
-            },
-        };
+    /// Adds a participant. `entry` is given the span of the key, pushed
+    /// first. A repeated key is settled by [`People::settle`].
+    fn push(&mut self, key: &str, entry: impl FnOnce(&mut People, Span) -> Entry) {
         let key_span = self.push_text(key);
         let mut entry = entry(self, key_span);
         entry.key = key_span;
-        self.chain.push(previous);
+        self.hashes
+            .push(std::hash::BuildHasher::hash_one(&self.hasher, key));
         self.entries.push(entry);
+    }
+
+    /// Of a key given more than once the last value is kept, where the key
+    /// was first, as a JSON reader keeps it. Keys are unique in all but
+    /// broken rooms: a bitset of the hashes says so in one pass, and only
+    /// then are keys compared.
+    fn settle(&mut self) {
+        if !may_repeat(&self.hashes) {
+            return;
+        }
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(self.entries.len());
+        let mut kept = vec![true; self.entries.len()];
+        let mut moves = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let key = self
+                .text
+                .get(e.key.start as usize..(e.key.start + e.key.len) as usize)
+                .unwrap_or_default();
+            match first.entry(key) {
+                std::collections::hash_map::Entry::Occupied(seen) => {
+                    moves.push((*seen.get(), i));
+                    kept[i] = false;
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+        drop(first);
+        if moves.is_empty() {
+            return;
+        }
+        for (to, from) in moves {
+            self.entries[to] = self.entries[from];
+        }
+        let mut keep = kept.iter();
+        self.entries
+            .retain(|_| keep.next().copied().unwrap_or(true));
+        let mut keep = kept.iter();
+        self.hashes.retain(|_| keep.next().copied().unwrap_or(true));
     }
 
     fn value(&self, ts: Ts) -> Value {
@@ -322,7 +402,7 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
             count += 1;
         }
         let tracks = count;
-        participants.insert(&p.key.decode(), |people, key| {
+        participants.push(&p.key.decode(), |people, key| {
             let text = |people: &mut People, s: Option<crate::json::lexer::JStr<'_>>| {
                 s.map(|s| people.push_text(&s.decode()))
             };
@@ -345,6 +425,7 @@ pub fn snapshot(report: &RoomReport<'_>, room: &WalkedRoom<'_>) -> Snapshot {
             }
         });
     }
+    participants.settle();
     Snapshot {
         label,
         fields,
@@ -594,13 +675,22 @@ pub fn run(
                 listing,
                 &mut said,
                 &mut streamed_exit,
-                &mut |snap| tx.send(Streamed::Room(snap)).map_err(|_| gone()),
+                &mut |snap| {
+                    if !hold_new {
+                        // NEW's keys are looked up: indexed on this thread.
+                        snap.participants.index();
+                    }
+                    tx.send(Streamed::Room(snap)).map_err(|_| gone())
+                },
             );
             let _ = said.flush();
             (read, streamed_exit)
         });
         let mut index = Index::default();
         read(held_source, listing, err, exit, &mut |snap| {
+            if hold_new {
+                snap.participants.index();
+            }
             index
                 .by_label
                 .entry(snap.label.clone())
@@ -697,5 +787,78 @@ fn alone(snap: Snapshot, in_new: bool) -> Change {
         Change::RoomAdded { room, participants }
     } else {
         Change::RoomRemoved { room, participants }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(keys: &[(&str, &str)]) -> People {
+        let mut people = People::with_capacity(keys.len());
+        for &(key, name) in keys {
+            people.push(key, |people, key| Entry {
+                key,
+                identity: None,
+                name: Some(people.push_text(name)),
+                joined: Ts::Missing,
+                left: Ts::Missing,
+                tracks: 0,
+            });
+        }
+        people.settle();
+        people
+    }
+
+    fn names(people: &People) -> Vec<(String, String)> {
+        people
+            .entries
+            .iter()
+            .map(|e| {
+                let name = e.name.map(|s| people.str(s)).unwrap_or_default();
+                (people.str(e.key).to_string(), name.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn distinct_hashes_are_told_apart_from_a_repeated_one() {
+        assert!(!may_repeat(&[]));
+        assert!(!may_repeat(&[7]));
+        let hasher = std::hash::RandomState::new();
+        let mut hashes: Vec<u64> = (0..200_000)
+            .map(|i| std::hash::BuildHasher::hash_one(&hasher, format!("user-{i}")))
+            .collect();
+        // Many slots of the bitset are hit twice; no hash is.
+        assert!(!may_repeat(&hashes));
+        hashes.push(hashes[123_456]);
+        assert!(may_repeat(&hashes));
+        assert!(may_repeat(&[5, 5]));
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_place_and_its_last_value() {
+        let p = people(&[
+            ("a", "A1"),
+            ("b", "B1"),
+            ("a", "A2"),
+            ("c", "C"),
+            ("b", "B2"),
+        ]);
+        let expected = [("a", "A2"), ("b", "B2"), ("c", "C")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, n)| (k.to_string(), n.to_string()))
+            .collect();
+        assert_eq!(names(&p), expected);
+        assert_eq!(p.count(), 3);
+        assert_eq!(p.hashes.len(), 3);
+        assert_eq!(
+            ["a", "b", "c", "d"].map(|k| p.find(k)),
+            [Some(0), Some(1), Some(2), None]
+        );
+        let unique = people(&[("x", "X"), ("y", "Y")]);
+        assert_eq!(unique.count(), 2);
+        assert_eq!((unique.find("y"), unique.find("z")), (Some(1), None));
     }
 }
