@@ -67,7 +67,7 @@ pub struct Snapshot {
 }
 
 /// Where a text of [`People`] is in its buffer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
     start: u32,
     len: u32,
@@ -298,23 +298,32 @@ impl People {
         }
     }
 
-    /// Whether entry `a` of `self` and entry `b` of `other` say the same.
+    /// Whether entry `a` of `self` and entry `b` of `other`, matched by
+    /// key, say the same. Texts are compared only where they can differ:
+    /// this runs for every participant of both rooms.
     fn same(&self, a: &Entry, other: &People, b: &Entry) -> bool {
-        fn text(p: &People, s: Option<Span>) -> Option<&str> {
-            s.map(|s| p.str(s))
-        }
-        fn ts(p: &People, t: Ts) -> (u8, i64, &str) {
-            match t {
-                Ts::Missing => (0, 0, ""),
-                Ts::Ms(ms) => (1, ms, ""),
-                Ts::Raw(s) => (2, 0, p.str(s)),
-            }
-        }
+        let text = |x: Option<Span>, y: Option<Span>| match (x, y) {
+            (None, None) => true,
+            (Some(x), Some(y)) => self.str(x) == other.str(y),
+            _ => false,
+        };
+        let ts = |x: Ts, y: Ts| match (x, y) {
+            (Ts::Missing, Ts::Missing) => true,
+            (Ts::Ms(x), Ts::Ms(y)) => x == y,
+            (Ts::Raw(x), Ts::Raw(y)) => self.str(x) == other.str(y),
+            _ => false,
+        };
+        // An identity that is its key's own text equals the other's when
+        // that is its key's too: the keys matched.
+        let identity = match (a.identity, b.identity) {
+            (Some(x), Some(y)) if x == a.key && y == b.key => true,
+            (x, y) => text(x, y),
+        };
         a.tracks == b.tracks
-            && ts(self, a.joined) == ts(other, b.joined)
-            && ts(self, a.left) == ts(other, b.left)
-            && text(self, a.name) == text(other, b.name)
-            && text(self, a.identity) == text(other, b.identity)
+            && ts(a.joined, b.joined)
+            && ts(a.left, b.left)
+            && text(a.name, b.name)
+            && identity
     }
 }
 
