@@ -836,6 +836,66 @@ mod tests {
             .collect()
     }
 
+    /// One participant, keyed "k": its identity (`Some("k")` is the key's
+    /// own text, `Some("k*")` the text "k" written apart), name and
+    /// joinedAt (`Err` a raw value).
+    fn one(
+        identity: Option<&str>,
+        name: Option<&str>,
+        joined: Option<Result<i64, &str>>,
+    ) -> People {
+        let mut people = People::with_capacity(1);
+        people.push("k", |people, key| {
+            let identity = match identity {
+                Some("k") => Some(key),
+                Some("k*") => Some(people.push_text("k")),
+                other => other.map(|t| people.push_text(t)),
+            };
+            let name = name.map(|t| people.push_text(t));
+            let joined = match joined {
+                None => Ts::Missing,
+                Some(Ok(ms)) => Ts::Ms(ms),
+                Some(Err(raw)) => Ts::Raw(people.push_text(raw)),
+            };
+            Entry {
+                key,
+                identity,
+                name,
+                joined,
+                left: Ts::Missing,
+                tracks: 0,
+            }
+        });
+        people
+    }
+
+    #[test]
+    fn two_participants_are_the_same_only_when_every_field_is() {
+        let same = |a: &People, b: &People| a.same(&a.entries[0], b, &b.entries[0]);
+        let base = one(Some("k"), Some("N"), Some(Ok(5)));
+        assert!(same(&base, &one(Some("k"), Some("N"), Some(Ok(5)))));
+        let none = one(None, None, None);
+        assert!(same(&none, &one(None, None, None)));
+        let raw = one(Some("k"), Some("N"), Some(Err("\"x\"")));
+        assert!(same(&raw, &one(Some("k"), Some("N"), Some(Err("\"x\"")))));
+        // An identity written apart from the key, with the same text.
+        let apart = one(Some("k*"), Some("N"), Some(Ok(5)));
+        assert!(same(&base, &apart) && same(&apart, &base));
+        for other in [
+            one(Some("k"), Some("N"), Some(Ok(6))),
+            one(Some("k"), Some("N"), None),
+            one(Some("k"), Some("N"), Some(Err("5"))),
+            one(Some("k"), Some("M"), Some(Ok(5))),
+            one(Some("k"), None, Some(Ok(5))),
+            one(Some("j"), Some("N"), Some(Ok(5))),
+            one(None, Some("N"), Some(Ok(5))),
+        ] {
+            assert!(!same(&base, &other), "{:?}", other.entries[0]);
+            assert!(!same(&other, &base), "{:?}", other.entries[0]);
+        }
+        assert!(!same(&raw, &one(Some("k"), Some("N"), Some(Err("\"y\"")))));
+    }
+
     #[test]
     fn distinct_hashes_are_told_apart_from_a_repeated_one() {
         assert!(!may_repeat(&[]));
