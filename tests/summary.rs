@@ -83,6 +83,43 @@ fn a_room_with_nobody_and_a_room_where_nobody_has_times() {
     assert_eq!(timeless["peak"], Value::Null);
 }
 
+/// Times that are not times count as no timestamps, whichever is wrong;
+/// the longest stay is named by its key when it has no identity, decoded.
+#[test]
+fn values_that_are_not_times_and_a_longest_stay_without_identity() {
+    let v = summary_json(
+        r#"{"id":"r","participants":{
+        "a":{"identity":"a","joinedAt":"soon"},
+        "b":{"identity":"b","joinedAt":1700000000000,"leftAt":1.5},
+        "c":{"identity":"c","joinedAt":1700000600000,"leftAt":1700000000000},
+        "d":{"identity":"d","joinedAt":-5,"leftAt":1700000000000},
+        "\u00e9l\u00e8ve":{"joinedAt":1700000000000,"leftAt":1700002000000},
+        "f":{"identity":"f","joinedAt":1700001000000}}}"#,
+    );
+    let people = &v["participants"];
+    assert_eq!(
+        [
+            &people["total"],
+            &people["active"],
+            &people["left"],
+            &people["withoutTimestamps"]
+        ],
+        [6, 1, 1, 4]
+    );
+    // f is still there at --now (1700003600000): 2600 s; the key's 2000 s.
+    assert_eq!(v["timeInRoom"]["longestMs"], 2_600_000);
+    assert_eq!(v["timeInRoom"]["longestIdentity"], "f");
+    assert_eq!(v["timeInRoom"]["totalMs"], 4_600_000);
+    assert_eq!(v["peak"]["count"], 2);
+    let left = summary_json(
+        r#"{"id":"r","participants":{
+        "\u00e9l\u00e8ve":{"joinedAt":1700000000000,"leftAt":1700002000000},
+        "f":{"identity":"f","joinedAt":1700001000000,"leftAt":1700001001000}}}"#,
+    );
+    assert_eq!(left["timeInRoom"]["longestIdentity"], "élève");
+    assert_eq!(left["timeInRoom"]["medianMs"], 1_000);
+}
+
 #[test]
 fn someone_still_active_counts_until_now_or_until_the_room_was_deleted() {
     let room = |deleted: &str| {

@@ -21,7 +21,7 @@ use crate::render::report::ReportSink;
 use crate::render::report::human::Human;
 use crate::render::summary::{SummarySink, json, markdown, text};
 use crate::term::{Env, Paint, Stream};
-use crate::walk::{Collect, ParticipantRef, TsValue, WalkedRoom};
+use crate::walk::{Collect, ParticipantRef, TsValue, WalkedRoom, participant_at};
 use crate::{Error, Exit};
 
 /// One room's answers. Texts are decoded but not escaped: each format
@@ -122,32 +122,54 @@ fn stay_between(
 /// the ends of stays with a length first, then the starts, then the ends
 /// of stays without one.
 pub fn peak(stays: &[(i64, i64)]) -> Option<Peak> {
+    let mut sweep = Sweep::with_capacity(stays.len());
+    for &(start, end) in stays {
+        sweep.push(start, end);
+    }
+    sweep.peak()
+}
+
+/// The bounds of stays as one integer each: the instant above its kind,
+/// so the sort moves and compares 8 bytes, not a 16-byte pair. Instants
+/// are stay bounds in range, 0 ..= year 9999 in ms: they fit in 62 bits.
+struct Sweep(Vec<u64>);
+
+impl Sweep {
     const END: u8 = 0;
     const START: u8 = 1;
     const END_OF_INSTANT: u8 = 2;
-    // Each point is one integer, the instant above its kind, so the sort
-    // moves and compares 8 bytes, not a 16-byte pair. Instants are stay
-    // bounds in range, 0 ..= year 9999 in ms: they fit in 62 bits.
-    let point = |at: i64, kind: u8| (at.max(0) as u64) << 2 | u64::from(kind);
-    let mut sweep: Vec<u64> = Vec::with_capacity(stays.len() * 2);
-    for &(start, end) in stays {
-        sweep.push(point(start, START));
-        sweep.push(point(end, if end == start { END_OF_INSTANT } else { END }));
+
+    fn with_capacity(stays: usize) -> Sweep {
+        Sweep(Vec::with_capacity(stays * 2))
     }
-    sweep.sort_unstable();
-    let (mut present, mut best): (usize, Option<Peak>) = (0, None);
-    for p in sweep {
-        let (at, kind) = ((p >> 2) as i64, (p & 3) as u8);
-        if kind != START {
-            present = present.saturating_sub(1);
-            continue;
-        }
-        present += 1;
-        if best.is_none_or(|b| present > b.count) {
-            best = Some(Peak { count: present, at });
-        }
+
+    fn push(&mut self, start: i64, end: i64) {
+        let point = |at: i64, kind: u8| (at.max(0) as u64) << 2 | u64::from(kind);
+        self.0.push(point(start, Self::START));
+        let kind = if end == start {
+            Self::END_OF_INSTANT
+        } else {
+            Self::END
+        };
+        self.0.push(point(end, kind));
     }
-    best
+
+    fn peak(mut self) -> Option<Peak> {
+        self.0.sort_unstable();
+        let (mut present, mut best): (usize, Option<Peak>) = (0, None);
+        for p in self.0 {
+            let (at, kind) = ((p >> 2) as i64, (p & 3) as u8);
+            if kind != Self::START {
+                present = present.saturating_sub(1);
+                continue;
+            }
+            present += 1;
+            if best.is_none_or(|b| present > b.count) {
+                best = Some(Peak { count: present, at });
+            }
+        }
+        best
+    }
 }
 
 /// The lower middle value, found in linear time (the order of `values`
@@ -162,16 +184,17 @@ fn median(values: &mut [i64]) -> Option<i64> {
 
 pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> RoomSummary {
     let mut people = People {
-        total: room.participants.len(),
+        total: room.stays.len(),
         ..People::default()
     };
     let open_until = open_until(room, now);
-    let mut intervals = Vec::with_capacity(room.participants.len());
-    // Only the times are read of each participant; the longest stay's
-    // whole participant once, at the end.
+    let mut sweep = Sweep::with_capacity(room.stays.len());
+    let mut lengths: Vec<i64> = Vec::with_capacity(room.stays.len());
+    // Only the times are kept of each participant; the longest stay's
+    // whole participant is read again, once, at the end.
     let mut longest: Option<(i64, usize)> = None;
-    for i in 0..room.participants.len() {
-        let (joined, left) = room.participants.times(i);
+    for (i, stay) in room.stays.iter().enumerate() {
+        let (joined, left) = stay.times();
         match Status::of(joined, left, now) {
             Status::Active => people.active += 1,
             Status::Left => people.left += 1,
@@ -180,20 +203,24 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
             }
         }
         if let Some((start, end)) = stay_between(joined, left, open_until) {
-            intervals.push((start, end));
+            sweep.push(start, end);
+            lengths.push(end - start);
             if longest.is_none_or(|(ms, _)| end - start > ms) {
                 longest = Some((end - start, i));
             }
         }
     }
-    let mut lengths: Vec<i64> = intervals.iter().map(|(s, e)| e - s).collect();
     let stays = longest.map(|(longest_ms, who)| Stays {
         total_ms: lengths.iter().fold(0i64, |sum, l| sum.saturating_add(*l)),
         median_ms: median(&mut lengths).unwrap_or(0),
         longest_ms,
-        longest_who: room.participants.get(who).map_or_else(String::new, |who| {
-            who.identity.unwrap_or(who.key).decode().into_owned()
-        }),
+        longest_who: room
+            .stays
+            .get(who)
+            .and_then(|stay| participant_at(room.text, stay.key_at))
+            .map_or_else(String::new, |who| {
+                who.identity.unwrap_or(who.key).decode().into_owned()
+            }),
     });
     let created_at = room.created_at.map(|s| s.ms);
     let deleted_at = room.deleted_at.map(|s| s.ms);
@@ -207,7 +234,7 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
         deleted_at,
         lifetime_ms: created_at.map(|c| deleted_at.unwrap_or(now).saturating_sub(c)),
         people,
-        peak: peak(&intervals),
+        peak: sweep.peak(),
         stays,
         events: events(room),
         egress_id: room.egress_id.map(|e| e.decode().into_owned()),
@@ -301,7 +328,7 @@ pub fn run(
     exit: &mut Exit,
 ) -> Result<(), Error> {
     let collect = Collect {
-        participants: true,
+        stays: true,
         events: true,
         tracks: true,
         ..Collect::NOTHING

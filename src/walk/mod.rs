@@ -43,6 +43,9 @@ pub struct Collect {
     /// Each participant's identity by how it looks
     /// ([`rules::identity`]), for the rules that find two alike.
     pub identities: bool,
+    /// When every participant was there ([`Presence`]): a third of what
+    /// [`Collect::participants`] keeps, for what reads only the times.
+    pub stays: bool,
 }
 
 impl Collect {
@@ -54,6 +57,7 @@ impl Collect {
         roster: false,
         latest: false,
         identities: false,
+        stays: false,
     };
 
     pub const fn union(self, other: Collect) -> Collect {
@@ -65,6 +69,7 @@ impl Collect {
             roster: self.roster || other.roster,
             latest: self.latest || other.latest,
             identities: self.identities || other.identities,
+            stays: self.stays || other.stays,
         }
     }
 }
@@ -229,6 +234,21 @@ impl Presence {
     pub fn has_left(&self) -> bool {
         self.left != ABSENT
     }
+
+    /// `joinedAt` and `leftAt` as values. What is kept of a value that is
+    /// not a time is only that: it comes back as [`Invalid::NotANumber`]
+    /// with no text.
+    pub fn times(&self) -> (Option<TsValue<'static>>, Option<TsValue<'static>>) {
+        let value = |v: i64| match v {
+            ABSENT => None,
+            NOT_A_TIME => Some(TsValue::Invalid {
+                raw: b"",
+                why: Invalid::NotANumber,
+            }),
+            ms => Some(TsValue::Ms(ms)),
+        };
+        (value(self.joined), value(self.left))
+    }
 }
 
 /// A boolean field and where its value is.
@@ -280,6 +300,8 @@ pub struct WalkedRoom<'a> {
     /// Collected with [`Collect::roster`], in input order: only the
     /// participants a rule keeps.
     pub roster: Vec<Presence>,
+    /// Collected with [`Collect::stays`], in input order.
+    pub stays: Vec<Presence>,
     /// The latest `leftAt` and track timestamp that are times (the first
     /// of equals), collected with [`Collect::latest`].
     pub latest_left: Option<Timestamp<'a>>,
@@ -877,6 +899,9 @@ impl<'a> Walker<'a, '_> {
         }
         if self.collect.participants {
             self.out.participants.push(p);
+        }
+        if self.collect.stays {
+            self.out.stays.push(Presence::of(p));
         }
         if self.collect.roster {
             let presence = Presence::of(p);
