@@ -116,43 +116,12 @@ struct KeyIndex {
 
 const END: u32 = u32::MAX;
 
-/// Whether two of `hashes` may be equal: false means they are all
-/// different. A bitset (16 bits a hash) finds the slots hit twice in one
-/// pass over memory that stays in cache; only the hashes in those, a few
-/// percent, are sorted and compared whole.
-fn may_repeat(hashes: &[u64]) -> bool {
-    let mut suspects = suspects(hashes);
-    suspects.sort_unstable();
-    suspects.windows(2).any(|pair| pair[0] == pair[1])
-}
-
-/// The hashes whose slot of the bitset was hit more than once: every
-/// repeated hash, and a few percent of the others.
-fn suspects(hashes: &[u64]) -> Vec<u64> {
-    if hashes.len() < 2 {
-        return Vec::new();
-    }
-    let bits = (hashes.len() * 16).next_power_of_two().max(64);
-    let shift = 64 - bits.trailing_zeros();
-    let place = |hash: u64| {
-        let slot = (hash >> shift) as usize;
-        (slot / 64, 1u64 << (slot % 64))
-    };
-    let mut seen = vec![0u64; bits / 64];
-    let mut twice = vec![0u64; bits / 64];
-    for &hash in hashes {
-        let (word, bit) = place(hash);
-        twice[word] |= seen[word] & bit;
-        seen[word] |= bit;
-    }
-    hashes
-        .iter()
-        .copied()
-        .filter(|&hash| {
-            let (word, bit) = place(hash);
-            twice[word] & bit != 0
-        })
-        .collect()
+/// Whether two of `hashes` are equal: the few that share a slot of the
+/// walk's bitset are sorted and compared, not all of them.
+fn any_repeated(hashes: &[u64]) -> bool {
+    crate::walk::repeated_by(hashes, |&hash| hash)
+        .windows(2)
+        .any(|pair| pair[0] == pair[1])
 }
 
 /// The hasher of a map whose keys are hashes: it takes them as they are.
@@ -251,18 +220,14 @@ impl People {
     /// broken rooms: a bitset of the hashes says so in one pass, and only
     /// then are keys compared.
     fn settle(&mut self) {
-        if !may_repeat(&self.hashes) {
+        if !any_repeated(&self.hashes) {
             return;
         }
         let mut first: HashMap<&str, usize> = HashMap::with_capacity(self.entries.len());
         let mut kept = vec![true; self.entries.len()];
         let mut moves = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let key = self
-                .text
-                .get(e.key.start as usize..(e.key.start + e.key.len) as usize)
-                .unwrap_or_default();
-            match first.entry(key) {
+            match first.entry(self.str(e.key)) {
                 std::collections::hash_map::Entry::Occupied(seen) => {
                     moves.push((*seen.get(), i));
                     kept[i] = false;
@@ -898,20 +863,20 @@ mod tests {
 
     #[test]
     fn distinct_hashes_are_told_apart_from_a_repeated_one() {
-        assert!(!may_repeat(&[]));
-        assert!(!may_repeat(&[7]));
+        assert!(!any_repeated(&[]));
+        assert!(!any_repeated(&[7]));
         let hasher = std::hash::RandomState::new();
         let mut hashes: Vec<u64> = (0..200_000)
             .map(|i| std::hash::BuildHasher::hash_one(&hasher, format!("user-{i}")))
             .collect();
         // Many slots of the bitset are hit twice; no hash is. Only those
         // few are sorted: the bitset must leave out nearly all.
-        assert!(!may_repeat(&hashes));
-        let few = suspects(&hashes).len();
+        assert!(!any_repeated(&hashes));
+        let few = crate::walk::repeated_by(&hashes, |&hash| hash).len();
         assert!(few > 0 && few < hashes.len() / 10, "{few} suspects");
         hashes.push(hashes[123_456]);
-        assert!(may_repeat(&hashes));
-        assert!(may_repeat(&[5, 5]));
+        assert!(any_repeated(&hashes));
+        assert!(any_repeated(&[5, 5]));
     }
 
     #[test]

@@ -76,10 +76,16 @@ impl KeySet {
 }
 
 /// The (hash, offset) entries whose hash is seen more than once, sorted,
-/// with perhaps a few others. A bitset (16 bits an entry) finds the hashes
-/// seen twice in one pass, so only those few entries are sorted: sorting a
-/// million entries would cost more than the walk that hashed them.
+/// with perhaps a few others.
 pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
+    repeated_by(entries, |&(hash, _)| hash)
+}
+
+/// The entries whose hash is seen more than once, sorted, with perhaps a
+/// few others. A bitset (16 bits an entry) finds the hashes seen twice in
+/// one pass, so only those few entries are sorted: sorting a million
+/// entries would cost more than the walk that hashed them.
+pub fn repeated_by<T: Copy + Ord>(entries: &[T], hash_of: impl Fn(&T) -> u64) -> Vec<T> {
     if entries.len() < 2 {
         return Vec::new();
     }
@@ -89,8 +95,8 @@ pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
     let mut seen = vec![0u64; bits / 64];
     let mut twice = vec![0u64; bits / 64];
     let mut any_twice = false;
-    for &(hash, _) in entries {
-        let (word, bit) = slot(hash);
+    for entry in entries {
+        let (word, bit) = slot(hash_of(entry));
         if seen[word] & bit != 0 {
             twice[word] |= bit;
             any_twice = true;
@@ -100,11 +106,11 @@ pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
     if !any_twice {
         return Vec::new();
     }
-    let mut suspects: Vec<(u64, usize)> = entries
+    let mut suspects: Vec<T> = entries
         .iter()
         .copied()
-        .filter(|&(hash, _)| {
-            let (word, bit) = slot(hash);
+        .filter(|entry| {
+            let (word, bit) = slot(hash_of(entry));
             twice[word] & bit != 0
         })
         .collect();

@@ -14,7 +14,7 @@ mod packed;
 use std::ops::RangeInclusive;
 
 use keys::KeySet;
-pub use keys::{repeated, text_hash};
+pub use keys::{repeated, repeated_by, text_hash};
 pub use packed::{Participants, Timestamps};
 
 use crate::diag::Finding;
@@ -207,21 +207,21 @@ pub struct Presence {
     left: i64,
 }
 
-/// A `Presence` time that is absent, or present but not a time.
+/// A `Presence` time is the time itself or, below 0, the state
+/// ([`packed::state`]) of a value that is absent or not a time, as
+/// `-1 - state`.
 const ABSENT: i64 = -1;
-const NOT_A_TIME: i64 = -2;
 
 impl Presence {
     fn of(p: &ParticipantRef<'_>) -> Presence {
-        let packed = |value: Option<TsValue<'_>>| match value {
-            None => ABSENT,
-            Some(TsValue::Ms(ms)) => ms,
-            Some(TsValue::Invalid { .. }) => NOT_A_TIME,
+        let kept = |value: Option<TsValue<'_>>| match packed::state(value) {
+            (1, ms) => ms,
+            (state, _) => ABSENT - i64::from(state),
         };
         Presence {
             key_at: p.key.at,
-            joined: packed(p.joined),
-            left: packed(p.left),
+            joined: kept(p.joined),
+            left: kept(p.left),
         }
     }
 
@@ -235,17 +235,12 @@ impl Presence {
         self.left != ABSENT
     }
 
-    /// `joinedAt` and `leftAt` as values. What is kept of a value that is
-    /// not a time is only that: it comes back as [`Invalid::NotANumber`]
-    /// with no text.
+    /// `joinedAt` and `leftAt` as values, with why a value is not a time;
+    /// its text is not kept, so it comes back empty.
     pub fn times(&self) -> (Option<TsValue<'static>>, Option<TsValue<'static>>) {
-        let value = |v: i64| match v {
-            ABSENT => None,
-            NOT_A_TIME => Some(TsValue::Invalid {
-                raw: b"",
-                why: Invalid::NotANumber,
-            }),
-            ms => Some(TsValue::Ms(ms)),
+        let value = |kept: i64| match u16::try_from(ABSENT - kept) {
+            Ok(state) => packed::value_of(state, 0, || b""),
+            Err(_) => Some(TsValue::Ms(kept)),
         };
         (value(self.joined), value(self.left))
     }

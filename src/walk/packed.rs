@@ -43,7 +43,7 @@ const SPILLED: u16 = 1 << 15;
 const INVALID_TIMES: u16 = 0b110 << JOINED_SHIFT | 0b110 << LEFT_SHIFT;
 
 /// The three bits of a timestamp's state: absent, a time, or why not.
-fn state(value: Option<TsValue<'_>>) -> (u16, i64) {
+pub(super) fn state(value: Option<TsValue<'_>>) -> (u16, i64) {
     match value {
         None => (0, 0),
         Some(TsValue::Ms(ms)) => (1, ms),
@@ -57,6 +57,24 @@ fn state(value: Option<TsValue<'_>>) -> (u16, i64) {
             0,
         ),
     }
+}
+
+/// The value a state of [`state`] stands for; `raw` gives the text of a
+/// value that is not a time.
+pub(super) fn value_of<'a>(
+    state: u16,
+    ms: i64,
+    raw: impl FnOnce() -> &'a [u8],
+) -> Option<TsValue<'a>> {
+    let why = match state {
+        0 => return None,
+        1 => return Some(TsValue::Ms(ms)),
+        2 => Invalid::NotANumber,
+        3 => Invalid::NotAnInteger,
+        4 => Invalid::Negative,
+        _ => Invalid::BeyondYear9999,
+    };
+    Some(TsValue::Invalid { raw: raw(), why })
 }
 
 /// The participants of one walked room, in input order.
@@ -137,17 +155,10 @@ impl<'a> Participants<'a> {
         let key = string(p.key_at, p.key_len, KEY_ESCAPED);
         let after = |delta: u32| p.key_at + delta as usize;
         let ts = |shift: u16, value: i64, at: u32, len: u32| {
-            let why = match (p.flags >> shift) & 0b111 {
-                0 => return None,
-                1 => return Some(TsValue::Ms(value)),
-                2 => Invalid::NotANumber,
-                3 => Invalid::NotAnInteger,
-                4 => Invalid::Negative,
-                _ => Invalid::BeyondYear9999,
-            };
-            let start = after(at);
-            let raw = text.get(start..start + len as usize).unwrap_or_default();
-            Some(TsValue::Invalid { raw, why })
+            value_of((p.flags >> shift) & 0b111, value, || {
+                let start = after(at);
+                text.get(start..start + len as usize).unwrap_or_default()
+            })
         };
         let joined = ts(JOINED_SHIFT, p.joined, p.joined_at, p.joined_len);
         let left = ts(LEFT_SHIFT, p.left, p.left_at, p.left_len);
@@ -312,11 +323,25 @@ struct PackedStamp {
     field: u8,
     /// Bit 0: the key has escapes; bit 1: the track ID has.
     escaped: u8,
-    /// 0: a time; else why not (as [`state`] numbers them, less one).
-    invalid: u8,
+    /// The value's [`state`]: 1, a time, or why not.
+    state: u8,
 }
 
 const _: () = assert!(std::mem::size_of::<PackedStamp>() == 48);
+
+const EMPTY_STAMP: PackedStamp = PackedStamp {
+    at: 0,
+    key_at: 0,
+    ms: 0,
+    len: 0,
+    key_len: 0,
+    sid_at: 0,
+    sid_len: 0,
+    kind: ROOM,
+    field: 0,
+    escaped: 0,
+    state: 0,
+};
 
 const ROOM: u8 = 0;
 const EVENT: u8 = 1;
@@ -360,15 +385,8 @@ impl<'a> Timestamps<'a> {
                 self.packed.push(PackedStamp {
                     at: t.at,
                     key_at: self.spilled.len(),
-                    ms: 0,
-                    len: 0,
-                    key_len: 0,
-                    sid_at: 0,
-                    sid_len: 0,
                     kind: SPILLED_STAMP,
-                    field: 0,
-                    escaped: 0,
-                    invalid: 0,
+                    ..EMPTY_STAMP
                 });
                 self.spilled.push(t);
             }
@@ -401,21 +419,10 @@ impl<'a> Timestamps<'a> {
                 string(p.key_at + p.sid_at as usize, p.sid_len, p.escaped & 2 != 0),
             ),
         };
-        let why = match p.invalid {
-            0 => None,
-            1 => Some(Invalid::NotANumber),
-            2 => Some(Invalid::NotAnInteger),
-            3 => Some(Invalid::Negative),
-            _ => Some(Invalid::BeyondYear9999),
-        };
-        let value = match why {
-            None => TsValue::Ms(p.ms),
-            Some(why) => {
-                let start = p.at.wrapping_sub(self.base);
-                let raw = text.get(start..start + p.len as usize).unwrap_or_default();
-                TsValue::Invalid { raw, why }
-            }
-        };
+        let value = value_of(u16::from(p.state), p.ms, || {
+            let start = p.at.wrapping_sub(self.base);
+            text.get(start..start + p.len as usize).unwrap_or_default()
+        })?;
         Some(Timestamp {
             loc,
             at: p.at,
@@ -439,23 +446,13 @@ fn pack_stamp(t: &Timestamp<'_>) -> Option<PackedStamp> {
             .position(|f| *f == name)
             .and_then(|i| u8::try_from(i).ok())
     };
-    let (ms, invalid) = match t.value {
-        TsValue::Ms(ms) => (ms, 0),
-        // The state of an invalid value is 2 to 5: stored less one.
-        TsValue::Invalid { .. } => (0, state(Some(t.value)).0.saturating_sub(1) as u8),
-    };
+    let (state, ms) = state(Some(t.value));
     let mut packed = PackedStamp {
         at: t.at,
-        key_at: 0,
         ms,
         len: small(t.len)?,
-        key_len: 0,
-        sid_at: 0,
-        sid_len: 0,
-        kind: ROOM,
-        field: 0,
-        escaped: 0,
-        invalid,
+        state: state as u8,
+        ..EMPTY_STAMP
     };
     match t.loc {
         Place::Room(field) => packed.field = field_of(field)?,
