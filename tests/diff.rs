@@ -245,3 +245,27 @@ fn a_reader_that_goes_away_ends_the_run_while_rooms_are_still_coming() {
         r.stderr
     );
 }
+
+/// The admin view's events and published tracks are compared by count.
+#[test]
+fn an_event_and_a_published_track_more_are_changes() {
+    let admin = std::fs::read_to_string("fixtures/admin-room.json").unwrap_or_default();
+    let mut later: Value = serde_json::from_str(&admin).unwrap_or(Value::Null);
+    if let Some(events) = later["events"].as_array_mut() {
+        events.push(serde_json::json!({"eventName":"room_finished","timestamp":1700003600000_u64}));
+    }
+    later["participants"]["bob"]["tracksPublished"] = serde_json::json!(
+        {"TR_x":{"sid":"TR_x","mimeType":"audio/opus","timestamp":1700000011000_u64}}
+    );
+    let path = std::env::temp_dir().join(format!("ri-admin-later-{}.json", std::process::id()));
+    assert!(std::fs::write(&path, later.to_string()).is_ok());
+    let r = run(&["diff", "fixtures/admin-room.json", &path.to_string_lossy()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "~ room \"d32ae9e6-c459-4931-9898-e86e2f5e7e16\": events 3 → 4
+~ \"d32ae9e6-c459-4931-9898-e86e2f5e7e16\" participant \"bob\": tracksPublished 0 → 1
+"
+    );
+}
