@@ -78,8 +78,10 @@ fn stay_of(joined: Option<TsValue<'_>>, left: Option<TsValue<'_>>, now: i64) -> 
 fn build_rows<'a>(people: &dyn People<'a>, listed: &[usize], now: i64, into: &mut Rows<'a>) {
     into.rows.clear();
     into.bytes.clear();
-    let mut chunk: Vec<ParticipantRef<'a>> = Vec::with_capacity(32);
-    for indices in listed.chunks(32) {
+    let mut chunk: Vec<ParticipantRef<'a>> = Vec::with_capacity(CHUNK);
+    const CHUNK: usize = 64;
+    for indices in listed.chunks(CHUNK) {
+        std::hint::black_box(people.touch(indices));
         chunk.clear();
         chunk.extend(indices.iter().filter_map(|&i| people.at(i)));
         let first = |s: Option<JStr<'_>>| s.and_then(|s| s.raw.first().copied()).unwrap_or(0);
@@ -101,6 +103,10 @@ trait People<'a>: Sync {
     fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
         self.at(index).map_or((None, None), |p| (p.joined, p.left))
     }
+    /// Brings the rows at `indices` into cache ([`Participants::touch`]).
+    fn touch(&self, _indices: &[usize]) -> usize {
+        0
+    }
 }
 
 impl<'a> People<'a> for Participants<'a> {
@@ -112,6 +118,9 @@ impl<'a> People<'a> for Participants<'a> {
     }
     fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
         Participants::times(self, index)
+    }
+    fn touch(&self, indices: &[usize]) -> usize {
+        Participants::touch(self, indices)
     }
 }
 
