@@ -532,3 +532,69 @@ fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     room_inspector::cli::Cli::command().debug_assert();
 }
+
+// ---------------------------------------------------------------------------
+// participant keys read by their expected order
+
+/// Participants whose keys come out of the service's order, repeat, carry
+/// escapes, space before the colon or only start like a known key: the
+/// walk tries the next key in the usual order by one comparison, and must
+/// find in each of these what a scan of every key finds.
+#[test]
+fn participant_keys_out_of_their_usual_order_are_read_as_any_other() {
+    let room = concat!(
+        "{\"id\":\"r\",\"createdAt\":1700000000000,\"participants\":{\n",
+        "\"a\":{\"identity\":\"a\",\"name\":\"A\",\"joinedAt\":1700000001000,\"leftAt\":1700000002000},\n",
+        "\"b\":{\"identity\":\"b\",\"identity\":\"b2\",\"joinedAt\":1700000001000},\n",
+        "\"c\":{\"joinedAt\":1700000001000,\"identity\":\"c\",\"name\":\"C\",\"name\":\"C2\"},\n",
+        "\"d\":{\"identity\":\"d\",\"ident\\u0069ty\":\"d2\",\"joinedAt\":1700000001000},\n",
+        "\"e\":{\"identity\" : \"e\",\"name\"\t:\"E\",\"joinedAt\":1700000001000},\n",
+        "\"f\":{\"identityx\":\"f\",\"identity\":\"f\",\"joinedAt\":1700000001000},\n",
+        "\"g\":{\"name\":\"G\",\"identity\":\"g\",\"leftAt\":1700000002000,\"joinedAt\":1700000001000,\"leftAt\":1700000003000},\n",
+        "\"h\":{\"identity\":\"h\",\"joinedAt\":\"soon\",\"leftAt\":1700000002000}}}\n",
+    );
+    let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let duplicate = "a JSON parser keeps only the last one, hiding the other";
+    let mismatch = "differs from its key";
+    assert_eq!(
+        findings(&r.stdout),
+        [
+            format!("<stdin>:3:21: error[duplicate-key]: /participants/b/identity: duplicate key \"identity\"; {duplicate} (first at 3:6)"),
+            format!("<stdin>:3:32: warning[key-identity-mismatch]: /participants/b/identity: identity \"b2\" {mismatch} \"b\"; the server keys participants by identity"),
+            format!("<stdin>:4:57: error[duplicate-key]: /participants/c/name: duplicate key \"name\"; {duplicate} (first at 4:46)"),
+            format!("<stdin>:5:21: error[duplicate-key]: /participants/d/identity: duplicate key \"identity\"; {duplicate} (first at 5:6)"),
+            format!("<stdin>:5:37: warning[key-identity-mismatch]: /participants/d/identity: identity \"d2\" {mismatch} \"d\"; the server keys participants by identity"),
+            "<stdin>:7:6: warning[misspelled-field]: /participants/f/identityx: unknown field \"identityx\"; did you mean \"identity\"? (its value is ignored)".to_string(),
+            format!("<stdin>:8:80: error[duplicate-key]: /participants/g/leftAt: duplicate key \"leftAt\"; {duplicate} (first at 8:32)"),
+            "<stdin>:9:32: error[type]: /participants/h/joinedAt: expected an integer (Unix ms), found string \"soon\"".to_string(),
+        ]
+    );
+    // What is listed is the last of repeated fields, as a JSON parser keeps.
+    let r = run_stdin(
+        &[
+            "participants",
+            "--now",
+            NOW,
+            "--format",
+            "tsv",
+            "--columns",
+            "key,identity,name,left_at_ms",
+        ],
+        room.as_bytes(),
+    );
+    assert_eq!(
+        r.stdout.lines().collect::<Vec<_>>(),
+        [
+            "key\tidentity\tname\tleft_at_ms",
+            "a\ta\tA\t1700000002000",
+            "b\tb2\t\t",
+            "c\tc\tC2\t",
+            "d\td2\t\t",
+            "e\te\tE\t",
+            "f\tf\t\t",
+            "g\tg\tG\t1700000003000",
+            "h\th\t\t1700000002000",
+        ]
+    );
+}

@@ -198,6 +198,46 @@ fn eight_digits(buf: &[u8], i: usize) -> Option<u64> {
     Some((v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF)
 }
 
+/// A key as [`Lexer::key_if`] looks for it: its quotes and the colon
+/// after it, read as one little-endian word, and how many bytes count.
+/// `KeyWord::NONE` matches nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyWord {
+    word: u128,
+    len: usize,
+}
+
+impl KeyWord {
+    pub const NONE: KeyWord = KeyWord { word: 0, len: 0 };
+
+    /// `key` must fit in the word with its quotes and colon, and need no
+    /// escape; both are checked when the constant is built.
+    pub const fn new(key: &str) -> KeyWord {
+        let key = key.as_bytes();
+        assert!(key.len() + 3 <= 16, "the key is too long for a KeyWord");
+        let mut bytes = [0u8; 16];
+        bytes[0] = b'"';
+        let mut i = 0;
+        while i < key.len() {
+            assert!(key[i] != b'"' && key[i] != b'\\' && key[i] >= 0x20);
+            bytes[i + 1] = key[i];
+            i += 1;
+        }
+        bytes[key.len() + 1] = b'"';
+        bytes[key.len() + 2] = b':';
+        KeyWord {
+            word: u128::from_le_bytes(bytes),
+            len: key.len() + 3,
+        }
+    }
+
+    /// Whether `key` is this key.
+    pub fn is(&self, key: &JStr<'_>) -> bool {
+        let bytes = self.word.to_le_bytes();
+        !key.escaped && self.len >= 3 && bytes.get(1..self.len - 2) == Some(key.raw)
+    }
+}
+
 impl<'a> Lexer<'a> {
     pub fn new(buf: &'a [u8], pos: usize, eof: bool) -> Self {
         Lexer { buf, pos, eof }
@@ -341,6 +381,26 @@ impl<'a> Lexer<'a> {
             return self.unexpected("':' after the key");
         }
         Ok(Some(key))
+    }
+
+    /// The next key if it is `expected` and a colon follows it at once,
+    /// found by one comparison instead of a scan; `None`, with only the
+    /// whitespace before it read, otherwise.
+    #[inline(always)]
+    pub fn key_if(&mut self, expected: KeyWord) -> Option<JStr<'a>> {
+        self.skip_ws();
+        let at = self.pos;
+        let chunk: [u8; 16] = self.buf.get(at..at + 16)?.try_into().ok()?;
+        let mask = u128::MAX >> (128 - 8 * expected.len.clamp(1, 16));
+        if expected.len == 0 || (u128::from_le_bytes(chunk) ^ expected.word) & mask != 0 {
+            return None;
+        }
+        self.pos = at + expected.len;
+        Some(JStr {
+            raw: self.buf.get(at + 1..at + expected.len - 2)?,
+            at,
+            escaped: false,
+        })
     }
 
     /// After a member's value: true if another member follows.
@@ -634,6 +694,55 @@ mod tests {
     fn num(text: &str) -> Lexed<NumValue> {
         let mut s = Lexer::new(text.as_bytes(), 0, true);
         s.number().map(|n| n.value)
+    }
+
+    /// What `key_if` takes from `text` (padded so a word can be read), and
+    /// where it leaves the lexer.
+    fn key_if(text: &str, key: KeyWord) -> (Option<(String, usize)>, usize) {
+        let padded = format!("{text}{}", " ".repeat(16));
+        let mut lx = Lexer::new(padded.as_bytes(), 0, true);
+        let found = lx.key_if(key).map(|k| (k.decode().into_owned(), k.at));
+        (found, lx.pos)
+    }
+
+    #[test]
+    fn key_if_takes_only_the_expected_key_with_its_colon() {
+        let identity = KeyWord::new("identity");
+        assert_eq!(
+            key_if("  \"identity\":1", identity),
+            (Some(("identity".into(), 2)), 13)
+        );
+        // Anything else is left to `next_key`, whitespace aside.
+        assert_eq!(key_if("  \"identity\" :1", identity), (None, 2));
+        assert_eq!(key_if("\"identityx\":1", identity), (None, 0));
+        assert_eq!(key_if("\"identit\":1", identity), (None, 0));
+        assert_eq!(key_if("\"ident\\u0069ty\":1", identity), (None, 0));
+        assert_eq!(key_if("\"name\":1", identity), (None, 0));
+        assert_eq!(key_if("\"identity\":1", KeyWord::NONE), (None, 0));
+        // The longest key a word holds, and a buffer too short for a word.
+        let longest = KeyWord::new("abcdefghijklm");
+        assert_eq!(
+            key_if("\"abcdefghijklm\":", longest),
+            (Some(("abcdefghijklm".into(), 0)), 16)
+        );
+        assert_eq!(key_if("\"abcdefghijklx\":", longest), (None, 0));
+        let mut short = Lexer::new(b"\"identity\":1", 0, true);
+        assert!(short.key_if(identity).is_none());
+    }
+
+    #[test]
+    fn a_key_word_knows_its_key_decoded_or_not() {
+        let name = KeyWord::new("name");
+        let key = |text: &'static str| {
+            let mut lx = Lexer::new(text.as_bytes(), 0, true);
+            lx.string().ok()
+        };
+        assert!(key("\"name\"").is_some_and(|k| name.is(&k)));
+        assert!(!key("\"nam\"").is_some_and(|k| name.is(&k)));
+        assert!(!key("\"names\"").is_some_and(|k| name.is(&k)));
+        // Escaped keys take the slow comparison elsewhere.
+        assert!(!key("\"n\\u0061me\"").is_some_and(|k| name.is(&k)));
+        assert!(!key("\"name\"").is_some_and(|k| KeyWord::NONE.is(&k)));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use keys::{repeated, repeated_by, text_hash};
 pub use packed::{Participants, Timestamps};
 
 use crate::diag::Finding;
-use crate::json::lexer::{JNum, JStr, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
+use crate::json::lexer::{JNum, JStr, KeyWord, Kind, Lexed, Lexer, MAX_DEPTH, NumValue};
 use crate::rules::{self, Facts, Found, HOOKS, Hit, Rule, RuleSet, misspelled, number, timestamp};
 
 pub use rules::timestamp::{MAX_MS, SECONDS_LIKE};
@@ -355,6 +355,13 @@ const ROOM_KEYS: [&str; 9] = [
 const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
 const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
 /// The participant fields checked for repeats by slot, in slot order.
+/// The common [`PARTICIPANT_KEYS`] in the order the service writes them.
+const PARTICIPANT_ORDER: [KeyWord; 4] = [
+    KeyWord::new("identity"),
+    KeyWord::new("name"),
+    KeyWord::new("joinedAt"),
+    KeyWord::new("leftAt"),
+];
 const PARTICIPANT_KEYS: [&str; 5] = ["identity", "name", "joinedAt", "leftAt", "tracksPublished"];
 
 /// The slot of a participant's known field, off the hot path: in line, its
@@ -628,6 +635,48 @@ impl<'a> Walker<'a, '_> {
         Ok(())
     }
 
+    /// `members` for an object whose keys mostly come in `order` (quoted):
+    /// after each key the one that follows it in `order` is tried first,
+    /// by one comparison ([`Lexer::next_key_expecting`]).
+    #[inline(always)]
+    fn members_in_order(
+        &mut self,
+        lx: &mut Lexer<'a>,
+        order: &[KeyWord],
+        mut member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
+    ) -> Lexed<()> {
+        lx.pos += 1;
+        let level = self.keyset_level();
+        let mut first = true;
+        let mut next = 0;
+        loop {
+            let expected = order.get(next).copied().unwrap_or(KeyWord::NONE);
+            let key = match lx.key_if(expected) {
+                Some(key) => {
+                    next += 1;
+                    key
+                }
+                None => {
+                    let Some(key) = lx.next_key(first)? else {
+                        break;
+                    };
+                    next = order
+                        .iter()
+                        .position(|k| k.is(&key))
+                        .map_or(order.len(), |i| i + 1);
+                    key
+                }
+            };
+            first = false;
+            member(self, lx, level, key)?;
+            if !lx.more_members()? {
+                break;
+            }
+        }
+        self.close_object(level);
+        Ok(())
+    }
+
     fn room(&mut self, lx: &mut Lexer<'a>) -> Lexed<()> {
         let kind = lx.peek_kind("a room (a JSON object)")?;
         let at = lx.pos;
@@ -766,7 +815,7 @@ impl<'a> Walker<'a, '_> {
         // Known fields are checked for repeats by slot, which is cheaper
         // than comparing keys pairwise; other keys go through the key set.
         let mut known: [Option<JStr<'a>>; 5] = [None; 5];
-        self.members(lx, |w, lx, level, field| {
+        self.members_in_order(lx, &PARTICIPANT_ORDER, |w, lx, level, field| {
             let name = field.name();
             let name = name.as_ref();
             match (name, lx.peek_byte()) {
