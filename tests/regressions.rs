@@ -598,3 +598,55 @@ fn participant_keys_out_of_their_usual_order_are_read_as_any_other() {
         ]
     );
 }
+
+/// Tracks and events are read the same way as participants: their fields
+/// in the order the service writes them are tried first. Fields out of
+/// that order, repeated, escaped or misspelled are found as before.
+#[test]
+fn track_and_event_fields_out_of_their_usual_order_are_read_as_any_other() {
+    let room = concat!(
+        "{\"id\":\"r\",\"createdAt\":1700000000000,\"userId\":\"u\",\"deleted\":false,\"events\":[\n",
+        "{\"eventName\":\"participant_joined\",\"timestamp\":1700000001000},\n",
+        "{\"timestamp\":1700000001500,\"eventName\":\"participant_left\"},\n",
+        "{\"eventName\":\"participant_joined\",\"eventName\":\"room_finished\",\"timestamp\":1700000002000},\n",
+        "{\"event\\u004eame\":\"participant_joined\",\"timestamp\":\"late\"}],\n",
+        "\"participants\":{\n",
+        "\"a\":{\"identity\":\"a\",\"joinedAt\":1700000001000,\"tracksPublished\":{\n",
+        "\"T1\":{\"sid\":\"T1\",\"width\":1280,\"height\":720,\"mimeType\":\"video/H264\",\"timestamp\":1700000001100},\n",
+        "\"T2\":{\"timestamp\":1700000001200,\"sid\":\"T2\",\"mimeType\":\"audio/opus\"},\n",
+        "\"T3\":{\"sid\":\"T3\",\"sid\":\"T3b\",\"width\":-1,\"heigth\":2,\"timestamp\":1.5},\n",
+        "\"T4\":{\"sid\" :\"T4\",\"width\":\"wide\",\"mime\\u0054ype\":\"video/VP8\",\"mimeType\":\"x\"}}}}}\n",
+    );
+    let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let duplicate = "a JSON parser keeps only the last one, hiding the other";
+    let found: Vec<&str> = findings(&r.stdout)
+        .into_iter()
+        .filter(|l| !l.contains("[unknown-event]") && !l.contains("[present-after-finished]"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            format!("<stdin>:4:35: error[duplicate-key]: /events/2/eventName: duplicate key \"eventName\"; {duplicate} (first at 4:2)"),
+            "<stdin>:5:52: error[type]: /events/3/timestamp: expected a number (Unix ms), found string \"late\"".to_string(),
+            format!("<stdin>:10:18: error[duplicate-key]: /participants/a/tracksPublished/T3/sid: duplicate key \"sid\"; {duplicate} (first at 10:7)"),
+            "<stdin>:10:41: warning[misspelled-field]: /participants/a/tracksPublished/T3/heigth: unknown field \"heigth\"; did you mean \"height\"? (its value is ignored)".to_string(),
+            "<stdin>:10:64: warning[epoch-timestamp]: /participants/a/tracksPublished/T3/timestamp: 1.5 is 1970-01-01T00:00:00.001Z, in the first day of 1970: a placeholder or a broken value, not a time".to_string(),
+            "<stdin>:11:27: error[type]: /participants/a/tracksPublished/T4/width: expected a number, found string \"wide\"".to_string(),
+            format!("<stdin>:11:62: error[duplicate-key]: /participants/a/tracksPublished/T4/mimeType: duplicate key \"mimeType\"; {duplicate} (first at 11:34)"),
+        ]
+    );
+    let r = run_stdin(
+        &["timestamps", "--now", NOW, "--format", "json"],
+        room.as_bytes(),
+    );
+    let stamps: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+    let tracks = &stamps["participants"]["a"]["tracksPublished"];
+    assert_eq!(
+        tracks["T1"]["timestamp"], "2023-11-14T22:13:21.100Z",
+        "{}",
+        r.stdout
+    );
+    assert_eq!(tracks["T2"]["timestamp"], "2023-11-14T22:13:21.200Z");
+    assert_eq!(stamps["events"][1]["timestamp"], "2023-11-14T22:13:21.500Z");
+}

@@ -338,6 +338,16 @@ const TRACK_FIELDS: [(&str, Shape); 5] = [
 
 const EVENT_FIELDS: [(&str, Shape); 2] = [("eventName", Shape::Text), ("timestamp", Shape::Time)];
 
+/// The order the service writes a track's and an event's fields in.
+const TRACK_ORDER: [KeyWord; 5] = [
+    KeyWord::new("sid"),
+    KeyWord::new("width"),
+    KeyWord::new("height"),
+    KeyWord::new("mimeType"),
+    KeyWord::new("timestamp"),
+];
+const EVENT_ORDER: [KeyWord; 2] = [KeyWord::new("eventName"), KeyWord::new("timestamp")];
+
 /// Every field a room may have, admin-view ones included; "id" first.
 const ROOM_KEYS: [&str; 9] = [
     "id",
@@ -984,7 +994,7 @@ impl<'a> Walker<'a, '_> {
             w.path.push(Seg::Key(sid));
             if lx.peek_kind("a value")? == Kind::Object {
                 let place = Place::Track(participant, sid);
-                let shaped = w.shaped(lx, &TRACK_FIELDS, place)?;
+                let shaped = w.shaped(lx, &TRACK_FIELDS, &TRACK_ORDER, place)?;
                 if w.collect.latest
                     && let Some(time) = shaped.time
                 {
@@ -1018,7 +1028,7 @@ impl<'a> Walker<'a, '_> {
             self.path.push(Seg::Index(index));
             if lx.peek_kind("a value")? == Kind::Object {
                 let place = Place::Event(index, "timestamp");
-                let shaped = self.shaped(lx, &EVENT_FIELDS, place)?;
+                let shaped = self.shaped(lx, &EVENT_FIELDS, &EVENT_ORDER, place)?;
                 if self.collect.events {
                     self.out.events.push(EventRef {
                         name: shaped.texts[0],
@@ -1038,16 +1048,18 @@ impl<'a> Walker<'a, '_> {
 
     /// An object of known shape (a published track, an event), read like
     /// a participant: the common fields of the expected types in line,
-    /// anything else through the general walk. `loc` places its timestamp.
+    /// anything else through the general walk. `loc` places its timestamp;
+    /// `order` is the order its fields usually come in.
     fn shaped(
         &mut self,
         lx: &mut Lexer<'a>,
         fields: &[(&'static str, Shape)],
+        order: &[KeyWord],
         loc: Place<'a>,
     ) -> Lexed<Shaped<'a>> {
         let mut known: [Option<JStr<'a>>; 8] = [None; 8];
         let mut shaped = Shaped::default();
-        self.members(lx, |w, lx, level, field| {
+        self.members_in_order(lx, order, |w, lx, level, field| {
             let name = field.name();
             let slot = fields
                 .iter()
