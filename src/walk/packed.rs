@@ -109,6 +109,9 @@ impl<'a> Participants<'a> {
     }
 
     pub fn push(&mut self, p: &ParticipantRef<'a>) {
+        if self.packed.len() == self.packed.capacity() {
+            self.grow(p.key.at);
+        }
         match pack(p) {
             Some(packed) => self.packed.push(packed),
             None => {
@@ -120,6 +123,21 @@ impl<'a> Participants<'a> {
                 self.spilled.push(*p);
             }
         }
+    }
+
+    /// Makes room for more records, the next one's key being at `at`.
+    /// Records are aligned to a cache line, and the allocator cannot grow
+    /// an over-aligned block in place: each growth copies, and holds the
+    /// old block and the new at once. So a large room grows by up to eight
+    /// times at a step, as far as the rest of the text could hold
+    /// participants (128 bytes each, about the smallest usual one): the
+    /// pages of the room never filled are never touched, and cost nothing.
+    #[cold]
+    fn grow(&mut self, at: usize) {
+        let len = self.packed.len();
+        let fits = self.text.len().saturating_sub(at) / 128;
+        let more = fits.clamp(len, len.saturating_mul(7)).max(16);
+        self.packed.reserve_exact(more);
     }
 
     pub fn pop(&mut self) -> Option<ParticipantRef<'a>> {
@@ -632,6 +650,48 @@ mod tests {
         assert_eq!(people.pop().map(|p| p.key.at), Some(4));
         assert!(people.spilled.is_empty());
         assert_eq!(people.get(1).map(|p| p.key.at), None);
+    }
+
+    #[test]
+    fn a_large_room_grows_in_few_steps_and_no_further_than_its_text_allows() {
+        // 20,000 keys of 20 bytes: the text could hold 160 participants of
+        // 128 bytes, and far more of these.
+        let key = |i: usize| format!("\"p{i:017}\"");
+        let text: String = (0..20_000).map(key).collect();
+        let text = text.as_bytes();
+        let mut people = Participants::new(text);
+        let mut grown = Vec::new();
+        for i in 0..20_000 {
+            let at = i * 20;
+            people.push(&ParticipantRef::new(JStr {
+                raw: &text[at + 1..at + 19],
+                at,
+                escaped: false,
+            }));
+            if grown.last() != Some(&people.packed.capacity()) {
+                grown.push(people.packed.capacity());
+            }
+        }
+        // Eight times a step while the rest of the text has room for as
+        // many (3,122 at the first step, 2,965 at 1,024), then as many as
+        // it has room for, then doubling.
+        assert_eq!(grown, [16, 128, 1024, 3989, 7978, 15_956, 31_912]);
+        // A room with its participants far apart grows to what the rest
+        // of the text could hold at 128 bytes each, in one step.
+        let wide = vec![b' '; 1 << 18];
+        let mut people = Participants::new(&wide);
+        let blank = ParticipantRef::new(JStr {
+            raw: &wide[1..2],
+            at: 0,
+            escaped: false,
+        });
+        for _ in 0..1024 {
+            people.push(&blank);
+        }
+        assert_eq!(people.packed.capacity(), 1024);
+        people.push(&blank);
+        assert_eq!(people.packed.capacity(), 1024 + (1 << 18) / 128);
+        assert_eq!(people.len(), 1025);
     }
 
     #[test]
