@@ -229,3 +229,48 @@ fn the_admin_view_extras() {
     assert_eq!(v["timeInRoom"]["longestIdentity"], "bob");
     assert_eq!(v["timeInRoom"]["longestMs"], 3_590_000);
 }
+
+/// A room large enough that its peak is found on a second thread (60,000
+/// participants, 120,000 stay bounds): the numbers are those of the same
+/// arithmetic done here. Participant `i` joins at minute `i % 600` and
+/// stays `i % 7 + 1` minutes, so at most 7 stays overlap a minute.
+#[test]
+fn a_large_room_in_numbers() {
+    const T0: i64 = 1_700_000_000_000;
+    const MIN: i64 = 60_000;
+    let mut room = String::from("{\"id\":\"big\",\"createdAt\":1700000000000,\"participants\":{");
+    let mut stays = Vec::new();
+    for i in 0..60_000i64 {
+        let (joined, left) = (T0 + (i % 600) * MIN, T0 + (i % 600 + i % 7 + 1) * MIN);
+        stays.push((joined, left));
+        let comma = if i > 0 { "," } else { "" };
+        room.push_str(&format!(
+            "{comma}\"p{i}\":{{\"identity\":\"p{i}\",\"joinedAt\":{joined},\"leftAt\":{left}}}"
+        ));
+    }
+    room.push_str("}}");
+    // The peak as the summary defines it: an end and a start at one
+    // instant do not overlap, and the first instant of the highest count.
+    let mut bounds: Vec<(i64, u8)> = stays.iter().flat_map(|&(j, l)| [(j, 1), (l, 0)]).collect();
+    bounds.sort_unstable();
+    let (mut present, mut peak) = (0i64, (0i64, 0i64));
+    for (at, start) in bounds {
+        present += if start == 1 { 1 } else { -1 };
+        if present > peak.0 {
+            peak = (present, at);
+        }
+    }
+    let mut lengths: Vec<i64> = stays.iter().map(|(j, l)| l - j).collect();
+    lengths.sort_unstable();
+    let v = summary_json(&room);
+    assert_eq!(v["participants"]["total"], 60_000, "{v}");
+    assert_eq!(v["peak"]["count"], peak.0);
+    assert_eq!(v["peak"]["atMs"], peak.1);
+    assert_eq!(
+        v["timeInRoom"]["medianMs"],
+        lengths[(lengths.len() - 1) / 2]
+    );
+    assert_eq!(v["timeInRoom"]["longestMs"], 7 * MIN);
+    assert_eq!(v["timeInRoom"]["longestIdentity"], "p6");
+    assert_eq!(v["timeInRoom"]["totalMs"], lengths.iter().sum::<i64>());
+}

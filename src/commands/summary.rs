@@ -172,6 +172,11 @@ impl Sweep {
     }
 }
 
+/// From this many stay bounds (a room of some 50,000 participants) the
+/// peak is found on a thread of its own: below it, a thread costs more
+/// than it saves.
+const PEAK_ON_A_THREAD: usize = 100_000;
+
 /// The lower middle value, found in linear time (the order of `values`
 /// changes).
 fn median(values: &mut [i64]) -> Option<i64> {
@@ -210,38 +215,53 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
             }
         }
     }
-    let stays = longest.map(|(longest_ms, who)| Stays {
-        total_ms: lengths.iter().fold(0i64, |sum, l| sum.saturating_add(*l)),
-        median_ms: median(&mut lengths).unwrap_or(0),
-        longest_ms,
-        longest_who: room
-            .stays
-            .get(who)
-            .and_then(|stay| participant_at(room.text, stay.key_at))
-            .map_or_else(String::new, |who| {
-                who.identity.unwrap_or(who.key).decode().into_owned()
+    // Sorting the bounds of a large room's stays is the longest step once
+    // the walk is done: it runs on a second thread beside the rest.
+    std::thread::scope(|scope| {
+        let peak = if sweep.0.len() >= PEAK_ON_A_THREAD {
+            Err(scope.spawn(move || sweep.peak()))
+        } else {
+            Ok(sweep.peak())
+        };
+        let stays = longest.map(|(longest_ms, who)| Stays {
+            total_ms: lengths.iter().fold(0i64, |sum, l| sum.saturating_add(*l)),
+            median_ms: median(&mut lengths).unwrap_or(0),
+            longest_ms,
+            longest_who: room
+                .stays
+                .get(who)
+                .and_then(|stay| participant_at(room.text, stay.key_at))
+                .map_or_else(String::new, |who| {
+                    who.identity.unwrap_or(who.key).decode().into_owned()
+                }),
+        });
+        let created_at = room.created_at.map(|s| s.ms);
+        let deleted_at = room.deleted_at.map(|s| s.ms);
+        let events = events(room);
+        let tracks = tracks(room);
+        RoomSummary {
+            id: room.id.map(|id| id.decode().into_owned()),
+            file: report.origin.file.to_string(),
+            index: report.origin.index,
+            line: report.origin.line,
+            created_at,
+            updated_at: room.updated_at.map(|s| s.ms),
+            deleted_at,
+            lifetime_ms: created_at.map(|c| deleted_at.unwrap_or(now).saturating_sub(c)),
+            people,
+            peak: peak.unwrap_or_else(|sorting| {
+                sorting
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             }),
-    });
-    let created_at = room.created_at.map(|s| s.ms);
-    let deleted_at = room.deleted_at.map(|s| s.ms);
-    RoomSummary {
-        id: room.id.map(|id| id.decode().into_owned()),
-        file: report.origin.file.to_string(),
-        index: report.origin.index,
-        line: report.origin.line,
-        created_at,
-        updated_at: room.updated_at.map(|s| s.ms),
-        deleted_at,
-        lifetime_ms: created_at.map(|c| deleted_at.unwrap_or(now).saturating_sub(c)),
-        people,
-        peak: sweep.peak(),
-        stays,
-        events: events(room),
-        egress_id: room.egress_id.map(|e| e.decode().into_owned()),
-        tracks: tracks(room),
-        errors: report.errors(),
-        warnings: report.warnings(),
-    }
+            stays,
+            events,
+            egress_id: room.egress_id.map(|e| e.decode().into_owned()),
+            tracks,
+            errors: report.errors(),
+            warnings: report.warnings(),
+        }
+    })
 }
 
 /// Events by name, in the order each name first appears.
