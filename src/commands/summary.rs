@@ -217,11 +217,18 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
     }
     // Sorting the bounds of a large room's stays is the longest step once
     // the walk is done: it runs on a second thread beside the rest.
+    let big = sweep.0.len() >= PEAK_ON_A_THREAD;
+    let sweep = std::sync::Mutex::new(Some(sweep));
     std::thread::scope(|scope| {
-        let peak = if sweep.0.len() >= PEAK_ON_A_THREAD {
-            Err(scope.spawn(move || sweep.peak()))
+        let take_peak = || sweep.lock().ok()?.take()?.peak();
+        // Where no thread can be started, the sort runs here after all.
+        let sorting = if big {
+            std::thread::Builder::new()
+                .name("summary-peak".into())
+                .spawn_scoped(scope, take_peak)
+                .ok()
         } else {
-            Ok(sweep.peak())
+            None
         };
         let stays = longest.map(|(longest_ms, who)| Stays {
             total_ms: lengths.iter().fold(0i64, |sum, l| sum.saturating_add(*l)),
@@ -249,11 +256,12 @@ pub fn summarize(report: &RoomReport<'_>, room: &WalkedRoom<'_>, now: i64) -> Ro
             deleted_at,
             lifetime_ms: created_at.map(|c| deleted_at.unwrap_or(now).saturating_sub(c)),
             people,
-            peak: peak.unwrap_or_else(|sorting| {
-                sorting
+            peak: match sorting {
+                Some(sorting) => sorting
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }),
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => take_peak(),
+            },
             stays,
             events,
             egress_id: room.egress_id.map(|e| e.decode().into_owned()),

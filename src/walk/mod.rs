@@ -364,7 +364,6 @@ const ROOM_KEYS: [&str; 9] = [
 /// What an unknown-field message lists as expected.
 const ROOM_FIELDS: &str = "id, createdAt, updatedAt, egressId, participants";
 const PARTICIPANT_FIELDS: &str = "identity, name, joinedAt, leftAt";
-/// The participant fields checked for repeats by slot, in slot order.
 /// The common [`PARTICIPANT_KEYS`] in the order the service writes them.
 const PARTICIPANT_ORDER: [KeyWord; 4] = [
     KeyWord::new("identity"),
@@ -372,6 +371,7 @@ const PARTICIPANT_ORDER: [KeyWord; 4] = [
     KeyWord::new("joinedAt"),
     KeyWord::new("leftAt"),
 ];
+/// The participant fields checked for repeats by slot, in slot order.
 const PARTICIPANT_KEYS: [&str; 5] = ["identity", "name", "joinedAt", "leftAt", "tracksPublished"];
 
 /// The slot of a participant's known field, off the hot path: in line, its
@@ -647,7 +647,7 @@ impl<'a> Walker<'a, '_> {
 
     /// `members` for an object whose keys mostly come in `order` (quoted):
     /// after each key the one that follows it in `order` is tried first,
-    /// by one comparison ([`Lexer::next_key_expecting`]).
+    /// by one comparison ([`Lexer::key_if`]).
     #[inline(always)]
     fn members_in_order(
         &mut self,

@@ -170,7 +170,10 @@ impl<'a> Participants<'a> {
     /// loads from being optimised away.
     pub fn touch(&self, indices: &[usize]) -> usize {
         indices.iter().fold(0, |acc, &i| {
-            let at = self.packed.get(i).map_or(0, |p| p.key_at);
+            let at = match self.packed.get(i) {
+                Some(p) if p.flags & SPILLED == 0 => p.key_at,
+                _ => 0,
+            };
             acc ^ at ^ usize::from(self.text.get(at + 1).copied().unwrap_or(0))
         })
     }
