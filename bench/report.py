@@ -174,15 +174,21 @@ figures are from the runs that led to the present code.
   what the parse does and more: it keeps every key of `participants` to
   find duplicates (a hash each), reads each timestamp as a number with its
   place, and tracks line starts for positions. Its own profile is the
-  participant loop (about 30%) and the key scanner (about 15%); strings
-  are scanned eight bytes at a time, and most strings of a room (keys,
-  identities, names) are shorter than a SIMD register's worth of work
-  would pay for. A SIMD parser does not move the limit here: sonic-rs
-  into `IgnoredAny` runs at about the serde_json speed on this machine,
-  built portable or for this CPU (rows above), so validate is within
-  1.2x of the SIMD skip-parse. 0.75x the serde_json parse would need a
-  walk faster than a SIMD skip-parse: a structural index built ahead of
-  the walk (simdjson's first stage) is the lever left, and not taken.
+  participant loop (about 30%), the key scanner (about 10%, now mostly the
+  million keys of the participants map), duplicate-key bookkeeping (note,
+  sort of the suspects: about 10%) and numbers (5%). A participant's
+  fields are matched against the order the service writes them in, one
+  16-byte comparison a key, before any scan; strings are scanned eight
+  bytes at a time, and most strings of a room (keys, identities, names)
+  are shorter than a SIMD register's worth of work would pay for. A SIMD
+  parser does not move the limit here: sonic-rs into `IgnoredAny` runs at
+  about the serde_json speed on this machine, built portable or for this
+  CPU (rows above), so validate is about as fast as the SIMD skip-parse.
+  0.75x the serde_json parse would need a walk well faster than a SIMD
+  skip-parse: a structural index built ahead of the walk (simdjson's
+  first stage) is the lever left, and it needs SIMD code of its own
+  (`unsafe` intrinsics outside the one mapping module, or a dependency
+  that exposes such an index with byte offsets).
 - **validate, NDJSON.** Rooms are walked on both cores (CPU time is about
   twice the wall-clock time). The walk of a room costs about twice the
   parse of it from a mapped file, so two cores bring it back to about the
@@ -191,9 +197,11 @@ figures are from the runs that led to the present code.
 - **participants / timestamps through a pipe.** Both write about 220 MB
   for this room. `participants` formats a large room on two threads,
   cells are copied from the input where they need no escape, and the pipe
-  is 1 MiB wide; what is left is the walk, the formatting of a million
-  rows (two million timestamps), and `cat` copying 220 MB, all on the
-  same two cores.
+  is 1 MiB wide. Rows sorted by time read the participants out of input
+  order, so each row is a cache miss: records are aligned to a cache line
+  and read a chunk ahead, so the misses overlap. What is left is the
+  walk, the formatting of a million rows (two million timestamps), and
+  `cat` copying 220 MB, all on the same two cores.
 - **Peak memory.** The mapped file counts in full (its pages are touched
   by the walk), and validate's duplicate-key index brings it to 1.2x.
   Listing a room keeps each participant in 64 bytes (offsets into the
@@ -201,11 +209,19 @@ figures are from the runs that led to the present code.
   `summary` adds the stays it sorts. `diff` maps both files and keeps an
   owned, indexed copy of each room, so that streams can be matched by
   room ID: its ratio is to one of its two inputs.
-- **Start-up.** The bare binary takes 69 page faults, room-inspector about
-  200. About 60 of the difference are the dynamic loader relocating
-  `.data.rel.ro` (240 KB, mostly pointer tables of the Unicode data behind
-  the confusable-identity rule); a non-PIE build takes 141 faults, but
-  gives up address randomization of the executable, which a tool that
-  reads untrusted input keeps. The rest is a larger binary's code pages
-  and the command-line parser.
+- **summary against validate.** summary's own work beside the walk (a
+  stay kept per participant, the sort of two million stay bounds, now on
+  the second core, and the median) is a fixed 70-80 ms on this room. It
+  did not grow; validate got faster, so the ratio sits at the 1.3x line
+  (1.27x and 1.31x in two runs on the same code).
+- **Start-up.** The bare binary takes 65 page faults, room-inspector about
+  190; about 45 of the difference are the dynamic loader relocating the
+  pointer table of the confusables data (unicode-security) in
+  `.data.rel.ro`. Faults are not what bounds it: a build without that
+  table took 145 faults and started in the same time (1.29 ms, `perf stat
+  -r 200`, against 0.95 ms for the bare binary). The difference is spread
+  over the kernel's work for a 5 MB executable (exec, mapping, page-cache
+  lookups, tear-down), CPU feature detection (`cpuid`, which traps to the
+  hypervisor on this VM: 2-4% of the samples) and building the
+  command-line parser; no one of them is large enough to remove alone.
 """)
