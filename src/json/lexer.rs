@@ -388,11 +388,14 @@ impl<'a> Lexer<'a> {
     /// whitespace before it read, otherwise.
     #[inline(always)]
     pub fn key_if(&mut self, expected: KeyWord) -> Option<JStr<'a>> {
+        if expected.len == 0 {
+            return None;
+        }
         self.skip_ws();
         let at = self.pos;
         let chunk: [u8; 16] = self.buf.get(at..at + 16)?.try_into().ok()?;
-        let mask = u128::MAX >> (128 - 8 * expected.len.clamp(1, 16));
-        if expected.len == 0 || (u128::from_le_bytes(chunk) ^ expected.word) & mask != 0 {
+        let mask = u128::MAX >> (128 - 8 * expected.len.min(16));
+        if (u128::from_le_bytes(chunk) ^ expected.word) & mask != 0 {
             return None;
         }
         self.pos = at + expected.len;

@@ -629,25 +629,14 @@ impl<'a> Walker<'a, '_> {
     fn members(
         &mut self,
         lx: &mut Lexer<'a>,
-        mut member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
+        member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
     ) -> Lexed<()> {
-        lx.pos += 1;
-        let level = self.keyset_level();
-        let mut first = true;
-        while let Some(key) = lx.next_key(first)? {
-            first = false;
-            member(self, lx, level, key)?;
-            if !lx.more_members()? {
-                break;
-            }
-        }
-        self.close_object(level);
-        Ok(())
+        self.members_in_order(lx, &[], member)
     }
 
-    /// `members` for an object whose keys mostly come in `order` (quoted):
-    /// after each key the one that follows it in `order` is tried first,
-    /// by one comparison ([`Lexer::key_if`]).
+    /// `members` for an object whose keys mostly come in `order`: after
+    /// each key the one that follows it in `order` is tried first, by one
+    /// comparison ([`Lexer::key_if`]). With no order, every key is scanned.
     #[inline(always)]
     fn members_in_order(
         &mut self,
