@@ -9,6 +9,9 @@ use std::io;
 
 use common::{NOW, run, run_stdin, sh};
 
+/// How every duplicate-key message ends.
+const DUPLICATE: &str = "a JSON parser keeps only the last one, hiding the other";
+
 /// The lines of `text` without the summary line validate ends with.
 fn findings(text: &str) -> Vec<&str> {
     text.lines()
@@ -41,7 +44,7 @@ fn forty_participants() -> String {
 #[test]
 fn duplicate_keys_past_the_sixteenth_participant_are_reported() {
     let r = run_stdin(&["validate", "--now", NOW], forty_participants().as_bytes());
-    let tail = "a JSON parser keeps only the last one, hiding the other";
+    let tail = DUPLICATE;
     assert_eq!(
         findings(&r.stdout),
         [
@@ -86,7 +89,7 @@ fn duplicate_keys_past_the_sixteenth_key_of_any_object_are_reported() {
         keys.join(",\n")
     );
     let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
-    let tail = "a JSON parser keeps only the last one, hiding the other";
+    let tail = DUPLICATE;
     assert_eq!(
         findings(&r.stdout),
         [
@@ -108,7 +111,7 @@ fn a_duplicate_key_written_with_an_escape_is_the_same_key() {
     // In a small object, and with the escape second as well as first.
     let room = "{\"id\":\"r\",\"participants\":{\n\"ab\":{},\n\"a\\u0062\":{}\n},\n\"x\":{\"a\\u0062\":1,\n\"ab\":2}}\n";
     let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
-    let tail = "a JSON parser keeps only the last one, hiding the other";
+    let tail = DUPLICATE;
     assert_eq!(
         findings(&r.stdout),
         [
@@ -555,7 +558,7 @@ fn participant_keys_out_of_their_usual_order_are_read_as_any_other() {
     );
     let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let duplicate = "a JSON parser keeps only the last one, hiding the other";
+    let duplicate = DUPLICATE;
     let mismatch = "differs from its key";
     assert_eq!(
         findings(&r.stdout),
@@ -619,7 +622,7 @@ fn track_and_event_fields_out_of_their_usual_order_are_read_as_any_other() {
     );
     let r = run_stdin(&["validate", "--now", NOW], room.as_bytes());
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let duplicate = "a JSON parser keeps only the last one, hiding the other";
+    let duplicate = DUPLICATE;
     let found: Vec<&str> = findings(&r.stdout)
         .into_iter()
         .filter(|l| !l.contains("[unknown-event]") && !l.contains("[present-after-finished]"))
