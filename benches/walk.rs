@@ -52,6 +52,7 @@ fn options(collect: Collect) -> Options {
     Options {
         rules: room_inspector::rules::RuleSet::default(),
         now_ms: 1_800_000_000_000,
+        split: room_inspector::walk::Split::Never,
         collect,
     }
 }

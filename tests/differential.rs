@@ -14,8 +14,8 @@ mod json_oracle;
 use std::collections::BTreeMap;
 
 use json_oracle::{
-    BOM, Expect, Outcome, Seen, check_bom, check_verdict, check_windows, expect, has_syntax_error,
-    ours, serde_accepts, show,
+    BOM, Expect, Outcome, Seen, check_bom, check_splits, check_verdict, check_windows, expect,
+    has_syntax_error, ours, serde_accepts, show,
 };
 use room_inspector::diag::Rule;
 
@@ -641,13 +641,17 @@ fn scanner_agrees_with_serde_json() {
         // another quarter also behind a byte-order mark.
         let windowed = i % 4 == 0 && text.len() <= 2000;
         let marked = i % 4 == 1 && !text.starts_with(BOM);
+        // Every sixteenth text is also read with a second thread taking over
+        // its participants maps at each quote.
+        let split = i % 16 == 2 && text.len() <= 2000;
         let run = std::panic::catch_unwind(|| {
             let verdict = check_verdict(text, strict);
             let windows = windowed.then(|| check_windows(text, &[1, 3, 7, 64], strict));
             let bom = marked.then(|| check_bom(text, strict));
-            (verdict, windows, bom)
+            let splits = split.then(|| check_splits(text, strict));
+            (verdict, windows, bom, splits)
         });
-        let Ok((verdict, windows, bom)) = run else {
+        let Ok((verdict, windows, bom, splits)) = run else {
             failures.push(format!("panicked\n  input: {}", show(text)));
             continue;
         };
@@ -663,6 +667,7 @@ fn scanner_agrees_with_serde_json() {
         *tally.entry(label).or_default() += 1;
         failures.extend(windows.and_then(Result::err));
         failures.extend(bom.and_then(Result::err));
+        failures.extend(splits.and_then(Result::err));
     }
     let mut escaped_checked = 0;
     for (i, base) in bases.iter().enumerate() {
@@ -836,6 +841,7 @@ fn rooms_read(text: &[u8]) -> usize {
     let opts = room_inspector::walk::Options {
         rules: room_inspector::rules::RuleSet::default(),
         now_ms: 0,
+        split: room_inspector::walk::Split::Never,
         collect: room_inspector::walk::Collect::default(),
     };
     let mut rooms = 0;

@@ -12,6 +12,7 @@ fn walked(text: &str) -> Vec<Option<Room>> {
     let opts = Options {
         rules: room_inspector::rules::RuleSet::default(),
         now_ms: 0,
+        split: room_inspector::walk::Split::Never,
         collect: Collect {
             participants: true,
             timestamps: false,

@@ -158,6 +158,7 @@ fn codes(text: &str, rules: RuleSet) -> Vec<String> {
     let opts = Options {
         rules,
         now_ms: 1_717_200_000_000,
+        split: room_inspector::walk::Split::Never,
         collect: Collect::NOTHING,
     };
     let mut codes = Vec::new();

@@ -672,3 +672,104 @@ fn each_duplicate_names_its_own_first_place() {
         )
     );
 }
+
+/// 30,000 participants (about 3 MB, enough for a second thread to walk
+/// the second half of the map), one per line from line 2, with problems in
+/// both halves and one that spans them: entry 25,000 repeats entry 5's key
+/// and entry 28,000 entry 7's identity.
+fn large_room_with_problems_in_both_halves() -> String {
+    let mut lines = Vec::new();
+    for i in 0..30_000u64 {
+        let key = if i == 25_000 {
+            "u5".to_string()
+        } else {
+            format!("u{i}")
+        };
+        let identity = if i == 28_000 {
+            "u7".to_string()
+        } else {
+            format!("u{i}")
+        };
+        let joined = if i == 3 {
+            "\"soon\"".to_string()
+        } else {
+            (1_700_000_000_000 + i * 1000).to_string()
+        };
+        let left = if i == 29_990 {
+            "1700000000".to_string()
+        } else {
+            (1_700_000_500_000 + i * 1000).to_string()
+        };
+        lines.push(format!(
+            "\"{key}\":{{\"identity\":\"{identity}\",\"name\":\"User {i}\",\"joinedAt\":{joined},\"leftAt\":{left}}}"
+        ));
+    }
+    format!(
+        "{{\"id\":\"big\",\"createdAt\":1700000000000,\"participants\":{{\n{}\n}}}}\n",
+        lines.join(",\n")
+    )
+}
+
+#[test]
+fn a_room_walked_by_two_threads_reports_as_one_walk_would() {
+    let text = large_room_with_problems_in_both_halves();
+    let dir = std::env::temp_dir().join(format!("ri-halves-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("big.json");
+    std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
+    let path = file.to_string_lossy().into_owned();
+    let dup = "a JSON parser keeps only the last one, hiding the other";
+    let mismatch = "the server keys participants by identity";
+    let expected = [
+        ":5:50: error[type]: /participants/u3/joinedAt: expected an integer (Unix ms), found string \"soon\"".to_string(),
+        format!(":25002:1: error[duplicate-key]: /participants/u5: duplicate key \"u5\"; {dup} (first at 7:1)"),
+        format!(":25002:18: warning[key-identity-mismatch]: /participants/u5/identity: identity \"u25000\" differs from its key \"u5\"; {mismatch}"),
+        format!(":28002:22: warning[key-identity-mismatch]: /participants/u28000/identity: identity \"u7\" differs from its key \"u28000\"; {mismatch}"),
+        format!(":28002:22: warning[duplicate-identity]: /participants/u28000/identity: identity \"u7\" is also the identity of /participants/u7/identity; {mismatch}, so it never lists one twice"),
+        ":29992:85: warning[seconds-not-ms]: /participants/u29990/leftAt: 1700000000 looks like seconds; as ms it is 1970-01-20T16:13:20.000Z, as seconds 2023-11-14T22:13:20Z".to_string(),
+        "1 file, 0 rooms valid, 1 invalid: 2 errors, 4 warnings".to_string(),
+    ];
+    // A mapped file and a stream read whole at its end.
+    for (name, r) in [
+        (path.as_str(), run(&["validate", "--now", NOW, &path])),
+        (
+            "<stdin>",
+            run_stdin(&["validate", "--now", NOW], text.as_bytes()),
+        ),
+    ] {
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        let want: Vec<String> = expected
+            .iter()
+            .map(|l| {
+                if l.starts_with(':') {
+                    format!("{name}{l}")
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        assert_eq!(lines, want, "{}", r.stderr);
+        assert_eq!(r.code, 1);
+    }
+    // Every participant is listed once, by join time, the repeated key
+    // too; the one with no time to sort by comes last.
+    let r = run(&["participants", "--now", NOW, "--format", "tsv", &path]);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 30_001, "{}", r.stderr);
+    assert!(
+        rows[25_000].starts_with("big\tu5\tu25000\tUser 25000\t"),
+        "{}",
+        rows[25_000]
+    );
+    assert!(
+        rows[29_999].starts_with("big\tu29999\tu29999\tUser 29999\t"),
+        "{}",
+        rows[29_999]
+    );
+    assert!(
+        rows[30_000].starts_with("big\tu3\tu3\tUser 3\t\t"),
+        "{}",
+        rows[30_000]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,8 @@
 //! Arbitrary bytes through `rooms_of`, read whole and in windows: it must
 //! not panic, must give serde_json's syntax verdict (with the deliberate
 //! differences of `tests/json_oracle`), and windowed reads must report
-//! the same rooms, rules, places and pointers as the whole read.
+//! the same rooms, rules, places and pointers as the whole read, and so
+//! must reads whose participants maps a second thread takes over.
 //!
 //! The first byte picks the window step (1 to 256) and strictness; the
 //! rest is the input.
@@ -23,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
         panic!("{e}");
     }
     if let Err(e) = json_oracle::check_windows(text, &[step], strict) {
+        panic!("{e}");
+    }
+    if let Err(e) = json_oracle::check_splits(text, strict) {
         panic!("{e}");
     }
 });

@@ -148,6 +148,7 @@ fn for_example(
             ..Selection::default()
         }),
         now_ms: 1_717_200_000_000,
+        split: crate::walk::Split::Never,
         collect: Collect::NOTHING,
     };
     let reader = Box::new(Cursor::new(text.as_bytes().to_vec()));

@@ -53,6 +53,7 @@ impl Listing {
                 rules,
                 now_ms,
                 collect,
+                split: crate::walk::Split::Large,
             },
         })
     }

@@ -29,6 +29,7 @@ pub fn run(
     let opts = Options {
         rules: args.rules.rule_set()?,
         now_ms: args.input.now.unwrap_or_else(time::now_ms),
+        split: crate::walk::Split::Large,
         collect: Collect::default(),
     };
     let paint = Paint {

@@ -178,6 +178,11 @@ pub(super) fn run(
     opts: &Options,
     sink: &mut dyn FnMut(super::RoomReport<'_>) -> Result<(), Error>,
 ) -> Result<usize, Error> {
+    // Every core has rooms of its own to walk already.
+    let opts = &Options {
+        split: crate::walk::Split::Never,
+        ..opts.clone()
+    };
     let file: Rc<str> = Rc::from(name);
     let mut w = Window::new(
         Box::new(io::empty()),
@@ -307,6 +312,7 @@ mod tests {
         Options {
             rules: crate::rules::RuleSet::defaults(true),
             now_ms: 1_700_000_000_000,
+            split: crate::walk::Split::Never,
             collect: Collect {
                 participants: true,
                 timestamps: true,

@@ -845,6 +845,7 @@ mod tests {
         let opts = Options {
             rules: crate::rules::RuleSet::defaults(true),
             now_ms: 1_700_000_000_000,
+            split: crate::walk::Split::Never,
             collect: Collect {
                 participants: true,
                 timestamps: true,

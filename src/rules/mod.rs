@@ -769,6 +769,7 @@ pub(crate) fn kept_by(text: &str, code: &str) -> Vec<String> {
             ..Selection::default()
         }),
         now_ms: 1_717_200_000_000,
+        split: crate::walk::Split::Never,
         collect: Collect::NOTHING,
     };
     let mut scratch = crate::walk::Scratch::default();
@@ -788,6 +789,7 @@ pub(crate) fn findings_with(text: &str, rules: RuleSet) -> Vec<String> {
     let opts = crate::walk::Options {
         rules,
         now_ms: 1_717_200_000_000,
+        split: crate::walk::Split::Never,
         collect: Collect::NOTHING,
     };
     let mut scratch = crate::walk::Scratch::default();

@@ -27,6 +27,27 @@ impl KeySet {
         &self.small
     }
 
+    /// The key set of the rest of an object whose first keys are in
+    /// another set, one past [`SMALL_OBJECT`] keys: every key is kept for
+    /// [`KeySet::repeats`] from the first on, as that set does. The first
+    /// entry only marks the mode, and [`KeySet::append_rest`] drops it.
+    pub fn rest_of_large() -> KeySet {
+        KeySet {
+            large: vec![(0, usize::MAX)],
+            ..KeySet::default()
+        }
+    }
+
+    pub fn is_large(&self) -> bool {
+        !self.large.is_empty()
+    }
+
+    /// Takes in the keys of `rest` (a [`KeySet::rest_of_large`]).
+    pub fn append_rest(&mut self, rest: &KeySet) {
+        self.large
+            .extend_from_slice(rest.large.get(1..).unwrap_or_default());
+    }
+
     pub fn clear(&mut self) {
         self.small.clear();
         self.large.clear();

@@ -8,6 +8,7 @@
 //! commands: a command that needs more of a room adds a field to
 //! [`WalkedRoom`] and a flag to [`Collect`]; the rules never need either.
 
+mod halves;
 mod keys;
 mod packed;
 
@@ -80,6 +81,24 @@ pub struct Options {
     pub rules: RuleSet,
     pub now_ms: i64,
     pub collect: Collect,
+    pub split: Split,
+}
+
+/// Whether the participants of one room may be walked by two threads, the
+/// second from a participant near the middle of the map on. Rooms are
+/// walked in order, one at a time, so a single large room would otherwise
+/// leave every core but one idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// One thread: the other cores are busy with other rooms already.
+    Never,
+    /// A second thread for a participants map of [`SPLIT_FROM`] bytes
+    /// and more, where one can be started.
+    Large,
+    /// At the participant whose key's quote is at this offset of the
+    /// walked buffer, whatever the map's size; any other offset is a
+    /// guess that does not hold, and the walk goes on in one thread.
+    At(usize),
 }
 
 /// A timestamp field's value as far as a reader can use it.
@@ -510,6 +529,7 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
             ..rules::Selection::default()
         }),
         now_ms: 0,
+        split: crate::walk::Split::Never,
         collect: Collect {
             participants: true,
             ..Collect::NOTHING
@@ -642,11 +662,32 @@ impl<'a> Walker<'a, '_> {
         &mut self,
         lx: &mut Lexer<'a>,
         order: &[KeyWord],
-        mut member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
+        member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
     ) -> Lexed<()> {
         lx.pos += 1;
         let level = self.keyset_level();
-        let mut first = true;
+        let no_stop = |_: &mut Self, _: &mut Lexer<'a>, _: JStr<'a>| Ok(false);
+        self.member_loop(lx, order, level, true, usize::MAX, no_stop, member)?;
+        self.close_object(level);
+        Ok(())
+    }
+
+    /// The members of the object at `level` from `lx` on: after its `{`
+    /// (`first`) or after a comma. The key at or past offset `stop` is
+    /// handed to `at_stop` first, which returns true when the rest of the
+    /// object has been read (by another thread) and `lx` is past its `}`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn member_loop(
+        &mut self,
+        lx: &mut Lexer<'a>,
+        order: &[KeyWord],
+        level: usize,
+        mut first: bool,
+        mut stop: usize,
+        mut at_stop: impl FnMut(&mut Self, &mut Lexer<'a>, JStr<'a>) -> Lexed<bool>,
+        mut member: impl FnMut(&mut Self, &mut Lexer<'a>, usize, JStr<'a>) -> Lexed<()>,
+    ) -> Lexed<()> {
         let mut next = 0;
         loop {
             let expected = order.get(next).copied().unwrap_or(KeyWord::NONE);
@@ -667,12 +708,17 @@ impl<'a> Walker<'a, '_> {
                 }
             };
             first = false;
+            if key.at >= stop {
+                stop = usize::MAX;
+                if at_stop(self, lx, key)? {
+                    return Ok(());
+                }
+            }
             member(self, lx, level, key)?;
             if !lx.more_members()? {
                 break;
             }
         }
-        self.close_object(level);
         Ok(())
     }
 
@@ -774,17 +820,10 @@ impl<'a> Walker<'a, '_> {
         // loop can keep it in registers; it goes back once, at the end.
         let mut local = *lx;
         let level = self.path.len();
-        let result = self.members(&mut local, |w, lx, level, key| {
-            w.note_key(level, key);
-            w.path.push(Seg::Key(key));
-            if lx.peek_byte() == Some(b'{') {
-                w.participant(lx, key)?;
-            } else {
-                w.type_error(lx, "an object (a participant)")?;
-            }
-            w.path.pop();
-            Ok(())
-        });
+        let result = match self.split_at(&local) {
+            Some(at) => self.participants_in_halves(&mut local, at),
+            None => self.members(&mut local, Self::participant_member),
+        };
         *lx = local;
         result?;
         if self.collect.identities {
@@ -802,6 +841,20 @@ impl<'a> Walker<'a, '_> {
                 self.looks.append(&mut keys.large);
             }
         }
+        Ok(())
+    }
+
+    /// One member of the participants map.
+    #[inline(always)]
+    fn participant_member(&mut self, lx: &mut Lexer<'a>, level: usize, key: JStr<'a>) -> Lexed<()> {
+        self.note_key(level, key);
+        self.path.push(Seg::Key(key));
+        if lx.peek_byte() == Some(b'{') {
+            self.participant(lx, key)?;
+        } else {
+            self.type_error(lx, "an object (a participant)")?;
+        }
+        self.path.pop();
         Ok(())
     }
 

@@ -125,6 +125,24 @@ impl<'a> Participants<'a> {
         }
     }
 
+    /// Takes in the participants of `rest`, which follow these in the
+    /// same text.
+    pub fn append(&mut self, rest: Participants<'a>) {
+        let base = self.spilled.len();
+        self.packed.reserve(rest.packed.len());
+        self.packed.extend(rest.packed.iter().map(|&p| {
+            if p.flags & SPILLED == 0 {
+                p
+            } else {
+                Packed {
+                    key_at: p.key_at + base,
+                    ..p
+                }
+            }
+        }));
+        self.spilled.extend(rest.spilled);
+    }
+
     /// Makes room for more records, the next one's key being at `at`.
     /// Records are aligned to a cache line, and the allocator cannot grow
     /// an over-aligned block in place: each growth copies, and holds the
@@ -431,6 +449,24 @@ impl<'a> Timestamps<'a> {
         }
     }
 
+    /// Takes in the timestamps of `rest`, which follow these in the same
+    /// text.
+    pub fn append(&mut self, rest: Timestamps<'a>) {
+        let base = self.spilled.len();
+        self.packed.reserve(rest.packed.len());
+        self.packed.extend(rest.packed.iter().map(|&p| {
+            if p.kind == SPILLED_STAMP {
+                PackedStamp {
+                    key_at: p.key_at + base,
+                    ..p
+                }
+            } else {
+                p
+            }
+        }));
+        self.spilled.extend(rest.spilled);
+    }
+
     /// The timestamp at `index`, rebuilt.
     pub fn get(&self, index: usize) -> Option<Timestamp<'a>> {
         let p = self.packed.get(index)?;
@@ -548,6 +584,7 @@ mod tests {
         let opts = Options {
             rules: crate::rules::RuleSet::defaults(false),
             now_ms: 1_700_000_000_000,
+            split: crate::walk::Split::Never,
             collect: Collect {
                 participants: true,
                 ..Collect::NOTHING

@@ -27,7 +27,7 @@ use std::io::Cursor;
 
 use room_inspector::diag::Rule;
 use room_inspector::input::rooms_of;
-use room_inspector::walk::{Collect, Options};
+use room_inspector::walk::{Collect, Options, Split};
 use serde::de::IgnoredAny;
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -166,9 +166,16 @@ pub struct Seen {
 
 /// Runs `rooms_of` over `text`; panics if it fails to return normally.
 pub fn ours(text: &[u8], whole: bool, step: usize, strict: bool) -> Vec<Seen> {
+    ours_split(text, whole, step, strict, Split::Never)
+}
+
+/// `ours`, with a second thread taking over each participants map at
+/// `split`.
+pub fn ours_split(text: &[u8], whole: bool, step: usize, strict: bool, split: Split) -> Vec<Seen> {
     let opts = Options {
         rules: room_inspector::rules::RuleSet::defaults(strict),
         now_ms: 1_717_200_000_000,
+        split,
         collect: Collect {
             participants: true,
             timestamps: true,
@@ -284,6 +291,22 @@ pub fn check_windows(text: &[u8], steps: &[usize], strict: bool) -> Result<(), S
         if !same {
             return Err(format!(
                 "step {step} differs from the whole read\n  input: {}\n  whole: {whole:#?}\n  step {step}: {windowed:#?}",
+                show(text)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Compares reads of `text` whose participants maps a second thread takes
+/// over at a quote (where a key may start) with the read on one thread.
+pub fn check_splits(text: &[u8], strict: bool) -> Result<(), String> {
+    let whole = ours(text, true, 1, strict);
+    for at in (0..text.len()).filter(|&i| text[i] == b'"') {
+        let split = ours_split(text, true, 1, strict, Split::At(at));
+        if split != whole {
+            return Err(format!(
+                "split at {at} differs from one thread\n  input: {}\n  one thread: {whole:#?}\n  split: {split:#?}",
                 show(text)
             ));
         }
