@@ -96,10 +96,25 @@ impl KeySet {
     }
 }
 
-/// The (hash, offset) entries whose hash is seen more than once, sorted,
-/// with perhaps a few others.
+/// The (hash, offset) entries whose hash is seen more than once, sorted.
 pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
-    repeated_by(entries, |&(hash, _)| hash)
+    let mut suspects = repeated_by(entries, |&(hash, _)| hash);
+    // Most suspects of a large set only share a bit of the bitset with
+    // another hash (about one entry in sixteen): each would be read again
+    // from the text to be compared with nothing.
+    let mut kept = 0;
+    let mut start = 0;
+    while start < suspects.len() {
+        let hash = suspects[start].0;
+        let end = start + suspects[start..].partition_point(|s| s.0 == hash);
+        if end - start > 1 {
+            suspects.copy_within(start..end, kept);
+            kept += end - start;
+        }
+        start = end;
+    }
+    suspects.truncate(kept);
+    suspects
 }
 
 /// The entries whose hash is seen more than once, sorted, with perhaps a
@@ -212,6 +227,35 @@ mod tests {
                 (index(a), index(b))
             })
             .collect()
+    }
+
+    #[test]
+    fn repeated_is_exactly_the_entries_whose_hash_repeats() {
+        // Enough entries that many share a bit of the bitset by chance.
+        let mut entries: Vec<(u64, usize)> = (0..100_000u64)
+            .map(|i| (text_hash(&i.to_le_bytes()), i as usize))
+            .collect();
+        for (from, at) in [
+            (5, 100_000),
+            (5, 100_001),
+            (77_777, 100_002),
+            (99_999, 100_003),
+        ] {
+            entries.push((entries[from].0, at));
+        }
+        let mut count = std::collections::HashMap::new();
+        for &(hash, _) in &entries {
+            *count.entry(hash).or_insert(0) += 1;
+        }
+        let mut expected: Vec<(u64, usize)> = entries
+            .iter()
+            .copied()
+            .filter(|e| count[&e.0] > 1)
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(expected.len(), 7);
+        assert_eq!(repeated(&entries), expected);
+        assert_eq!(repeated(&entries[..100_000]), []);
     }
 
     #[test]
