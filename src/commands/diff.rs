@@ -615,13 +615,15 @@ pub fn run(
         color: args.color,
         now: args.now,
     };
-    let listing = Listing::new(
+    let mut listing = Listing::new(
         &input,
         &args.time,
         crate::rules::RuleSet::default(),
         collect,
         env,
     )?;
+    // The two sides are walked on two threads already.
+    listing.opts.split = crate::walk::Split::Never;
     let [old_source, new_source] = [&listing.sources[0], &listing.sources[1]];
     // Hold the smaller side; stream the other.
     let hold_new = match (size(old_source), size(new_source)) {
