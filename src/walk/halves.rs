@@ -380,6 +380,78 @@ mod tests {
     }
 
     #[test]
+    fn the_participants_of_two_walks_read_as_one_list() {
+        let text = crowd(30);
+        let bytes = text.as_bytes();
+        let opts = |split| Options {
+            rules: crate::rules::RuleSet::defaults(false),
+            now_ms: 1_700_000_500_000,
+            collect: Collect {
+                participants: true,
+                timestamps: true,
+                ..Collect::NOTHING
+            },
+            split,
+        };
+        let walk = |split| {
+            let before = TAKEN.get();
+            match walk_room(
+                bytes,
+                0,
+                true,
+                0,
+                None,
+                &opts(split),
+                &mut Scratch::default(),
+            ) {
+                Ok((room, _)) => (room, TAKEN.get() - before),
+                Err(_) => panic!("the room walks"),
+            }
+        };
+        let (whole, _) = walk(Split::Never);
+        let at = text.find("\"k24\"").unwrap_or(0);
+        let (mut split, taken) = walk(Split::At(at));
+        assert_eq!(taken, 1);
+        let (mut whole_list, mut split_list) = (whole.participants, split.participants);
+        // Three of the thirty are not objects.
+        let n = whole_list.len();
+        assert_eq!((split_list.len(), n), (27, 27));
+        let all: Vec<usize> = (0..n).collect();
+        assert_eq!(split_list.touch(&all), whole_list.touch(&all));
+        for i in 0..n {
+            assert_eq!(
+                format!("{:?}", split_list.times(i)),
+                format!("{:?}", whole_list.times(i))
+            );
+        }
+        assert_eq!(split_list.times(n), (None, None));
+        assert!(split_list.get(n).is_none());
+        // Taken back one by one from the end, across both parts; and
+        // once the second part is empty, a push goes to the first.
+        for _ in 0..10 {
+            assert_eq!(
+                format!("{:?}", split_list.pop()),
+                format!("{:?}", whole_list.pop())
+            );
+        }
+        if let Some(p) = whole_list.get(0) {
+            split_list.push(&p);
+            whole_list.push(&p);
+        }
+        assert_eq!(split_list.len(), 18);
+        let listed = |list: &Participants<'_>| format!("{:?}", list.iter().collect::<Vec<_>>());
+        assert_eq!(listed(&split_list), listed(&whole_list));
+        assert_eq!(split.timestamps.len(), whole.timestamps.len());
+        split
+            .timestamps
+            .push(split.timestamps.get(0).unwrap_or_else(|| panic!("a time")));
+        assert_eq!(
+            format!("{:?}", split.timestamps.iter().last()),
+            format!("{:?}", split.timestamps.get(0))
+        );
+    }
+
+    #[test]
     fn a_split_in_a_small_map_or_in_any_other_place_is_walked_by_one_thread() {
         for fixture in [
             include_str!("../../fixtures/admin-room.json"),

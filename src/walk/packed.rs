@@ -88,6 +88,9 @@ pub struct Participants<'a> {
     packed: Vec<Packed>,
     /// The rare participant that does not pack, kept whole.
     spilled: Vec<ParticipantRef<'a>>,
+    /// Those that follow, found by a second walk of the same map: kept
+    /// where that walk put them, as a copy would hold both at once.
+    more: Option<Box<Participants<'a>>>,
 }
 
 impl<'a> Participants<'a> {
@@ -97,18 +100,22 @@ impl<'a> Participants<'a> {
             text,
             packed: Vec::new(),
             spilled: Vec::new(),
+            more: None,
         }
     }
 
     pub fn len(&self) -> usize {
-        self.packed.len()
+        self.packed.len() + self.more.as_ref().map_or(0, |more| more.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        self.len() == 0
     }
 
     pub fn push(&mut self, p: &ParticipantRef<'a>) {
+        if let Some(more) = &mut self.more {
+            return more.push(p);
+        }
         if self.packed.len() == self.packed.capacity() {
             self.grow(p.key.at);
         }
@@ -128,19 +135,10 @@ impl<'a> Participants<'a> {
     /// Takes in the participants of `rest`, which follow these in the
     /// same text.
     pub fn append(&mut self, rest: Participants<'a>) {
-        let base = self.spilled.len();
-        self.packed.reserve(rest.packed.len());
-        self.packed.extend(rest.packed.iter().map(|&p| {
-            if p.flags & SPILLED == 0 {
-                p
-            } else {
-                Packed {
-                    key_at: p.key_at + base,
-                    ..p
-                }
-            }
-        }));
-        self.spilled.extend(rest.spilled);
+        match &mut self.more {
+            Some(more) => more.append(rest),
+            None => self.more = Some(Box::new(rest)),
+        }
     }
 
     /// Makes room for more records, the next one's key being at `at`.
@@ -159,6 +157,12 @@ impl<'a> Participants<'a> {
     }
 
     pub fn pop(&mut self) -> Option<ParticipantRef<'a>> {
+        if let Some(more) = &mut self.more {
+            if let Some(last) = more.pop() {
+                return Some(last);
+            }
+            self.more = None;
+        }
         let last = self.get(self.len().checked_sub(1)?);
         if self.packed.pop().is_some_and(|p| p.flags & SPILLED != 0) {
             self.spilled.pop();
@@ -176,7 +180,11 @@ impl<'a> Participants<'a> {
                 };
                 (ms(JOINED_SHIFT, p.joined), ms(LEFT_SHIFT, p.left))
             }
-            _ => self.get(index).map_or((None, None), |p| (p.joined, p.left)),
+            Some(_) => self.get(index).map_or((None, None), |p| (p.joined, p.left)),
+            None => self
+                .more
+                .as_ref()
+                .map_or((None, None), |more| more.times(index - self.packed.len())),
         }
     }
 
@@ -188,7 +196,7 @@ impl<'a> Participants<'a> {
     /// loads from being optimised away.
     pub fn touch(&self, indices: &[usize]) -> usize {
         indices.iter().fold(0, |acc, &i| {
-            let at = match self.packed.get(i) {
+            let at = match self.record(i) {
                 Some(p) if p.flags & SPILLED == 0 => p.key_at,
                 _ => 0,
             };
@@ -196,9 +204,19 @@ impl<'a> Participants<'a> {
         })
     }
 
+    /// The record of the participant at `index`, in whichever part.
+    fn record(&self, index: usize) -> Option<&Packed> {
+        match self.packed.get(index) {
+            Some(p) => Some(p),
+            None => self.more.as_ref()?.record(index - self.packed.len()),
+        }
+    }
+
     /// The participant at `index`, rebuilt.
     pub fn get(&self, index: usize) -> Option<ParticipantRef<'a>> {
-        let p = self.packed.get(index)?;
+        let Some(p) = self.packed.get(index) else {
+            return self.more.as_ref()?.get(index - self.packed.len());
+        };
         if p.flags & SPILLED != 0 {
             return self.spilled.get(p.key_at).copied();
         }
@@ -413,6 +431,9 @@ pub struct Timestamps<'a> {
     base: usize,
     packed: Vec<PackedStamp>,
     spilled: Vec<Timestamp<'a>>,
+    /// Those that follow, found by a second walk of the same map: kept
+    /// where that walk put them, as a copy would hold both at once.
+    more: Option<Box<Timestamps<'a>>>,
 }
 
 impl<'a> Timestamps<'a> {
@@ -423,18 +444,22 @@ impl<'a> Timestamps<'a> {
             base,
             packed: Vec::new(),
             spilled: Vec::new(),
+            more: None,
         }
     }
 
     pub fn len(&self) -> usize {
-        self.packed.len()
+        self.packed.len() + self.more.as_ref().map_or(0, |more| more.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        self.len() == 0
     }
 
     pub fn push(&mut self, t: Timestamp<'a>) {
+        if let Some(more) = &mut self.more {
+            return more.push(t);
+        }
         match pack_stamp(&t) {
             Some(packed) => self.packed.push(packed),
             None => {
@@ -452,24 +477,17 @@ impl<'a> Timestamps<'a> {
     /// Takes in the timestamps of `rest`, which follow these in the same
     /// text.
     pub fn append(&mut self, rest: Timestamps<'a>) {
-        let base = self.spilled.len();
-        self.packed.reserve(rest.packed.len());
-        self.packed.extend(rest.packed.iter().map(|&p| {
-            if p.kind == SPILLED_STAMP {
-                PackedStamp {
-                    key_at: p.key_at + base,
-                    ..p
-                }
-            } else {
-                p
-            }
-        }));
-        self.spilled.extend(rest.spilled);
+        match &mut self.more {
+            Some(more) => more.append(rest),
+            None => self.more = Some(Box::new(rest)),
+        }
     }
 
     /// The timestamp at `index`, rebuilt.
     pub fn get(&self, index: usize) -> Option<Timestamp<'a>> {
-        let p = self.packed.get(index)?;
+        let Some(p) = self.packed.get(index) else {
+            return self.more.as_ref()?.get(index - self.packed.len());
+        };
         if p.kind == SPILLED_STAMP {
             return self.spilled.get(p.key_at).copied();
         }
