@@ -554,3 +554,46 @@ fn color_always_colours_the_note_by_severity() {
     );
     assert!(invalid.contains("\x1b[38;5;9m invalid"), "red: {invalid:?}");
 }
+
+/// A room of 40,000 participants (80,001 timestamps, rewritten on two
+/// threads a chunk at a time), all with the same two times, one with a
+/// name that needs an escape: the JSON output is the input with each time
+/// replaced by its string, and nothing else changed.
+#[test]
+fn a_large_room_keeps_every_byte_but_its_times() {
+    let mut text = String::from("{\"id\":\"big\",\"createdAt\":1700000000000,\"participants\":{\n");
+    for i in 0..40_000 {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        let name = if i == 33_333 { "del\u{7f}" } else { "n" };
+        text.push_str(&format!(
+            "\"u{i}\":{{\"identity\":\"u{i}\",\"name\":\"{name}\",\"joinedAt\":1700000001000,\"leftAt\":1700000500000}}"
+        ));
+    }
+    text.push_str("\n}}\n");
+    let expected = text
+        .replace("1700000000000", "\"2023-11-14T22:13:20.000Z\"")
+        .replace("1700000001000", "\"2023-11-14T22:13:21.000Z\"")
+        .replace("1700000500000", "\"2023-11-14T22:21:40.000Z\"")
+        .replace('\u{7f}', "\\u007f");
+    let dir = std::env::temp_dir().join(format!("ri-ts-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("big.json");
+    std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
+    let path = file.to_string_lossy().into_owned();
+    for r in [
+        run(&["timestamps", "--now", NOW, "--format", "json", &path]),
+        run_stdin(
+            &["timestamps", "--now", NOW, "--format", "json"],
+            text.as_bytes(),
+        ),
+    ] {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout == expected,
+            "the output differs from the input beyond its times"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -36,6 +36,13 @@ impl<'t> Json<'t> {
 /// than this goes out in parts, so a huge room is never held twice.
 const PIECE: usize = 1 << 20;
 
+/// From this many timestamps on, a room that keeps its whitespace is
+/// rewritten on two threads, [`CHUNK`] timestamps at a time each.
+const IN_CHUNKS_FROM: usize = 1 << 16;
+
+/// Timestamps a chunk: about a megabyte of a usual room's text.
+const CHUNK: usize = 1 << 13;
+
 impl StampSink for Json<'_> {
     fn room(&mut self, out: &mut dyn Write, room: &Room<'_, '_>) -> io::Result<()> {
         if !self.lines {
@@ -50,6 +57,14 @@ impl StampSink for Json<'_> {
                 out.write_all(if self.in_array { b",\n" } else { b"[\n" })?;
                 self.in_array = true;
             }
+        }
+        if !self.lines && room.timestamps.len() >= IN_CHUNKS_FROM {
+            in_chunks(room, self.tf, CHUNK, out)?;
+            return if room.index_in_array.is_none() {
+                out.write_all(b"\n")
+            } else {
+                Ok(())
+            };
         }
         let mut minify = Minify::default();
         let (lines, text) = (self.lines, &mut self.text);
@@ -122,6 +137,87 @@ fn char_boundary(bytes: &[u8], max: usize) -> usize {
     cut
 }
 
+/// The room rewritten (without minifying) in chunks of `chunk` timestamps
+/// and the text up to the next chunk's first: this thread rewrites every
+/// other chunk and writes each in order, a second thread the ones
+/// between. Each chunk starts where a timestamp's value does, so the text
+/// between two times is cut where a character starts, and its escapes
+/// are those of one pass.
+fn in_chunks(
+    room: &Room<'_, '_>,
+    tf: &TimeFormat,
+    chunk: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let stamps = room.timestamps.len();
+    let chunks = stamps.div_ceil(chunk);
+    let start_of = |k: usize| {
+        if k == 0 {
+            return 0;
+        }
+        room.timestamps
+            .get(k * chunk)
+            .map_or(room.text.len(), |t| t.at - room.start)
+    };
+    let rewrite_chunk = |k: usize, buf: &mut Vec<u8>| {
+        let stamps = k * chunk..stamps.min((k + 1) * chunk);
+        let text = start_of(k)..start_of(k + 1);
+        let mut escaped = Vec::new();
+        rewrite_part(room, tf, stamps, text, &mut |piece, copied| {
+            let mut rest = piece;
+            while !rest.is_empty() {
+                if copied == Copied::FromInput {
+                    let cut = char_boundary(rest, ESCAPE_SLICE);
+                    let (piece, after) = rest.split_at(cut);
+                    rest = after;
+                    if !json::needs_escapes(piece) {
+                        buf.extend_from_slice(piece);
+                    } else {
+                        escaped.clear();
+                        json::write_escaped_bytes(&mut escaped, piece);
+                        buf.extend_from_slice(&escaped);
+                    }
+                } else {
+                    buf.extend_from_slice(std::mem::take(&mut rest));
+                }
+            }
+            Ok(())
+        })
+    };
+    std::thread::scope(|scope| {
+        // Two chunks in flight keep both threads busy; a failed write
+        // drops the receiver, which ends the helper.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
+        let helper = std::thread::Builder::new()
+            .name("rewrite".into())
+            .spawn_scoped(scope, {
+                let rewrite_chunk = &rewrite_chunk;
+                move || {
+                    for k in (1..chunks).step_by(2) {
+                        let mut buf = Vec::new();
+                        let done = rewrite_chunk(k, &mut buf);
+                        if sender.send(done.map(|()| buf)).is_err() {
+                            break;
+                        }
+                    }
+                }
+            })
+            .is_ok();
+        let mut buf = Vec::new();
+        for k in 0..chunks {
+            if k % 2 == 0 || !helper {
+                buf.clear();
+                rewrite_chunk(k, &mut buf)?;
+                out.write_all(&buf)?;
+            } else {
+                let theirs = receiver.recv().map_err(io::Error::other)??;
+                out.write_all(&theirs)?;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Whether a piece of output still needs the output's escapes.
 #[derive(Clone, Copy, PartialEq)]
 enum Copied {
@@ -137,11 +233,24 @@ fn rewrite(
     tf: &TimeFormat,
     emit: &mut dyn FnMut(&[u8], Copied) -> io::Result<()>,
 ) -> io::Result<()> {
-    let text = room.text;
-    let mut done = 0;
+    let (stamps, text) = (0..room.timestamps.len(), 0..room.text.len());
+    rewrite_part(room, tf, stamps, text, emit)
+}
+
+/// `rewrite` of the timestamps at indices `stamps`, which lie in the
+/// room's text at `part`, and of the rest of that text.
+fn rewrite_part(
+    room: &Room<'_, '_>,
+    tf: &TimeFormat,
+    stamps: std::ops::Range<usize>,
+    part: std::ops::Range<usize>,
+    emit: &mut dyn FnMut(&[u8], Copied) -> io::Result<()>,
+) -> io::Result<()> {
+    let text = room.text.get(..part.end).unwrap_or(room.text);
+    let mut done = part.start;
     let mut rendered = String::new();
     let mut quoted = Vec::new();
-    for t in room.timestamps.iter() {
+    for t in stamps.filter_map(|i| room.timestamps.get(i)) {
         if let TsValue::Ms(ms) = t.value {
             let at = t.at - room.start;
             emit(&text[done..at], Copied::FromInput)?;
@@ -217,7 +326,76 @@ impl Minify {
 
 #[cfg(test)]
 mod tests {
-    use super::Minify;
+    use super::*;
+    use crate::walk::{Collect, Options, Scratch, Split, walk_room};
+
+    /// A room with times everywhere a room has them, some of them not
+    /// times, and text that needs the output's escapes between them.
+    const ROOM: &str = "{\"id\":\"r\\u2028\",\"createdAt\":1700000000000,\"participants\":{
+        \"a\":{\"identity\":\"a\",\"name\":\"\u{2028}x\u{7f}\",\"joinedAt\":1700000001000,\"leftAt\":\"soon\"},
+        \"\u{e9}\":{\"joinedAt\":1700000002000.5,\"leftAt\":1700000003000,
+            \"tracksPublished\":{\"TR\":{\"sid\":\"TR\",\"timestamp\":1700000004000}}},
+        \"c\":{\"name\":\"\u{200b}\",\"joinedAt\":-1,\"leftAt\":1700000005000}
+    },\"events\":[{\"eventName\":\"room_finished\",\"timestamp\":1700000006000}],
+    \"updatedAt\":1700000007000}";
+
+    #[test]
+    fn a_room_rewritten_in_chunks_is_the_room_rewritten_whole() {
+        let text = ROOM.as_bytes();
+        let opts = Options {
+            rules: crate::rules::RuleSet::defaults(false),
+            now_ms: 1_700_000_500_000,
+            collect: Collect {
+                timestamps: true,
+                ..Collect::NOTHING
+            },
+            split: Split::Never,
+        };
+        let Ok((walked, _)) = walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default())
+        else {
+            panic!("the room walks");
+        };
+        let tf = TimeFormat::utc(1_700_000_500_000);
+        for index_in_array in [None, Some(0)] {
+            let room = Room {
+                id: Some("r"),
+                file: "t",
+                line: 1,
+                last: true,
+                index_in_array,
+                timestamps: &walked.timestamps,
+                text,
+                start: 0,
+            };
+            let mut whole = Vec::new();
+            let Ok(()) = Json::new(&tf, false).room(&mut whole, &room) else {
+                panic!("a Vec takes every write");
+            };
+            let whole = String::from_utf8_lossy(&whole).into_owned();
+            assert!(whole.contains("\"2023-11-14T22:13:21.000Z\""), "{whole}");
+            assert!(whole.contains("\\u2028x\\u007f"), "{whole}");
+            let stamps = walked.timestamps.len();
+            assert_eq!(stamps, 10);
+            for chunk in 1..=stamps + 1 {
+                let mut chunked = if index_in_array.is_some() {
+                    b"[\n".to_vec()
+                } else {
+                    Vec::new()
+                };
+                let Ok(()) = in_chunks(&room, &tf, chunk, &mut chunked) else {
+                    panic!("a Vec takes every write");
+                };
+                if index_in_array.is_none() {
+                    chunked.push(b'\n');
+                }
+                assert_eq!(
+                    String::from_utf8_lossy(&chunked),
+                    whole,
+                    "chunks of {chunk}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn minify_keeps_strings_exact_across_pieces() {
