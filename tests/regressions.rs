@@ -653,3 +653,30 @@ fn track_and_event_fields_out_of_their_usual_order_are_read_as_any_other() {
     assert_eq!(tracks["T2"]["timestamp"], "2023-11-14T22:13:21.200Z");
     assert_eq!(stamps["events"][1]["timestamp"], "2023-11-14T22:13:21.500Z");
 }
+
+/// A room with two `participants` maps, the first large: the identities
+/// of the second were compared only with the repeats found among the
+/// first map's keys, so two participants of the second with one identity
+/// went unreported.
+#[test]
+fn identities_of_a_second_participants_map_are_compared_too() {
+    let first: Vec<String> = (0..20)
+        .map(|i| format!("\"a{i}\":{{\"identity\":\"a{i}\"}}"))
+        .collect();
+    let text = format!(
+        "{{\"id\":\"r\",\"participants\":{{{}}},\"participants\":{{\"b0\":{{\"identity\":\"zz\"}},\"b1\":{{\"identity\":\"zz\"}}}}}}\n",
+        first.join(",")
+    );
+    let r = run_stdin(&["validate", "--now", NOW], text.as_bytes());
+    let lines = findings(&r.stdout);
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            "<stdin>:1:564: warning[duplicate-identity]: /participants/b1/identity: identity \"zz\" is also the identity of /participants/b0/identity; the server keys participants by identity, so it never lists one twice"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    assert_eq!(r.code, 1);
+}

@@ -15,6 +15,7 @@
 //! second walk assumed. Otherwise the second walk is abandoned and this
 //! thread walks on alone, so a wrong guess costs time, never a result.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Participants, Split, Timestamp, Timestamps, WalkedRoom, Walker};
@@ -22,10 +23,15 @@ use crate::json::lexer::{JStr, Lexed, Lexer, Stop};
 use crate::walk::PARTICIPANT_KEYS;
 use crate::walk::keys::KeySet;
 
-/// The size of a participants map, in bytes, from which a second thread
-/// pays: starting one costs tens of microseconds, and the map is walked
-/// at about a gigabyte a second.
+/// The bytes from a participants map's start to the end of the input from
+/// which a second thread is tried: starting one costs tens of
+/// microseconds, and a map is walked at about a gigabyte a second. What
+/// is left of the input is all that is known of the map's size before it
+/// is walked; [`Scratch`](super::Scratch) allows one guess an input.
 pub const SPLIT_FROM: usize = 2 << 20;
+
+/// The second walk's stack: the main thread's, as deep values recurse.
+const STACK: usize = 8 << 20;
 
 /// How far past the middle a participant's start is looked for.
 const SEARCH: usize = 1 << 20;
@@ -34,6 +40,9 @@ impl<'a, 'o> Walker<'a, 'o> {
     /// Where a second thread may start walking the participants map whose
     /// `{` `lx` is at: the offset of a participant's key.
     pub(super) fn split_at(&self, lx: &Lexer<'a>) -> Option<usize> {
+        if !self.may_split {
+            return None;
+        }
         match self.opts.split {
             Split::Never => None,
             Split::At(at) => (at > lx.pos).then_some(at),
@@ -57,14 +66,18 @@ impl<'a, 'o> Walker<'a, 'o> {
     pub(super) fn participants_in_halves(&mut self, lx: &mut Lexer<'a>, at: usize) -> Lexed<()> {
         lx.pos += 1;
         let level = self.keyset_level();
-        let abandon = AtomicBool::new(false);
-        let rest = self.rest_walker(level);
+        self.may_split = false;
+        #[cfg(test)]
+        GUESSED.set(GUESSED.get() + 1);
+        let abandon = Arc::new(AtomicBool::new(false));
+        let rest = self.rest_walker(level, Arc::clone(&abandon));
         let eof = lx.eof;
         let result = std::thread::scope(|scope| {
             let abandon = &abandon;
             let mut second = std::thread::Builder::new()
                 .name("walk-rest".into())
-                .spawn_scoped(scope, move || rest.walk_rest(at, eof, level, abandon))
+                .stack_size(STACK)
+                .spawn_scoped(scope, move || rest.walk_rest(at, eof, level))
                 .ok();
             let mut at_stop = |w: &mut Self, lx: &mut Lexer<'a>, key: JStr<'a>| -> Lexed<bool> {
                 let Some(handle) = second.take() else {
@@ -87,7 +100,8 @@ impl<'a, 'o> Walker<'a, 'o> {
                         lx.pos = end;
                         Ok(true)
                     }
-                    // Only an abandoned walk stops short.
+                    // The text ran out (a window of a stream, read again
+                    // with more): walked here, to the same end.
                     Err(Stop::Incomplete) => Ok(false),
                     Err(e) => {
                         #[cfg(test)]
@@ -120,7 +134,7 @@ impl<'a, 'o> Walker<'a, 'o> {
     /// A walker in the state this one will be in at a participant of the
     /// map whose key set is at `level`: the same path and room fields, and
     /// the map's key set past its small stage.
-    fn rest_walker(&self, level: usize) -> Walker<'a, 'o> {
+    fn rest_walker(&self, level: usize, abandon: Arc<AtomicBool>) -> Walker<'a, 'o> {
         let mut keysets: Vec<KeySet> = (0..level).map(|_| KeySet::default()).collect();
         keysets.push(KeySet::rest_of_large());
         let room = &self.out;
@@ -134,6 +148,8 @@ impl<'a, 'o> Walker<'a, 'o> {
             keysets,
             looks: Vec::new(),
             looks_repeated: None,
+            may_split: false,
+            abandon: Some(abandon),
             // What a rule's keep predicate may ask of the room so far.
             out: WalkedRoom {
                 index_in_array: room.index_in_array,
@@ -150,7 +166,6 @@ impl<'a, 'o> Walker<'a, 'o> {
                 participants_seen: room.participants_seen,
                 participants: Participants::new(self.buf),
                 timestamps: Timestamps::new(self.buf, self.base),
-                events: room.events.clone(),
                 text: room.text,
                 api_error: room.api_error,
                 ..WalkedRoom::default()
@@ -159,14 +174,9 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 
     /// The members of the map at `level` from the key at `at` to the map's
-    /// end; the offset past its `}`. Stops at the next member once told to.
-    fn walk_rest(
-        mut self,
-        at: usize,
-        eof: bool,
-        level: usize,
-        abandon: &AtomicBool,
-    ) -> (Self, Lexed<usize>) {
+    /// end; the offset past its `}`. Stops at the next member or element
+    /// once abandoned.
+    fn walk_rest(mut self, at: usize, eof: bool, level: usize) -> (Self, Lexed<usize>) {
         let mut lx = Lexer::new(self.buf, at, eof);
         let no_stop = |_: &mut Self, _: &mut Lexer<'a>, _: JStr<'a>| Ok(false);
         let result = self.member_loop(
@@ -176,12 +186,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             false,
             usize::MAX,
             no_stop,
-            |w, lx, level, key| {
-                if abandon.load(Ordering::Relaxed) {
-                    return Err(Stop::Incomplete);
-                }
-                w.participant_member(lx, level, key)
-            },
+            Self::participant_member,
         );
         (self, result.map(|()| lx.pos))
     }
@@ -247,6 +252,8 @@ fn participant_near(buf: &[u8], from: usize) -> Option<usize> {
 thread_local! {
     /// How many second walks this thread took in.
     static TAKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// How many second walks this thread started.
+    static GUESSED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 #[cfg(test)]
@@ -486,6 +493,41 @@ mod tests {
         let at = text.find("\"k22\"").unwrap_or(0);
         let text = format!("{}\"deep\": {deep},\n{}", &text[..at], &text[at..]);
         assert!(same_at_every_offset(&text) > 0);
+    }
+
+    #[test]
+    fn a_large_room_is_split_once_and_an_input_is_guessed_in_once() {
+        // About 2.5 MiB of participants: split near the middle.
+        let text = crowd(30_000);
+        assert!(text.len() > SPLIT_FROM, "{}", text.len());
+        let (guessed, taken) = (GUESSED.get(), TAKEN.get());
+        assert_eq!(
+            digest(text.as_bytes(), Split::Large),
+            digest(text.as_bytes(), Split::Never)
+        );
+        assert_eq!((GUESSED.get() - guessed, TAKEN.get() - taken), (1, 1));
+        // Rooms of an array: the first room's guess lands in a later room
+        // and is abandoned; no later room is guessed in.
+        let rooms = format!("[{}]", vec![crowd(1500); 40].join(","));
+        assert!(rooms.len() > 2 * SPLIT_FROM);
+        let opts = Options {
+            rules: crate::rules::RuleSet::defaults(false),
+            now_ms: 1_700_000_500_000,
+            collect: Collect::NOTHING,
+            split: Split::Large,
+        };
+        let (guessed, taken) = (GUESSED.get(), TAKEN.get());
+        let mut scratch = Scratch::default();
+        let mut at = 1;
+        for i in 0..40 {
+            let Ok((_, end)) =
+                walk_room(rooms.as_bytes(), at, true, 0, Some(i), &opts, &mut scratch)
+            else {
+                panic!("room {i} walks");
+            };
+            at = end + 1;
+        }
+        assert_eq!((GUESSED.get() - guessed, TAKEN.get() - taken), (1, 0));
     }
 
     #[test]

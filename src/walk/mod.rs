@@ -446,6 +446,11 @@ impl Value<'_> {
 pub struct Scratch {
     path: Vec<Seg<'static>>,
     keysets: Vec<KeySet>,
+    /// Where a participant starts was guessed for an earlier room of this
+    /// input. One guess an input: the guess is made in the middle of what
+    /// is left of the input, which in a stream or an array of rooms lies
+    /// in a later room, not in the map being walked.
+    guessed: bool,
 }
 
 /// The walk's context; the lexer is passed beside it, so there is one
@@ -467,6 +472,10 @@ struct Walker<'a, 'o> {
     looks: Vec<(u64, usize)>,
     looks_repeated: Option<Vec<(u64, usize)>>,
     out: WalkedRoom<'a>,
+    /// Whether a second thread may still be started ([`Split`]).
+    may_split: bool,
+    /// Set, on a second walk, when its result is no longer wanted.
+    abandon: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Walks the room value at `pos`. On `Incomplete` nothing of the attempt is
@@ -491,6 +500,8 @@ pub fn walk_room<'a>(
         keysets: std::mem::take(&mut scratch.keysets),
         looks: Vec::new(),
         looks_repeated: None,
+        may_split: !scratch.guessed,
+        abandon: None,
         out: WalkedRoom {
             index_in_array,
             text: buf,
@@ -514,6 +525,7 @@ pub fn walk_room<'a>(
         .map(|_| Seg::Index(0))
         .collect();
     scratch.keysets = std::mem::take(&mut walker.keysets);
+    scratch.guessed |= !walker.may_split;
     result?;
     Ok((walker.out, lexer.pos))
 }
@@ -545,6 +557,8 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
         keysets: Vec::new(),
         looks: Vec::new(),
         looks_repeated: None,
+        may_split: false,
+        abandon: None,
         out: WalkedRoom {
             participants: Participants::new(text),
             ..WalkedRoom::default()
@@ -708,6 +722,7 @@ impl<'a> Walker<'a, '_> {
                 }
             };
             first = false;
+            self.go_on()?;
             if key.at >= stop {
                 stop = usize::MAX;
                 if at_stop(self, lx, key)? {
@@ -832,6 +847,8 @@ impl<'a> Walker<'a, '_> {
             let keys = &mut self.keysets[level];
             if keys.large.is_empty() {
                 self.looks.extend_from_slice(keys.small());
+                // Repeats found among fewer looks than there now are.
+                self.looks_repeated = None;
             } else if self.looks.is_empty() {
                 // Taken, not copied: a million keys are 16 MB. With no
                 // other looks, the keys' repeats are the looks' repeats.
@@ -839,6 +856,7 @@ impl<'a> Walker<'a, '_> {
                 self.looks_repeated = Some(std::mem::take(&mut keys.repeated));
             } else {
                 self.looks.append(&mut keys.large);
+                self.looks_repeated = None;
             }
         }
         Ok(())
@@ -1228,6 +1246,19 @@ impl<'a> Walker<'a, '_> {
         self.raise(rule, key.at, key_end(&key), facts);
     }
 
+    /// Stops a second walk whose result is no longer wanted, at its next
+    /// member or element at any depth, so the thread that abandoned it
+    /// waits for no more than one value.
+    #[inline]
+    fn go_on(&self) -> Lexed<()> {
+        match &self.abandon {
+            Some(flag) if flag.load(std::sync::atomic::Ordering::Relaxed) => {
+                Err(crate::json::lexer::Stop::Incomplete)
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn depth_check(&self, lx: &Lexer<'a>) -> Lexed<()> {
         if self.path.len() >= MAX_DEPTH {
             return lx.syntax(
@@ -1452,6 +1483,7 @@ impl<'a> Walker<'a, '_> {
                 lx.pos += 1;
                 let mut index = 0;
                 while lx.more_elements(index == 0)? {
+                    self.go_on()?;
                     self.path.push(Seg::Index(index));
                     self.any_value(lx)?;
                     self.path.pop();
