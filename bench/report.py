@@ -170,58 +170,59 @@ stream, whose memory must not grow with it.
 Each of these was profiled (perf, callgrind) on the inputs above; the
 figures are from the runs that led to the present code.
 
-- **validate, one room, against the serde_json parse.** The walk does
-  what the parse does and more: it keeps every key of `participants` to
-  find duplicates (a hash each), reads each timestamp as a number with its
-  place, and tracks line starts for positions. Its own profile is the
-  participant loop (about 30%), the key scanner (about 10%, now mostly the
-  million keys of the participants map), duplicate-key bookkeeping (note,
-  sort of the suspects: about 10%) and numbers (5%). A participant's
-  fields are matched against the order the service writes them in, one
-  16-byte comparison a key, before any scan; strings are scanned eight
-  bytes at a time, and most strings of a room (keys, identities, names)
-  are shorter than a SIMD register's worth of work would pay for. A SIMD
-  parser does not move the limit here: sonic-rs into `IgnoredAny` runs at
-  about the serde_json speed on this machine, built portable or for this
-  CPU (rows above), so validate is about as fast as the SIMD skip-parse.
-  0.75x the serde_json parse would need a walk well faster than a SIMD
-  skip-parse: a structural index built ahead of the walk (simdjson's
-  first stage) is the lever left, and it needs SIMD code of its own
-  (`unsafe` intrinsics outside the one mapping module, or a dependency
-  that exposes such an index with byte offsets).
+- **validate, one room** (met since the room is walked on two threads).
+  One thread's walk does what the parse does and more: it keeps every key
+  of `participants` to find duplicates (a hash each), reads each
+  timestamp as a number with its place, and tracks line starts for
+  positions; it runs at about the speed of the serde_json parse, and of
+  sonic-rs's SIMD skip-parse, which does not move the limit on this
+  machine (rows above). A participants map of 2 MiB or more is now
+  walked by two threads, the second from a participant near the middle
+  (guessed, then checked). What stays on one thread: mapping the file
+  (about 11 ms of page-table work for 200 MB), merging the second walk's
+  keys into the first's, finding the repeated keys among a million
+  (about 9 ms), and writing the report.
 - **validate, NDJSON.** Rooms are walked on both cores (CPU time is about
   twice the wall-clock time). The walk of a room costs about twice the
   parse of it from a mapped file, so two cores bring it back to about the
   parse of a file that is read; 0.7x would need a third core or a walk
-  that costs 1.4x the parse.
+  that costs 1.4x the parse. The rooms of a stream are small, so the
+  two-thread walk of one room does not apply.
 - **participants / timestamps through a pipe.** Both write about 220 MB
-  for this room. `participants` formats a large room on two threads,
-  cells are copied from the input where they need no escape, and the pipe
-  is 1 MiB wide. Rows sorted by time read the participants out of input
-  order, so each row is a cache miss: records are aligned to a cache line
-  and read a chunk ahead, so the misses overlap. What is left is the
-  walk, the formatting of a million rows (two million timestamps), and
+  for this room, and both now walk it on two threads. `participants`
+  formats a large room on two threads, cells are copied from the input
+  where they need no escape, and the pipe is 1 MiB wide. Rows sorted by
+  time read the participants out of input order, so each row is a cache
+  miss: records are aligned to a cache line and read a chunk ahead, so
+  the misses overlap. `timestamps --format json` rewrites a large room's
+  text in chunks, every other one on a second thread. What is left is the
+  sort of a million rows, the formatting of two million timestamps, and
   `cat` copying 220 MB, all on the same two cores.
 - **Peak memory.** The mapped file counts in full (its pages are touched
-  by the walk), and validate's duplicate-key index brings it to 1.2x.
+  by the walk), and validate's duplicate-key index brings it to 1.2x
+  (the second walk's part of it is copied into the first's when the two
+  meet: 8 MB on this room, the rest of its records are kept where they
+  are).
   Listing a room keeps each participant in 64 bytes (offsets into the
   text) and each timestamp in 48, which is another 0.3-0.4x of this file;
   `summary` adds the stays it sorts. `diff` maps both files and keeps an
   owned, indexed copy of each room, so that streams can be matched by
   room ID: its ratio is to one of its two inputs.
-- **summary against validate.** summary's own work beside the walk (a
-  stay kept per participant, the sort of two million stay bounds, now on
-  the second core, and the median) is a fixed 70-80 ms on this room. It
-  did not grow; validate got faster, so the ratio sits at the 1.3x line
-  (1.27x and 1.31x in two runs on the same code).
-- **Start-up.** The bare binary takes 65 page faults, room-inspector about
-  190; about 45 of the difference are the dynamic loader relocating the
-  pointer table of the confusables data (unicode-security) in
-  `.data.rel.ro`. Faults are not what bounds it: a build without that
-  table took 145 faults and started in the same time (1.29 ms, `perf stat
-  -r 200`, against 0.95 ms for the bare binary). The difference is spread
-  over the kernel's work for a 5 MB executable (exec, mapping, page-cache
-  lookups, tear-down), CPU feature detection (`cpuid`, which traps to the
-  hypervisor on this VM: 2-4% of the samples) and building the
-  command-line parser; no one of them is large enough to remove alone.
+- **summary and diff against validate.** These targets are ratios to
+  validate, which now walks a large room on two threads. summary walks the
+  same way, and its own work beside the walk (a stay kept per
+  participant, the sort of two million stay bounds on the second core, the
+  median) is about 55 ms on this room: it got faster in time, and
+  slower in ratio. diff walks its two inputs on two threads already, one
+  each, so it gains nothing from the split; against the walk on one
+  thread it is about 2.5x, as before.
+- **Start-up.** A build of room-inspector whose `main` returns at once
+  takes about 1.15x the bare binary (`perf stat -r 500`): that much is
+  loading a 5 MB executable (exec, mapping, relocating the pointer tables
+  of the Unicode data, tear-down), before any of its code runs. The rest
+  is spread over building the command-line parser, CPU feature detection
+  (`cpuid`, which traps to the hypervisor on this VM: 2-4% of the
+  samples) and a few anonymous page faults of the heap; a build without
+  the confusables table took 145 page faults instead of 190 and started
+  in the same time. 1.2x would leave the tool's own start 0.05x.
 """)
