@@ -150,24 +150,15 @@ impl<'a, 'o> Walker<'a, 'o> {
             looks_repeated: None,
             may_split: false,
             abandon: Some(abandon),
-            // What a rule's keep predicate may ask of the room so far.
+            // What the walk of a participant reads of the room: the
+            // pointer prefix of a room in an array, and what the keep
+            // predicates of the roster rules read (`createdAt`). A
+            // predicate that reads more of the room needs it here too.
             out: WalkedRoom {
                 index_in_array: room.index_in_array,
-                start: room.start,
-                is_object: room.is_object,
-                id: room.id,
-                id_seen: room.id_seen,
                 created_at: room.created_at,
-                updated_at: room.updated_at,
-                deleted_at: room.deleted_at,
-                deleted_at_seen: room.deleted_at_seen,
-                deleted: room.deleted,
-                egress_id: room.egress_id,
-                participants_seen: room.participants_seen,
                 participants: Participants::new(self.buf),
                 timestamps: Timestamps::new(self.buf, self.base),
-                text: room.text,
-                api_error: room.api_error,
                 ..WalkedRoom::default()
             },
         }
@@ -264,6 +255,11 @@ mod tests {
     /// Everything a walk found that a command could see, as text; the
     /// walk's error if it stopped.
     fn digest(text: &[u8], split: Split) -> String {
+        digest_at(text, 0, None, split)
+    }
+
+    /// `digest` of the room at `pos`, element `index` of an array.
+    fn digest_at(text: &[u8], pos: usize, index: Option<usize>, split: Split) -> String {
         let opts = Options {
             rules: crate::rules::RuleSet::defaults(true),
             now_ms: 1_700_000_500_000,
@@ -279,7 +275,7 @@ mod tests {
             },
             split,
         };
-        match walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default()) {
+        match walk_room(text, pos, true, 0, index, &opts, &mut Scratch::default()) {
             Err(Stop::Incomplete) => "incomplete".to_string(),
             Err(Stop::Syntax(e)) => format!("syntax error at {}: {}", e.at, e.message),
             Ok((room, end)) => {
@@ -312,7 +308,7 @@ mod tests {
     /// A room of `n` participants of many shapes: repeated keys and
     /// identities far apart, look-alike identities, tracks, times out of
     /// range or of the wrong type, a participant that is not an object,
-    /// escapes, and events after the map.
+    /// escapes, a tie for the latest leftAt, and events after the map.
     fn crowd(n: usize) -> String {
         let mut members = Vec::new();
         for i in 0..n {
@@ -328,7 +324,13 @@ mod tests {
                 _ => key.clone(),
             };
             let joined = 1_700_000_000_000_i64 + i as i64 * 1_000;
+            // The latest leftAt twice, far apart: the first of equals is
+            // the one kept.
+            let tied = i == 10 || i + 3 == n;
             let body = match i % 9 {
+                _ if tied => format!(
+                    r#"{{"identity":"{identity}","joinedAt":{joined},"leftAt":1750000000000}}"#
+                ),
                 0 => format!(
                     r#"{{"identity":"{identity}","name":"N {i}","joinedAt":{joined},"leftAt":{}}}"#,
                     joined + 5_000
@@ -384,6 +386,21 @@ mod tests {
         // the 4th and is not kept in the small set.
         let taken = same_at_every_offset(&text);
         assert_eq!(taken, 40 - 18, "{text}");
+        // The same room as the second of an array: its pointers start
+        // with `/1` in both walks.
+        let array = format!("[{{}},{text}]");
+        let bytes = array.as_bytes();
+        let whole = digest_at(bytes, 4, Some(1), Split::Never);
+        assert!(whole.contains("\"/1/participants/"), "{whole}");
+        let before = TAKEN.get();
+        for at in 0..=bytes.len() {
+            assert_eq!(
+                digest_at(bytes, 4, Some(1), Split::At(at)),
+                whole,
+                "split at {at}"
+            );
+        }
+        assert_eq!(TAKEN.get() - before, 40 - 18);
     }
 
     #[test]
@@ -506,6 +523,12 @@ mod tests {
             digest(text.as_bytes(), Split::Never)
         );
         assert_eq!((GUESSED.get() - guessed, TAKEN.get() - taken), (1, 1));
+        // Less than SPLIT_FROM from the map on: one thread, no guess.
+        let small = crowd(20_000);
+        assert!(small.len() < SPLIT_FROM, "{}", small.len());
+        let guessed = GUESSED.get();
+        let _ = digest(small.as_bytes(), Split::Large);
+        assert_eq!(GUESSED.get() - guessed, 0);
         // Rooms of an array: the first room's guess lands in a later room
         // and is abandoned; no later room is guessed in.
         let rooms = format!("[{}]", vec![crowd(1500); 40].join(","));
