@@ -18,10 +18,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Participants, Split, Timestamp, Timestamps, WalkedRoom, Walker};
+use super::keys::KeySet;
+use super::{Participants, Split, Timestamps, WalkedRoom, Walker, keep_later_of, participant_slot};
 use crate::json::lexer::{JStr, Lexed, Lexer, Stop};
-use crate::walk::PARTICIPANT_KEYS;
-use crate::walk::keys::KeySet;
 
 /// The bytes from a participants map's start to the end of the input from
 /// which a second thread is tried: starting one costs tens of
@@ -204,15 +203,6 @@ impl<'a, 'o> Walker<'a, 'o> {
     }
 }
 
-/// The later of two latest times, the first of equals, as one walk keeps.
-fn keep_later_of<'a>(latest: &mut Option<Timestamp<'a>>, later: Option<Timestamp<'a>>) {
-    if let Some(t) = later
-        && latest.is_none_or(|l| l.value.ms() < t.value.ms())
-    {
-        *latest = Some(t);
-    }
-}
-
 /// The quote of a participant's key at or past `from`, as far as the bytes
 /// around it tell: a `}` that could close the member before, a comma, a key
 /// whose value is an object, and that object's first key a participant's
@@ -231,11 +221,7 @@ fn participant_near(buf: &[u8], from: usize) -> Option<usize> {
         }
         lx.pos += 1;
         let field = lx.next_key(true).ok()??;
-        let name = field.name();
-        PARTICIPANT_KEYS
-            .iter()
-            .any(|k| k.as_bytes() == name.as_ref())
-            .then_some(key.at)
+        participant_slot(field.name().as_ref()).map(|_| key.at)
     })
 }
 

@@ -582,19 +582,31 @@ fn keep_later<'a>(
     len: usize,
     value: TsValue<'a>,
 ) {
-    if let TsValue::Ms(ms) = value
-        && latest.is_none_or(|t| t.value.ms() < Some(ms))
-    {
-        *latest = Some(Timestamp {
-            loc: place,
-            at,
-            len,
-            value,
-        });
+    if let TsValue::Ms(_) = value {
+        let loc = place;
+        keep_later_of(
+            latest,
+            Some(Timestamp {
+                loc,
+                at,
+                len,
+                value,
+            }),
+        );
     }
 }
 
-/// What a timestamp field holds, for "expected ..." messages.
+/// Keeps in `latest` the time `later` if it is later than the one kept
+/// (the first of equals stays): for one time, or for the latest of the
+/// rest of a map walked by another thread.
+fn keep_later_of<'a>(latest: &mut Option<Timestamp<'a>>, later: Option<Timestamp<'a>>) {
+    if let Some(t) = later
+        && latest.is_none_or(|l| l.value.ms() < t.value.ms())
+    {
+        *latest = Some(t);
+    }
+}
+
 fn expected_timestamp(integer_only: bool) -> &'static str {
     if integer_only {
         "an integer (Unix ms)"
