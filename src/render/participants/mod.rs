@@ -303,65 +303,27 @@ pub(super) const CHUNK: usize = 512;
 const PARALLEL_CHUNKS: usize = 8;
 
 /// Writes every row of `source` in `format` to `out`, in order.
-fn chunked<F: ChunkFormat>(
+fn chunked<'a, F: ChunkFormat>(
     format: &F,
-    source: &dyn RowSource<'_>,
+    source: &dyn RowSource<'a>,
     preceding: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let len = source.count();
     let chunks = len.div_ceil(CHUNK);
-    let range = move |k: usize| k * CHUNK..len.min((k + 1) * CHUNK);
-    let mut rows = Rows::default();
-    let mut scratch = format.scratch();
-    let mut buf = Vec::new();
-    let mut own = |k: usize, out: &mut dyn Write| -> io::Result<()> {
-        buf.clear();
-        source.build(range(k), &mut rows);
+    let state = || (Rows::default(), format.scratch());
+    let make = |(rows, scratch): &mut (Rows<'a>, F::Scratch), k: usize, buf: &mut Vec<u8>| {
+        source.build(k * CHUNK..len.min((k + 1) * CHUNK), rows);
         let arena = rows.arena();
-        format.chunk(
-            &mut scratch,
-            &rows.rows,
-            &arena,
-            preceding + k * CHUNK,
-            &mut buf,
-        )?;
-        out.write_all(&buf)
+        format.chunk(scratch, &rows.rows, &arena, preceding + k * CHUNK, buf)
     };
-    if chunks < PARALLEL_CHUNKS {
-        return (0..chunks).try_for_each(|k| own(k, &mut *out));
+    if chunks >= PARALLEL_CHUNKS {
+        return crate::render::in_order_on_two_threads(chunks, &state, &make, out);
     }
-    std::thread::scope(|scope| {
-        // Two buffers in flight are enough to keep both threads busy; a
-        // failed write drops the receiver, which ends the helper.
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
-        scope.spawn(move || {
-            let mut rows = Rows::default();
-            let mut scratch = format.scratch();
-            for k in (1..chunks).step_by(2) {
-                let mut buf = Vec::with_capacity(CHUNK * 256);
-                source.build(range(k), &mut rows);
-                let arena = rows.arena();
-                let done = format.chunk(
-                    &mut scratch,
-                    &rows.rows,
-                    &arena,
-                    preceding + k * CHUNK,
-                    &mut buf,
-                );
-                if sender.send(done.map(|()| buf)).is_err() {
-                    break;
-                }
-            }
-        });
-        for k in 0..chunks {
-            if k % 2 == 0 {
-                own(k, &mut *out)?;
-            } else {
-                let theirs = receiver.recv().map_err(io::Error::other)??;
-                out.write_all(&theirs)?;
-            }
-        }
-        Ok(())
+    let (mut own, mut buf) = (state(), Vec::new());
+    (0..chunks).try_for_each(|k| {
+        buf.clear();
+        make(&mut own, k, &mut buf)?;
+        out.write_all(&buf)
     })
 }

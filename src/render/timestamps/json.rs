@@ -71,25 +71,7 @@ impl StampSink for Json<'_> {
         let mut escaped = Vec::new();
         text.clear();
         rewrite(room, self.tf, &mut |piece, copied| {
-            // Text from the input is escaped a slice at a time, so a huge
-            // stretch without timestamps is never held twice.
-            let mut rest = piece;
-            while !rest.is_empty() {
-                let part = if copied == Copied::FromInput {
-                    let cut = char_boundary(rest, ESCAPE_SLICE);
-                    let (piece, after) = rest.split_at(cut);
-                    rest = after;
-                    // Most of a room needs no escape: copied as it is.
-                    if !json::needs_escapes(piece) {
-                        piece
-                    } else {
-                        escaped.clear();
-                        json::write_escaped_bytes(&mut escaped, piece);
-                        &escaped[..]
-                    }
-                } else {
-                    std::mem::take(&mut rest)
-                };
+            in_parts(piece, copied, &mut escaped, &mut |part| {
                 if lines {
                     minify.feed(part, text);
                 } else {
@@ -99,8 +81,8 @@ impl StampSink for Json<'_> {
                     out.write_all(text)?;
                     text.clear();
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         })?;
         if self.lines || room.index_in_array.is_none() {
             text.push(b'\n');
@@ -159,63 +141,45 @@ fn in_chunks(
             .get(k * chunk)
             .map_or(room.text.len(), |t| t.at - room.start)
     };
-    let rewrite_chunk = |k: usize, buf: &mut Vec<u8>| {
+    let rewrite_chunk = |escaped: &mut Vec<u8>, k: usize, buf: &mut Vec<u8>| {
         let stamps = k * chunk..stamps.min((k + 1) * chunk);
         let text = start_of(k)..start_of(k + 1);
-        let mut escaped = Vec::new();
         rewrite_part(room, tf, stamps, text, &mut |piece, copied| {
-            let mut rest = piece;
-            while !rest.is_empty() {
-                if copied == Copied::FromInput {
-                    let cut = char_boundary(rest, ESCAPE_SLICE);
-                    let (piece, after) = rest.split_at(cut);
-                    rest = after;
-                    if !json::needs_escapes(piece) {
-                        buf.extend_from_slice(piece);
-                    } else {
-                        escaped.clear();
-                        json::write_escaped_bytes(&mut escaped, piece);
-                        buf.extend_from_slice(&escaped);
-                    }
-                } else {
-                    buf.extend_from_slice(std::mem::take(&mut rest));
-                }
-            }
-            Ok(())
+            in_parts(piece, copied, escaped, &mut |part| {
+                buf.extend_from_slice(part);
+                Ok(())
+            })
         })
     };
-    std::thread::scope(|scope| {
-        // Two chunks in flight keep both threads busy; a failed write
-        // drops the receiver, which ends the helper.
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
-        let helper = std::thread::Builder::new()
-            .name("rewrite".into())
-            .spawn_scoped(scope, {
-                let rewrite_chunk = &rewrite_chunk;
-                move || {
-                    for k in (1..chunks).step_by(2) {
-                        let mut buf = Vec::new();
-                        let done = rewrite_chunk(k, &mut buf);
-                        if sender.send(done.map(|()| buf)).is_err() {
-                            break;
-                        }
-                    }
-                }
-            })
-            .is_ok();
-        let mut buf = Vec::new();
-        for k in 0..chunks {
-            if k % 2 == 0 || !helper {
-                buf.clear();
-                rewrite_chunk(k, &mut buf)?;
-                out.write_all(&buf)?;
-            } else {
-                let theirs = receiver.recv().map_err(io::Error::other)??;
-                out.write_all(&theirs)?;
-            }
+    crate::render::in_order_on_two_threads(chunks, &Vec::new, &rewrite_chunk, out)
+}
+
+/// Hands `piece` on as the output has it. Text from the input goes
+/// through the output's escapes a slice at a time, cut where a character
+/// starts, so a huge stretch without timestamps is never held twice; most
+/// of a room needs no escape and goes as it is.
+fn in_parts(
+    piece: &[u8],
+    copied: Copied,
+    escaped: &mut Vec<u8>,
+    each: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    if copied == Copied::Escaped {
+        return each(piece);
+    }
+    let mut rest = piece;
+    while !rest.is_empty() {
+        let (slice, after) = rest.split_at(char_boundary(rest, ESCAPE_SLICE));
+        rest = after;
+        if json::needs_escapes(slice) {
+            escaped.clear();
+            json::write_escaped_bytes(escaped, slice);
+            each(escaped)?;
+        } else {
+            each(slice)?;
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// Whether a piece of output still needs the output's escapes.
