@@ -4,7 +4,6 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use room_inspector::Env;
 
 /// The only place that asks the process about its terminals and `NO_COLOR`.
@@ -70,22 +69,23 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
 /// The standard library reopens a closed standard descriptor on
 /// `/dev/null`, read-write, before `main`, so writes then succeed unseen
 /// and a run that printed nothing would exit 0. A shell's `>/dev/null`
-/// opens it write-only: `/dev/null` open read-write is the sign. Linux
-/// shows both facts under `/proc/self`; elsewhere this says no.
+/// opens it write-only: `/dev/null` (character device 1:3) open
+/// read-write is the sign. Two calls on the descriptor tell, where asking
+/// `/proc` by name cost a path lookup on every run; elsewhere this says no.
 fn stdout_is_closed() -> bool {
-    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else {
-        return false;
-    };
-    if target != std::path::Path::new("/dev/null") {
-        return false;
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
+        let stdout = io::stdout();
+        let Ok(stat) = fstat(&stdout) else {
+            return false;
+        };
+        let dev_null = FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
+            && (major(stat.st_rdev), minor(stat.st_rdev)) == (1, 3);
+        dev_null && fcntl_getfl(&stdout).is_ok_and(|flags| flags.contains(OFlags::RDWR))
     }
-    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
-        return false;
-    };
-    info.lines()
-        .find_map(|l| l.strip_prefix("flags:"))
-        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
-        .is_some_and(|flags| flags & 0o3 == 0o2)
+    #[cfg(not(target_os = "linux"))]
+    false
 }
 
 fn closed() -> ExitCode {
@@ -109,7 +109,7 @@ fn widen_pipe() {
 }
 
 fn main() -> ExitCode {
-    let cli = match room_inspector::cli::Cli::try_parse() {
+    let cli = match room_inspector::cli::Cli::from_env() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
