@@ -34,8 +34,12 @@ fn push_escape(out: &mut String, c: char) {
 
 /// Text from the input, made safe to print.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    // Printable ASCII, the usual text, has no hazard: one quick pass.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_hazard) {
+    // Printable ASCII, the usual text, has no hazard: one quick pass. Other
+    // text without controls is looked at only where a hazard's lead byte is.
+    let bytes = text.as_bytes();
+    if bytes.iter().all(|b| (0x20..0x7f).contains(b))
+        || (bytes.iter().all(|&b| b >= 0x20) && !crate::render::json::needs_escapes(bytes))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -172,6 +176,19 @@ impl Paint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-level look for hazards must find exactly the characters
+    /// `is_hazard` names, beside ASCII and beside other text alike.
+    #[test]
+    fn text_is_kept_as_it_is_exactly_when_no_character_is_a_hazard() {
+        let planes = (0..0x3000).chain(0xfe00..0x10000).chain(0x1f300..0x1f400);
+        for c in planes.filter_map(char::from_u32) {
+            for text in [format!("a{c}b"), format!("é{c}"), format!("{c}李")] {
+                let kept = matches!(sanitize(&text), Cow::Borrowed(_));
+                assert_eq!(kept, !is_hazard(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
 
     #[test]
     fn escapes_terminal_hazards_and_keeps_unicode() {

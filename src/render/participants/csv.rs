@@ -98,6 +98,13 @@ impl Line {
 
     /// A text field, quoted where needed, and its delimiter.
     fn text(&mut self, mut field: &[u8]) {
+        // Most fields need no quotes, and are then written as they are: as
+        // csv-core would, without its state machine and the room it needs.
+        if !self.quoter.should_quote(field) {
+            self.line.extend_from_slice(field);
+            self.line.push(self.delimiter);
+            return;
+        }
         // Room for the worst case: every byte a doubled quote.
         loop {
             let start = self.line.len();
