@@ -18,6 +18,9 @@ pub type MakeChunk<'f, S> = dyn Fn(&mut S, usize, &mut Vec<u8>) -> std::io::Resu
 /// chunks in flight, which is enough to keep both busy. Each thread makes
 /// its own `state` for `make`. Where no thread can be started every chunk
 /// is made here; a failed write drops the receiver, which ends the helper.
+/// The helper's buffers come back to it once written: a fresh one for
+/// each chunk grew by doubling, copying each chunk twice over, and the
+/// largest were fresh pages from the kernel every time.
 pub fn in_order_on_two_threads<S>(
     chunks: usize,
     state: &(dyn Fn() -> S + Sync),
@@ -26,12 +29,14 @@ pub fn in_order_on_two_threads<S>(
 ) -> std::io::Result<()> {
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2);
+        let (give_back, given_back) = std::sync::mpsc::channel::<Vec<u8>>();
         let helper = std::thread::Builder::new()
             .name("format".into())
             .spawn_scoped(scope, move || {
                 let mut state = state();
                 for k in (1..chunks).step_by(2) {
-                    let mut buf = Vec::new();
+                    let mut buf = given_back.try_recv().unwrap_or_default();
+                    buf.clear();
                     let made = make(&mut state, k, &mut buf);
                     if sender.send(made.map(|()| buf)).is_err() {
                         break;
@@ -49,6 +54,8 @@ pub fn in_order_on_two_threads<S>(
             } else {
                 let theirs = receiver.recv().map_err(std::io::Error::other)??;
                 out.write_all(&theirs)?;
+                // The helper may have ended; the buffer is then dropped.
+                let _ = give_back.send(theirs);
             }
         }
         Ok(())
