@@ -203,22 +203,61 @@ fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Ve
             // One integer per row, the value mapped to an order-preserving
             // u64 above the row's position: a stable sort of a million rows
             // that compares plain integers and moves 16 bytes at a time.
-            let mut keys: Vec<u128> = listed
-                .iter()
-                .map(|&i| {
-                    let value = numeric(participants.times(i));
-                    let v = value.map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
-                    (u128::from(v) << 64) | i as u128
-                })
-                .collect();
-            keys.sort_unstable();
-            listed = keys.into_iter().map(|k| (k as u64) as usize).collect();
+            listed = by_unique_key(&listed, |i| {
+                let value = numeric(participants.times(i));
+                let v = value.map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
+                (u128::from(v) << 64) | i as u128
+            });
         }
     }
     if args.reverse {
         listed.reverse();
     }
     listed
+}
+
+/// From this many rows, each half is keyed and sorted on its own thread.
+const SORT_HALVES_FROM: usize = 1 << 16;
+
+/// The indices of `listed` ordered by `key`, whose low 64 bits are the
+/// index, so no two keys are equal and any sort gives the one order.
+///
+/// A large room's halves are sorted on two threads and merged: the sort of
+/// a million rows was a tenth of a listing's time, with the other core
+/// idle between the walk and the output.
+fn by_unique_key(listed: &[usize], key: impl Fn(usize) -> u128 + Sync) -> Vec<usize> {
+    let sorted = |part: &[usize]| {
+        let mut keys: Vec<u128> = part.iter().map(|&i| key(i)).collect();
+        keys.sort_unstable();
+        keys
+    };
+    let index = |k: &u128| *k as u64 as usize;
+    if listed.len() < SORT_HALVES_FROM {
+        return sorted(listed).iter().map(index).collect();
+    }
+    let (first, second) = listed.split_at(listed.len() / 2);
+    let (a, b) = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .name("sort".into())
+            .spawn_scoped(scope, || sorted(second));
+        let a = sorted(first);
+        // No thread, or one that failed: the half is sorted here.
+        let b = helper.ok().and_then(|h| h.join().ok());
+        (a, b.unwrap_or_else(|| sorted(second)))
+    });
+    let mut merged = Vec::with_capacity(listed.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        if x < y {
+            merged.push(index(x));
+            i += 1;
+        } else {
+            merged.push(index(y));
+            j += 1;
+        }
+    }
+    merged.extend(a[i..].iter().chain(&b[j..]).map(index));
+    merged
 }
 
 /// `--format`, or a table on a terminal and plain columns when piped.
@@ -685,4 +724,31 @@ fn timeline(
     })?;
     let _ = err.write_all(&notes);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Halves sorted apart and merged give the order one sort gives, on
+    /// either side of the size where the halves go to two threads.
+    #[test]
+    fn halves_sorted_apart_merge_into_the_one_order() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for len in [0, 1, 2, 1000, SORT_HALVES_FROM - 1, SORT_HALVES_FROM + 3] {
+            // Few distinct values, so ties (broken by the index) abound.
+            let values: Vec<u64> = (0..len).map(|_| next() % 97).collect();
+            let listed: Vec<usize> = (0..len).rev().collect();
+            let key = |i: usize| (u128::from(values[i]) << 64) | i as u128;
+            let mut expected = listed.clone();
+            expected.sort_by_key(|&i| (values[i], i));
+            assert_eq!(by_unique_key(&listed, key), expected, "{len} rows");
+        }
+    }
 }
