@@ -1,4 +1,5 @@
-//! Links the binary as a position-dependent executable on Linux (glibc).
+//! Links the binary as a position-dependent executable on Linux (glibc),
+//! unless `ROOM_INSPECTOR_PIE` is set when it is built.
 //!
 //! A position-independent executable is relocated by the loader on every
 //! start: about 10,000 pointers here, most in the Unicode tables of the
@@ -11,9 +12,11 @@
 //! default build. Libraries, stack and heap keep theirs.
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=ROOM_INSPECTOR_PIE");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    if os == "linux" && env == "gnu" {
+    let pie = std::env::var_os("ROOM_INSPECTOR_PIE").is_some_and(|v| !v.is_empty());
+    if os == "linux" && env == "gnu" && !pie {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }
