@@ -129,9 +129,9 @@ without them (`--ignore`), so the ratio is what those rules cost. The
 `cat`'s time counts.
 
 Start-up includes loading the Unicode data of the confusable check
-(unicode-security and unicode-normalization: tables of pointers the loader
-relocates): `room-inspector --version` went from 1.0 to 1.2 ms when they
-came in, measured side by side with hyperfine.
+(unicode-security and unicode-normalization: tables of pointers, which a
+position-independent build has the loader relocate at every start; the
+binary is linked at a fixed address on Linux for that reason).
 
 "CPU" is user + system time (mean, of every process of the run), which is
 larger than the wall-clock time where a second thread works alongside.
@@ -194,10 +194,13 @@ figures are from the runs that led to the present code.
   where they need no escape, and the pipe is 1 MiB wide. Rows sorted by
   time read the participants out of input order, so each row is a cache
   miss: records are aligned to a cache line and read a chunk ahead, so
-  the misses overlap. `timestamps --format json` rewrites a large room's
-  text in chunks, every other one on a second thread. What is left is the
-  sort of a million rows, the formatting of two million timestamps, and
-  `cat` copying 220 MB, all on the same two cores.
+  the misses overlap; the two halves of a large room are sorted on two
+  threads and merged. `timestamps --format json` rewrites a large room's
+  text in chunks, every other one on a second thread. What is left after
+  the walk is per-row work spread thin over both cores (in a profile of
+  tsv: reading rows out of input order 9%, terminal-safety checks of the
+  names 7%, two million timestamps formatted 5%, field copies 5%), and
+  `cat` copying 220 MB on the same two cores.
 - **Peak memory.** The mapped file counts in full (its pages are touched
   by the walk), and validate's duplicate-key index brings it to 1.2x
   (the second walk's part of it is copied into the first's when the two
@@ -216,13 +219,20 @@ figures are from the runs that led to the present code.
   slower in ratio. diff walks its two inputs on two threads already, one
   each, so it gains nothing from the split; against the walk on one
   thread it is about 2.5x, as before.
-- **Start-up.** A build of room-inspector whose `main` returns at once
-  takes about 1.15x the bare binary (`perf stat -r 500`): that much is
-  loading a 5 MB executable (exec, mapping, relocating the pointer tables
-  of the Unicode data, tear-down), before any of its code runs. The rest
-  is spread over building the command-line parser, CPU feature detection
-  (`cpuid`, which traps to the hypervisor on this VM: 2-4% of the
-  samples) and a few anonymous page faults of the heap; a build without
-  the confusables table took 145 page faults instead of 190 and started
-  in the same time. 1.2x would leave the tool's own start 0.05x.
+- **Start-up.** The binary is linked at a fixed address (build.rs), so
+  the loader no longer relocates the 10,000 pointers of the Unicode and
+  time zone tables at each start: 141 page faults instead of 197, and a
+  build whose `main` returns at once now starts as fast as the bare
+  binary. clap builds only the command named (the whole parser for help
+  and errors), which took half of what was left. The rest, about 0.1x
+  each, is that parse and the run itself: CPU feature detection for the
+  SIMD searches (`cpuid`, which traps to the hypervisor here: 2% of the
+  samples), opening and reading the file, the heap's first page faults.
+  Skipping the SIMD code on small inputs was tried and measured no
+  faster. `diff` opens two inputs and reads one on a second thread.
+  These rows are the ones a loaded machine moves most: both sides then
+  wait alike and the ratio shrinks toward 1, so read them with their
+  noise range. On an idle machine, 400 alternating rounds put
+  timestamps and summary at 1.30x, validate at 1.32x, participants at
+  1.37x and diff at 1.46x; before these changes validate was at 1.78x.
 """)
