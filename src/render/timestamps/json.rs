@@ -18,6 +18,10 @@ pub struct Json<'t> {
     pub in_array: bool,
     /// The room being written, reused from room to room.
     pub text: Vec<u8>,
+    /// A room of this many timestamps or more is rewritten in chunks of
+    /// `chunk` timestamps on two threads (never in NDJSON).
+    in_chunks_from: usize,
+    chunk: usize,
 }
 
 impl<'t> Json<'t> {
@@ -27,6 +31,8 @@ impl<'t> Json<'t> {
             lines,
             in_array: false,
             text: Vec::new(),
+            in_chunks_from: IN_CHUNKS_FROM,
+            chunk: CHUNK,
         }
     }
 }
@@ -58,32 +64,28 @@ impl StampSink for Json<'_> {
                 self.in_array = true;
             }
         }
-        if !self.lines && room.timestamps.len() >= IN_CHUNKS_FROM {
-            in_chunks(room, self.tf, CHUNK, out)?;
-            return if room.index_in_array.is_none() {
-                out.write_all(b"\n")
-            } else {
-                Ok(())
-            };
-        }
-        let mut minify = Minify::default();
         let (lines, text) = (self.lines, &mut self.text);
-        let mut escaped = Vec::new();
         text.clear();
-        rewrite(room, self.tf, &mut |piece, copied| {
-            in_parts(piece, copied, &mut escaped, &mut |part| {
-                if lines {
-                    minify.feed(part, text);
-                } else {
-                    text.extend_from_slice(part);
-                }
-                if text.len() >= PIECE {
-                    out.write_all(text)?;
-                    text.clear();
-                }
-                Ok(())
-            })
-        })?;
+        if !lines && room.timestamps.len() >= self.in_chunks_from {
+            in_chunks(room, self.tf, self.chunk, out)?;
+        } else {
+            let mut minify = Minify::default();
+            let mut escaped = Vec::new();
+            rewrite(room, self.tf, &mut |piece, copied| {
+                in_parts(piece, copied, &mut escaped, &mut |part| {
+                    if lines {
+                        minify.feed(part, text);
+                    } else {
+                        text.extend_from_slice(part);
+                    }
+                    if text.len() >= PIECE {
+                        out.write_all(text)?;
+                        text.clear();
+                    }
+                    Ok(())
+                })
+            })?;
+        }
         if self.lines || room.index_in_array.is_none() {
             text.push(b'\n');
         }
@@ -341,17 +343,15 @@ mod tests {
             let stamps = walked.timestamps.len();
             assert_eq!(stamps, 10);
             for chunk in 1..=stamps + 1 {
-                let mut chunked = if index_in_array.is_some() {
-                    b"[\n".to_vec()
-                } else {
-                    Vec::new()
+                let mut chunked = Vec::new();
+                let mut sink = Json {
+                    in_chunks_from: 0,
+                    chunk,
+                    ..Json::new(&tf, false)
                 };
-                let Ok(()) = in_chunks(&room, &tf, chunk, &mut chunked) else {
+                let Ok(()) = sink.room(&mut chunked, &room) else {
                     panic!("a Vec takes every write");
                 };
-                if index_in_array.is_none() {
-                    chunked.push(b'\n');
-                }
                 assert_eq!(
                     String::from_utf8_lossy(&chunked),
                     whole,
