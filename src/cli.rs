@@ -53,57 +53,18 @@ pub struct Cli {
     pub command: Command,
 }
 
-impl Cli {
-    /// Parses the process's arguments, as [`Cli::parse_args`] does.
-    pub fn from_env() -> Result<Cli, clap::Error> {
-        Cli::parse_args(std::env::args_os().collect())
-    }
-
-    /// Parses a command line, first through the one command it names.
-    ///
-    /// Building every command's arguments and help, as clap does before it
-    /// reads one argument, took about as long as the rest of a run on a
-    /// small room: allocations and first touches of code that nothing then
-    /// uses. So the command named first is built alone, and a command line
-    /// it takes is the answer. Anything else (help, a version, a typo, a
-    /// missing value) goes through the whole command line, so every help
-    /// text and error is the one the whole parser gives.
-    pub fn parse_args(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-        match Cli::parse_one_command(&args) {
-            Some(cli) => Ok(cli),
-            None => Cli::try_parse_from(args),
-        }
-    }
-
-    /// The command line parsed with only the command it names built, or
-    /// `None` when that does not give a command to run.
-    fn parse_one_command(args: &[OsString]) -> Option<Cli> {
-        use clap::FromArgMatches;
-        let alone = match args.get(1)?.to_str()? {
-            "validate" => ValidateArgs::augment_args(clap::Command::new("validate")),
-            "participants" => ParticipantsArgs::augment_args(clap::Command::new("participants")),
-            "timestamps" => TimestampsArgs::augment_args(clap::Command::new("timestamps")),
-            "summary" => SummaryArgs::augment_args(clap::Command::new("summary")),
-            "diff" => DiffArgs::augment_args(clap::Command::new("diff")),
-            _ => return None,
-        };
-        let matches = clap::Command::new("room-inspector")
-            .subcommand(alone)
-            .try_get_matches_from(args)
-            .ok()?;
-        Cli::from_arg_matches(&matches).ok()
-    }
-}
-
+/// Deferred: clap builds a command's arguments and help only when that
+/// command is parsed or its help shown. Building all of them before
+/// reading one argument took as long as the rest of a run on a small room.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Check rooms and report every problem with file:line:col, a JSON Pointer and a rule code
     // The usage is spelled out: on a conflict error, clap's own shows the
     // flags given and the FILE as `<FILE>...`, as if it were required.
-    #[command(
-        after_help = validate_after_help(),
-        override_usage = "room-inspector validate [OPTIONS] [FILE]..."
-    )]
+    // Its after_help is on `ValidateArgs`, so that it is built only with
+    // the command.
+    #[command(override_usage = "room-inspector validate [OPTIONS] [FILE]...")]
     Validate(ValidateArgs),
     /// Show who was in each room: identity, name, joined, left, duration, status
     #[command(override_usage = "room-inspector participants [OPTIONS] [FILE]...", after_help = concat!("Examples:
@@ -394,6 +355,7 @@ fn parse_selector(code: &str) -> Result<Selector, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = validate_after_help())]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -681,65 +643,4 @@ pub enum TimestampsFormat {
     Json,
     /// Like json, one room per line
     Ndjson,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn argv(line: &str) -> Vec<OsString> {
-        std::iter::once("room-inspector")
-            .chain(line.split_whitespace())
-            .map(OsString::from)
-            .collect()
-    }
-
-    /// The command built alone must read a command line exactly as the
-    /// whole parser does, and leave to it every line it cannot take.
-    #[test]
-    fn one_command_alone_parses_as_the_whole_command_line() {
-        let taken = [
-            "validate",
-            "validate a.json b.json",
-            "validate --format github --strict --deny-warnings rooms/",
-            "validate --select all --ignore seconds-not-ms -q -",
-            "validate --glob !drafts/ --now 2025-01-01T00:00:00Z x",
-            "participants --format tsv --sort name --active r.json",
-            "participants --tz Europe/Berlin --format csv --per-room",
-            "timestamps --format json --time-style relative r.json",
-            "summary --format json r.json",
-            "diff old.json new.json",
-            "diff --format json old.json new.json",
-            "validate -- --help",
-        ];
-        for line in taken {
-            let args = argv(line);
-            let whole = match Cli::try_parse_from(&args) {
-                Ok(cli) => format!("{cli:?}"),
-                Err(e) => panic!("{line}: {e}"),
-            };
-            let alone = Cli::parse_one_command(&args).map(|cli| format!("{cli:?}"));
-            assert_eq!(alone, Some(whole), "{line}");
-        }
-        let left = [
-            "",
-            "--help",
-            "--version",
-            "help validate",
-            "validate --help",
-            "validate -h",
-            "validate --version",
-            "validate --format xml",
-            "validate --bogus",
-            "participants --sort",
-            "diff only-one.json",
-            "schema",
-            "man",
-            "completions bash",
-            "valdate x.json",
-        ];
-        for line in left {
-            assert!(Cli::parse_one_command(&argv(line)).is_none(), "{line}");
-        }
-    }
 }

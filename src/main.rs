@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+use clap::Parser;
 use room_inspector::Env;
 
 /// The only place that asks the process about its terminals and `NO_COLOR`.
@@ -82,7 +83,7 @@ fn stdout_is_closed() -> bool {
         };
         let dev_null = FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
             && (major(stat.st_rdev), minor(stat.st_rdev)) == (1, 3);
-        dev_null && fcntl_getfl(&stdout).is_ok_and(|flags| flags.contains(OFlags::RDWR))
+        dev_null && fcntl_getfl(&stdout).is_ok_and(|flags| flags & OFlags::ACCMODE == OFlags::RDWR)
     }
     #[cfg(not(target_os = "linux"))]
     false
@@ -109,7 +110,7 @@ fn widen_pipe() {
 }
 
 fn main() -> ExitCode {
-    let cli = match room_inspector::cli::Cli::from_env() {
+    let cli = match room_inspector::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
