@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::keys::KeySet;
-use super::{Participants, Split, Timestamps, WalkedRoom, Walker, keep_later_of, participant_slot};
+use super::{Participants, Split, Timestamps, WalkedRoom, Walker, keep_later, participant_slot};
 use crate::json::lexer::{JStr, Lexed, Lexer, Stop};
 
 /// The bytes from a participants map's start to the end of the input from
@@ -198,8 +198,8 @@ impl<'a, 'o> Walker<'a, 'o> {
         out.roster.extend(room.roster);
         out.stays.extend(room.stays);
         out.findings.extend(room.findings);
-        keep_later_of(&mut out.latest_left, room.latest_left);
-        keep_later_of(&mut out.latest_track, room.latest_track);
+        keep_later(&mut out.latest_left, room.latest_left);
+        keep_later(&mut out.latest_track, room.latest_track);
     }
 }
 

@@ -98,23 +98,15 @@ impl KeySet {
 
 /// The (hash, offset) entries whose hash is seen more than once, sorted.
 pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
-    let mut suspects = repeated_by(entries, |&(hash, _)| hash);
     // Most suspects of a large set only share a bit of the bitset with
     // another hash (about one entry in sixteen): each would be read again
     // from the text to be compared with nothing.
-    let mut kept = 0;
-    let mut start = 0;
-    while start < suspects.len() {
-        let hash = suspects[start].0;
-        let end = start + suspects[start..].partition_point(|s| s.0 == hash);
-        if end - start > 1 {
-            suspects.copy_within(start..end, kept);
-            kept += end - start;
-        }
-        start = end;
-    }
-    suspects.truncate(kept);
-    suspects
+    repeated_by(entries, |&(hash, _)| hash)
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .flatten()
+        .copied()
+        .collect()
 }
 
 /// The entries whose hash is seen more than once, sorted, with perhaps a

@@ -573,40 +573,19 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
     walker.out.participants.pop()
 }
 
-/// Keeps in `latest` the time at `place` if it is a time later than the
-/// one kept (the first of equals stays).
-fn keep_later<'a>(
-    latest: &mut Option<Timestamp<'a>>,
-    place: Place<'a>,
-    at: usize,
-    len: usize,
-    value: TsValue<'a>,
-) {
-    if let TsValue::Ms(_) = value {
-        let loc = place;
-        keep_later_of(
-            latest,
-            Some(Timestamp {
-                loc,
-                at,
-                len,
-                value,
-            }),
-        );
-    }
-}
-
-/// Keeps in `latest` the time `later` if it is later than the one kept
-/// (the first of equals stays): for one time, or for the latest of the
-/// rest of a map walked by another thread.
-fn keep_later_of<'a>(latest: &mut Option<Timestamp<'a>>, later: Option<Timestamp<'a>>) {
+/// Keeps in `latest` the time `later` if it is a time later than the one
+/// kept (the first of equals stays): for one time, or for the latest of
+/// the rest of a map walked by another thread.
+fn keep_later<'a>(latest: &mut Option<Timestamp<'a>>, later: Option<Timestamp<'a>>) {
     if let Some(t) = later
+        && t.value.ms().is_some()
         && latest.is_none_or(|l| l.value.ms() < t.value.ms())
     {
         *latest = Some(t);
     }
 }
 
+/// What a timestamp field holds, for "expected ..." messages.
 fn expected_timestamp(integer_only: bool) -> &'static str {
     if integer_only {
         "an integer (Unix ms)"
@@ -1042,14 +1021,13 @@ impl<'a> Walker<'a, '_> {
         if self.collect.latest
             && let Some(left) = p.left
         {
-            let place = Place::Participant(p.key, "leftAt");
-            keep_later(
-                &mut self.out.latest_left,
-                place,
-                p.left_offset,
-                p.left_len,
-                left,
-            );
+            let later = Timestamp {
+                loc: Place::Participant(p.key, "leftAt"),
+                at: p.left_offset,
+                len: p.left_len,
+                value: left,
+            };
+            keep_later(&mut self.out.latest_left, Some(later));
         }
         if self.collect.identities {
             let key_at = p.key.at;
@@ -1070,8 +1048,13 @@ impl<'a> Walker<'a, '_> {
                 if w.collect.latest
                     && let Some(time) = shaped.time
                 {
-                    let latest = &mut w.out.latest_track;
-                    keep_later(latest, place, shaped.time_at, shaped.time_len, time);
+                    let later = Timestamp {
+                        loc: place,
+                        at: shaped.time_at,
+                        len: shaped.time_len,
+                        value: time,
+                    };
+                    keep_later(&mut w.out.latest_track, Some(later));
                 }
                 if w.collect.tracks {
                     w.out.tracks.push(TrackRef {
