@@ -1,5 +1,7 @@
 //! Links the binary as a position-dependent executable on Linux (glibc),
-//! unless `ROOM_INSPECTOR_PIE` is set when it is built.
+//! unless it is built with `ROOM_INSPECTOR_PIE=1` or as a static binary
+//! (`-C target-feature=+crt-static`, which links `-static-pie`: a later
+//! `-no-pie` would quietly make it dynamic again).
 //!
 //! A position-independent executable is relocated by the loader on every
 //! start: about 10,000 pointers here, most in the Unicode tables of the
@@ -15,8 +17,10 @@ fn main() {
     println!("cargo:rerun-if-env-changed=ROOM_INSPECTOR_PIE");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    let pie = std::env::var_os("ROOM_INSPECTOR_PIE").is_some_and(|v| !v.is_empty());
-    if os == "linux" && env == "gnu" && !pie {
+    let pie = std::env::var("ROOM_INSPECTOR_PIE").is_ok_and(|v| v == "1");
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let static_crt = features.split(',').any(|f| f == "crt-static");
+    if os == "linux" && env == "gnu" && !pie && !static_crt {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

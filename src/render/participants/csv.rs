@@ -101,9 +101,7 @@ impl Line {
         // Most fields need no quotes, and are then written as they are: as
         // csv-core would, without its state machine and the room it needs.
         if !self.quoter.should_quote(field) {
-            self.line.extend_from_slice(field);
-            self.line.push(self.delimiter);
-            return;
+            return self.plain(field);
         }
         // Room for the worst case: every byte a doubled quote.
         loop {
