@@ -291,6 +291,29 @@ mod tests {
         }
     }
 
+    /// Only times count for the latest `leftAt`: one that is not a time
+    /// is never kept, before a real one or after it.
+    #[test]
+    fn a_left_at_that_is_not_a_time_is_never_the_latest() {
+        let latest = |participants: &str| {
+            let text = format!(r#"{{"id":"r","participants":{{{participants}}}}}"#);
+            let digest = digest(text.as_bytes(), Split::Never);
+            let line = digest.lines().find(|l| l.starts_with("latest "));
+            line.unwrap_or_default().to_string()
+        };
+        assert_eq!(latest(r#""a":{"leftAt":"soon"}"#), "latest None None");
+        let valid = latest(r#""b":{"leftAt":1700000000000}"#);
+        assert!(valid.contains("1700000000000"), "{valid}");
+        let around = [
+            r#""a":{"leftAt":"soon"},"b":{"leftAt":1700000000000}"#,
+            r#""b":{"leftAt":1700000000000},"a":{"leftAt":-1}"#,
+        ];
+        for participants in around {
+            let kept = latest(participants);
+            assert!(kept.contains("Ms(1700000000000)"), "{participants}: {kept}");
+        }
+    }
+
     /// A room of `n` participants of many shapes: repeated keys and
     /// identities far apart, look-alike identities, tracks, times out of
     /// range or of the wrong type, a participant that is not an object,
