@@ -68,25 +68,48 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
 /// Whether standard output was closed when the process started (`>&-`).
 ///
 /// The standard library reopens a closed standard descriptor on
-/// `/dev/null`, read-write, before `main`, so writes then succeed unseen
-/// and a run that printed nothing would exit 0. A shell's `>/dev/null`
-/// opens it write-only: `/dev/null` (character device 1:3) open
-/// read-write is the sign. Two calls on the descriptor tell, where asking
-/// `/proc` by name cost a path lookup on every run; elsewhere this says no.
+/// `/dev/null` before `main`, so writes then succeed unseen and a run that
+/// printed nothing would exit 0. What it leaves cannot be told from a
+/// `/dev/null` the caller handed over (Python's `subprocess.DEVNULL` is
+/// one, opened read-write as the library's is), so the descriptor is
+/// looked at earlier: see [`closed_at_start`]. Elsewhere this says no.
 fn stdout_is_closed() -> bool {
     #[cfg(target_os = "linux")]
     {
-        use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
-        let stdout = io::stdout();
-        let Ok(stat) = fstat(&stdout) else {
-            return false;
-        };
-        let dev_null = FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
-            && (major(stat.st_rdev), minor(stat.st_rdev)) == (1, 3);
-        dev_null && fcntl_getfl(&stdout).is_ok_and(|flags| flags & OFlags::ACCMODE == OFlags::RDWR)
+        closed_at_start::stdout()
     }
     #[cfg(not(target_os = "linux"))]
     false
+}
+
+/// Standard output as the process found it, before the standard library's
+/// start-up: the C runtime calls every function in `.init_array` ahead of
+/// `main`, where that start-up runs.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+mod closed_at_start {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn look() {
+        // SAFETY: `F_GETFD` reads the descriptor's flags and nothing else;
+        // on a descriptor that is not open it fails (EBADF), its only
+        // failure, and touches no memory either way.
+        let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) };
+        CLOSED.store(flags == -1, Ordering::Relaxed);
+    }
+
+    // SAFETY: `look` takes no arguments, which the C runtime's call (it
+    // passes argc, argv and envp) allows, and uses nothing that needs the
+    // standard library's start-up.
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static LOOK: extern "C" fn() = look;
+
+    pub fn stdout() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
 }
 
 fn closed() -> ExitCode {

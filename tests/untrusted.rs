@@ -99,6 +99,17 @@ fn a_closed_stdout_is_an_error_not_a_success() {
         sh("room-inspector participants fixtures/room.json >/dev/null").code,
         0
     );
+    // Opened read-write, as Python's `subprocess.DEVNULL` opens it, and as
+    // the standard library reopens a closed descriptor: still a place to
+    // write.
+    for command in [
+        "validate fixtures/room.json",
+        "participants fixtures/room.json",
+        "--help",
+    ] {
+        let r = sh(&format!("room-inspector {command} 1<>/dev/null"));
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{command}");
+    }
     let full = sh("room-inspector --help >/dev/full");
     assert_eq!(full.code, 2);
     assert!(full.stderr.contains("cannot write"), "{}", full.stderr);

@@ -1,5 +1,5 @@
-//! The memory map of a large file, and the only unsafe code in the crate:
-//! every other module of `input` forbids it.
+//! The memory map of a large file, and the only unsafe code in the
+//! library: every other module of `input` forbids it.
 //!
 //! Copying a file that the page cache already holds costs as much as the
 //! whole scan (reading instead of mapping made `validate` on a 190 MB room
