@@ -1,8 +1,10 @@
 //! The binary: parse arguments, read the environment once, run, turn the
 //! outcome into an exit code.
 
+// With glibc the process starts at our own `main`; see [`start`].
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+
 use std::io::{self, IsTerminal, Write};
-use std::process::ExitCode;
 
 use clap::Parser;
 use room_inspector::Env;
@@ -38,7 +40,7 @@ fn env() -> Env {
 /// chose: its text is escaped as data is, line by line so clap's own line
 /// breaks stay. Help that cannot be written (a closed stdout, a full disk)
 /// is an error, as any other output is; a reader that went away is not.
-fn clap_exit(e: &clap::Error) -> ExitCode {
+fn clap_exit(e: &clap::Error) -> u8 {
     let text = e.render().to_string();
     if e.use_stderr() {
         let safe: Vec<String> = text
@@ -46,7 +48,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             .map(|line| room_inspector::term::sanitize(line).into_owned())
             .collect();
         let _ = io::stderr().write_all(safe.join("\n").as_bytes());
-        return ExitCode::from(2);
+        return 2;
     }
     if stdout_is_closed() {
         return closed();
@@ -56,11 +58,11 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(()) => 0,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             let _ = writeln!(io::stderr(), "room-inspector: cannot write the output: {e}");
-            ExitCode::from(2)
+            2
         }
     }
 }
@@ -112,12 +114,12 @@ mod closed_at_start {
     }
 }
 
-fn closed() -> ExitCode {
+fn closed() -> u8 {
     let _ = writeln!(
         io::stderr(),
         "room-inspector: standard output is closed; nothing could be written (redirect it to a file or /dev/null instead)"
     );
-    ExitCode::from(2)
+    2
 }
 
 /// A pipe holds 64 KiB unless asked for more: output written into one
@@ -132,7 +134,12 @@ fn widen_pipe() {
     }
 }
 
-fn main() -> ExitCode {
+#[cfg(any(not(all(target_os = "linux", target_env = "gnu")), test))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run())
+}
+
+fn run() -> u8 {
     let cli = match room_inspector::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
@@ -156,5 +163,60 @@ fn main() -> ExitCode {
             e.code()
         }
     };
-    ExitCode::from(exit as u8)
+    exit as u8
+}
+
+/// The process's entry point with glibc, in place of the standard
+/// library's. That one also finds the main thread's stack bounds, for a
+/// message on overflow, by reading and parsing `/proc/self/maps`: a fifth
+/// of the instructions and a dozen of the system calls of a whole run on
+/// a small room, where the nesting limit already keeps the stack far from
+/// its end (and an overflow still ends the process, by SIGSEGV). What else
+/// it does that this tool relies on is done here the same way:
+/// - SIGPIPE ignored, so a reader that went away is a write error that
+///   ends the run quietly, not a signal;
+/// - a closed standard descriptor reopened on `/dev/null`, so that no file
+///   opened later takes its number ([`closed_at_start`] has seen it first);
+/// - a panic ends the process with 101 after the hook's message;
+/// - standard output flushed at the end.
+///
+/// Arguments reach `std::env::args` without it: glibc hands them to the
+/// standard library's own `.init_array` function.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[allow(unsafe_code)]
+mod start {
+    use std::ffi::{c_char, c_int};
+    use std::io::Write;
+
+    #[unsafe(no_mangle)]
+    extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+        // SAFETY: setting a signal's disposition to SIG_IGN installs no
+        // handler code and touches no memory of ours.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+        reopen_closed_standard_descriptors();
+        let exit = std::panic::catch_unwind(super::run).unwrap_or(101);
+        let _ = std::io::stdout().flush();
+        c_int::from(exit)
+    }
+
+    fn reopen_closed_standard_descriptors() {
+        let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        });
+        // SAFETY: `fds` is a live array of three `pollfd`s, its length
+        // passed with it; a zero timeout returns at once.
+        let polled = unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) };
+        if polled == -1 {
+            return;
+        }
+        for fd in fds {
+            if fd.revents & libc::POLLNVAL != 0 {
+                // SAFETY: a NUL-terminated path and plain flags; the lowest
+                // free descriptor, the closed one, is the one opened.
+                unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) };
+            }
+        }
+    }
 }
