@@ -108,6 +108,37 @@ fn streams_are_matched_by_room_id_whichever_side_is_held() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A small NEW read after OLD on one thread, and the same NEW from stdin
+/// read on a second thread, give one answer: changes in NEW's order, a
+/// value that is not a room named on stderr, and exit 2.
+#[test]
+fn a_stream_read_on_one_thread_or_two_gives_one_answer() {
+    let dir = std::env::temp_dir().join(format!("ri-diff-threads-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let old = r#"{"id":"a","participants":{"ann":{"identity":"ann","joinedAt":1700000000000}}}"#;
+    let new = concat!(
+        r#"{"id":"a","participants":{"bob":{"identity":"bob","joinedAt":1700000000000}}}"#,
+        "\n42\n",
+        r#"{"id":"c","participants":{}}"#,
+        "\n"
+    );
+    let (old_path, new_path) = (dir.join("old.ndjson"), dir.join("new.ndjson"));
+    let _ = std::fs::write(&old_path, old);
+    let _ = std::fs::write(&new_path, new);
+    let (o, n) = (old_path.to_string_lossy(), new_path.to_string_lossy());
+    let expected = "- \"a\" participant \"ann\"\n\
+                    + \"a\" participant \"bob\": joined 2023-11-14T22:13:20.000Z\n\
+                    + room \"c\" (0 participants)\n";
+    let said = "2:1: expected a room (a JSON object), found number 42 (run validate for details)\n";
+    let files = run(&["diff", &o, &n]);
+    assert_eq!((files.code, files.stdout.as_str()), (2, expected));
+    assert_eq!(files.stderr, format!("room-inspector: {n}:{said}"));
+    let piped = run_stdin(&["diff", &o, "-"], new.as_bytes());
+    assert_eq!((piped.code, piped.stdout.as_str()), (2, expected));
+    assert_eq!(piped.stderr, format!("room-inspector: <stdin>:{said}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn trouble_exits_2() {
     let unreadable = run(&["diff", "missing.json", AFTER]);

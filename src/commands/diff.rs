@@ -637,96 +637,136 @@ pub fn run(
         (old_source, new_source)
     };
     let mut sink = sink(args.format, &listing.tf);
+    let mut held = Index::default();
     let mut changes = Vec::new();
-    // The streamed side is read on a second thread while this one reads
-    // the held side: a room of each is walked at once. Its snapshots and
-    // what it says on stderr come across one at a time, in order, so
-    // memory stays that of the held side.
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Streamed>(1);
-        let listing = &listing;
-        let streamer = scope.spawn(move || {
-            let mut said = Said {
-                tx: &tx,
-                line: Vec::new(),
-            };
-            let mut streamed_exit = Exit::Ok;
-            let gone = || Error::Write(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
-            let read = read(
-                streamed_source,
-                listing,
-                &mut said,
-                &mut streamed_exit,
-                &mut |snap| {
-                    if !hold_new {
-                        // NEW's keys are looked up: indexed on this thread.
-                        snap.participants.index();
-                    }
-                    tx.send(Streamed::Room(snap)).map_err(|_| gone())
-                },
-            );
-            let _ = said.flush();
-            (read, streamed_exit)
-        });
-        let mut index = Index::default();
-        read(held_source, listing, err, exit, &mut |snap| {
-            if hold_new {
-                snap.participants.index();
+    // Each room of the streamed side, compared with its held twin.
+    let mut compare_streamed = |streamed: Snapshot,
+                                held: &mut Index,
+                                sink: &mut dyn DiffSink,
+                                out: &mut dyn Write,
+                                exit: &mut Exit|
+     -> Result<(), Error> {
+        changes.clear();
+        match held.take(&streamed.label) {
+            Some(twin) => {
+                let (old, new) = if hold_new {
+                    (&streamed, &twin)
+                } else {
+                    (&twin, &streamed)
+                };
+                compare(old, new, &mut changes);
             }
-            index
-                .by_label
-                .entry(snap.label.clone())
-                .or_insert(index.rooms.len());
-            index.rooms.push(Some(snap));
-            Ok(())
-        })?;
-        sink.start(out)?;
-        // An early return drops `rx`, which ends the reader's next send.
-        for streamed in rx.iter() {
-            let streamed = match streamed {
-                Streamed::Room(snap) => snap,
-                Streamed::Said(text) => {
-                    let _ = err.write_all(&text);
-                    *exit = exit.worst(Exit::Usage);
-                    continue;
-                }
-            };
-            changes.clear();
-            match index.take(&streamed.label) {
-                Some(held) => {
-                    let (old, new) = if hold_new {
-                        (&streamed, &held)
-                    } else {
-                        (&held, &streamed)
-                    };
-                    compare(old, new, &mut changes);
-                }
-                None => changes.push(alone(streamed, !hold_new)),
-            }
-            if !changes.is_empty() {
-                // Said at once: a reader that goes away early still gets
-                // `diff(1)`'s answer.
-                *exit = exit.worst(Exit::Invalid);
-            }
-            for change in &changes {
-                sink.change(out, change)?;
-            }
+            None => changes.push(alone(streamed, !hold_new)),
         }
-        let (read, streamed_exit) = match streamer.join() {
-            Ok(done) => done,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        read?;
-        *exit = exit.worst(streamed_exit);
-        for held in index.rooms.into_iter().flatten() {
+        if !changes.is_empty() {
+            // Said at once: a reader that goes away early still gets
+            // `diff(1)`'s answer.
             *exit = exit.worst(Exit::Invalid);
-            sink.change(out, &alone(held, hold_new))?;
+        }
+        for change in &changes {
+            sink.change(out, change)?;
         }
         Ok(())
-    })?;
+    };
+    let hold = |snap: Snapshot, held: &mut Index| {
+        if hold_new {
+            snap.participants.index();
+        }
+        held.by_label
+            .entry(snap.label.clone())
+            .or_insert(held.rooms.len());
+        held.rooms.push(Some(snap));
+        Ok(())
+    };
+    let streamed_exit = if size(streamed_source).is_some_and(|len| len < ONE_THREAD_BELOW) {
+        // Both sides are small (the held one is the smaller): a second
+        // thread would cost more than it saves.
+        read(held_source, &listing, err, exit, &mut |snap| {
+            hold(snap, &mut held)
+        })?;
+        sink.start(out)?;
+        // What it says goes straight to stderr, and its exit code (2
+        // with anything said) is taken in below.
+        let mut streamed_exit = Exit::Ok;
+        read(
+            streamed_source,
+            &listing,
+            err,
+            &mut streamed_exit,
+            &mut |snap| {
+                if !hold_new {
+                    snap.participants.index();
+                }
+                compare_streamed(snap, &mut held, &mut *sink, out, exit)
+            },
+        )?;
+        streamed_exit
+    } else {
+        // The streamed side is read on a second thread while this one
+        // reads the held side: a room of each is walked at once. Its
+        // snapshots and what it says on stderr come across one at a time,
+        // in order, so memory stays that of the held side.
+        std::thread::scope(|scope| -> Result<Exit, Error> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Streamed>(1);
+            let listing = &listing;
+            let streamer = scope.spawn(move || {
+                let mut said = Said {
+                    tx: &tx,
+                    line: Vec::new(),
+                };
+                let mut streamed_exit = Exit::Ok;
+                let gone = || Error::Write(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+                let read = read(
+                    streamed_source,
+                    listing,
+                    &mut said,
+                    &mut streamed_exit,
+                    &mut |snap| {
+                        if !hold_new {
+                            // NEW's keys are looked up: indexed on this thread.
+                            snap.participants.index();
+                        }
+                        tx.send(Streamed::Room(snap)).map_err(|_| gone())
+                    },
+                );
+                let _ = said.flush();
+                (read, streamed_exit)
+            });
+            read(held_source, listing, err, exit, &mut |snap| {
+                hold(snap, &mut held)
+            })?;
+            sink.start(out)?;
+            // An early return drops `rx`, which ends the reader's next send.
+            for streamed in rx.iter() {
+                match streamed {
+                    Streamed::Room(snap) => {
+                        compare_streamed(snap, &mut held, &mut *sink, out, exit)?
+                    }
+                    Streamed::Said(text) => {
+                        let _ = err.write_all(&text);
+                        *exit = exit.worst(Exit::Usage);
+                    }
+                }
+            }
+            let (read, streamed_exit) = match streamer.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            read.map(|()| streamed_exit)
+        })?
+    };
+    *exit = exit.worst(streamed_exit);
+    for held in held.rooms.into_iter().flatten() {
+        *exit = exit.worst(Exit::Invalid);
+        sink.change(out, &alone(held, hold_new))?;
+    }
     sink.finish(out)?;
     Ok(())
 }
+
+/// Below this size the streamed side is read after the held one, on the
+/// same thread.
+const ONE_THREAD_BELOW: u64 = 256 << 10;
 
 /// What the reader of the streamed side hands over, in input order.
 enum Streamed {
