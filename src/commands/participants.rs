@@ -103,6 +103,10 @@ trait People<'a>: Sync {
     fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
         self.at(index).map_or((None, None), |p| (p.joined, p.left))
     }
+    /// `joinedAt` alone, which the default sort reads.
+    fn joined(&self, index: usize) -> Option<TsValue<'a>> {
+        self.times(index).0
+    }
     /// Brings the rows at `indices` into cache ([`Participants::touch`]).
     fn touch(&self, _indices: &[usize]) -> usize {
         0
@@ -118,6 +122,9 @@ impl<'a> People<'a> for Participants<'a> {
     }
     fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
         Participants::times(self, index)
+    }
+    fn joined(&self, index: usize) -> Option<TsValue<'a>> {
+        Participants::joined(self, index)
     }
     fn touch(&self, indices: &[usize]) -> usize {
         Participants::touch(self, indices)
@@ -180,10 +187,13 @@ fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Ve
                 })
         })
         .collect();
-    let numeric = |(joined, left): (Option<TsValue<'_>>, Option<TsValue<'_>>)| match args.sort {
-        SortKey::Joined => ms(joined),
-        SortKey::Left => ms(left),
-        SortKey::Duration => stay_of(joined, left, now),
+    let numeric = |i: usize| match args.sort {
+        SortKey::Joined => ms(participants.joined(i)),
+        SortKey::Left => ms(participants.times(i).1),
+        SortKey::Duration => {
+            let (joined, left) = participants.times(i);
+            stay_of(joined, left, now)
+        }
         SortKey::Identity | SortKey::Name => None,
     };
     match args.sort {
@@ -200,14 +210,13 @@ fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Ve
             (name.is_none(), name.map(|n| n.decode().into_owned()))
         }),
         _ => {
-            // One integer per row, the value mapped to an order-preserving
-            // u64 above the row's position: a stable sort of a million rows
-            // that compares plain integers and moves 16 bytes at a time.
-            listed = by_unique_key(&listed, |i| {
-                let value = numeric(participants.times(i));
-                let v = value.map_or(u64::MAX, |v| (v as u64) ^ (1 << 63));
-                (u128::from(v) << 64) | i as u128
-            });
+            // The value mapped to an order-preserving u64; rows without
+            // one sort last.
+            // `joinedAt` is in a row's record; the others are read from
+            // the text, once.
+            let read_twice = args.sort == SortKey::Joined;
+            let value = |i| numeric(i).map(|v| (v as u64) ^ (1 << 63));
+            listed = by_value(listed, read_twice, value);
         }
     }
     if args.reverse {
@@ -219,45 +228,100 @@ fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Ve
 /// From this many rows, each half is keyed and sorted on its own thread.
 const SORT_HALVES_FROM: usize = 1 << 16;
 
-/// The indices of `listed` ordered by `key`, whose low 64 bits are the
-/// index, so no two keys are equal and any sort gives the one order.
+/// `listed` (ascending rows) in the order of `value`, rows without one
+/// last and ties in input order.
+///
+/// Each row becomes one integer, its value above its index: a stable sort
+/// that compares plain integers. A room's values span little of their
+/// range (its times lie within days of each other), so the value less the
+/// least one and the index mostly fit 64 bits together, found by reading
+/// every value once more first, when `read_twice` says that is cheap;
+/// otherwise they take 128. What is held at once is the keys and `listed`,
+/// whose buffer takes the result.
+fn by_value(
+    listed: Vec<usize>,
+    read_twice: bool,
+    value: impl Fn(usize) -> Option<u64> + Sync,
+) -> Vec<usize> {
+    let (low, high) = if read_twice {
+        listed
+            .iter()
+            .filter_map(|&i| value(i))
+            .fold((u64::MAX, 0), |(low, high), v| (low.min(v), high.max(v)))
+    } else {
+        (0, u64::MAX)
+    };
+    // Values as their distance from the least; rows without one after all.
+    let past_all = high
+        .checked_sub(low)
+        .map_or(Some(0), |span| span.checked_add(1));
+    let index_bits = listed
+        .last()
+        .map_or(0, |&i| usize::BITS - i.leading_zeros());
+    match past_all {
+        Some(past_all) if past_all.checked_shr(u64::BITS - index_bits).unwrap_or(0) == 0 => {
+            let mask = u64::MAX.checked_shr(u64::BITS - index_bits).unwrap_or(0);
+            let rank = |i: usize| value(i).map_or(past_all, |v| v - low);
+            let key = |i: usize| rank(i).checked_shl(index_bits).unwrap_or(0) | i as u64;
+            by_unique_key(listed, key, |&k| (k & mask) as usize)
+        }
+        _ => {
+            let rank = |i: usize| value(i).map_or(u64::MAX, |v| v - low);
+            let key = |i: usize| u128::from(rank(i)) << 64 | i as u128;
+            by_unique_key(listed, key, |&k| k as u64 as usize)
+        }
+    }
+}
+
+/// The rows of `listed` ordered by `key`, which holds the row (given back
+/// by `row`) so that no two keys are equal and any sort gives one order.
 ///
 /// A large room's halves are sorted on two threads and merged: the sort of
 /// a million rows was a tenth of a listing's time, with the other core
 /// idle between the walk and the output.
-fn by_unique_key(listed: &[usize], key: impl Fn(usize) -> u128 + Sync) -> Vec<usize> {
+fn by_unique_key<K: Ord + Send>(
+    mut listed: Vec<usize>,
+    key: impl Fn(usize) -> K + Sync,
+    row: impl Fn(&K) -> usize,
+) -> Vec<usize> {
     let sorted = |part: &[usize]| {
-        let mut keys: Vec<u128> = part.iter().map(|&i| key(i)).collect();
+        let mut keys: Vec<K> = part.iter().map(|&i| key(i)).collect();
         keys.sort_unstable();
         keys
     };
-    let index = |k: &u128| *k as u64 as usize;
-    if listed.len() < SORT_HALVES_FROM {
-        return sorted(listed).iter().map(index).collect();
-    }
-    let (first, second) = listed.split_at(listed.len() / 2);
+    let half = if listed.len() < SORT_HALVES_FROM {
+        listed.len()
+    } else {
+        listed.len() / 2
+    };
     let (a, b) = std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .name("sort".into())
-            .spawn_scoped(scope, || sorted(second));
+        let (first, second) = listed.split_at(half);
+        let helper = (!second.is_empty())
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("sort".into())
+                    .spawn_scoped(scope, || sorted(second))
+                    .ok()
+            })
+            .flatten();
         let a = sorted(first);
         // No thread, or one that failed: the half is sorted here.
-        let b = helper.ok().and_then(|h| h.join().ok());
+        let b = helper.and_then(|h| h.join().ok());
         (a, b.unwrap_or_else(|| sorted(second)))
     });
-    let mut merged = Vec::with_capacity(listed.len());
+    listed.clear();
     let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         if x < y {
-            merged.push(index(x));
+            listed.push(row(x));
             i += 1;
         } else {
-            merged.push(index(y));
+            listed.push(row(y));
             j += 1;
         }
     }
-    merged.extend(a[i..].iter().chain(&b[j..]).map(index));
-    merged
+    listed.extend(a[i..].iter().chain(&b[j..]).map(row));
+    listed
 }
 
 /// `--format`, or a table on a terminal and plain columns when piped.
@@ -730,6 +794,38 @@ fn timeline(
 mod tests {
     use super::*;
 
+    /// Values near each other (64-bit keys) and far apart (128-bit keys)
+    /// give the stable order, rows without a value last, on either side of
+    /// the size where the halves go to two threads.
+    #[test]
+    fn rows_are_ordered_by_value_with_ties_in_input_order_and_none_last() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for spread in [7, 1 << 40, u64::MAX] {
+            for len in [0, 1, 5, 1000, SORT_HALVES_FROM + 1] {
+                let values: Vec<Option<u64>> = (0..len)
+                    .map(|_| {
+                        let v = next();
+                        (v % 5 != 0).then(|| (1 << 63) + (v % spread) / 2)
+                    })
+                    .collect();
+                // Ascending, with gaps, as a filter leaves them.
+                let listed: Vec<usize> = (0..len).filter(|i| i % 3 != 1).collect();
+                let mut expected = listed.clone();
+                expected.sort_by_key(|&i| (values[i].is_none(), values[i]));
+                for read_twice in [true, false] {
+                    let got = by_value(listed.clone(), read_twice, |i| values[i]);
+                    assert_eq!(got, expected, "spread {spread}, {len} rows");
+                }
+            }
+        }
+    }
+
     /// Halves sorted apart and merged give the order one sort gives, on
     /// either side of the size where the halves go to two threads.
     #[test]
@@ -748,7 +844,8 @@ mod tests {
             let key = |i: usize| (u128::from(values[i]) << 64) | i as u128;
             let mut expected = listed.clone();
             expected.sort_by_key(|&i| (values[i], i));
-            assert_eq!(by_unique_key(&listed, key), expected, "{len} rows");
+            let got = by_unique_key(listed.clone(), key, |&k| k as u64 as usize);
+            assert_eq!(got, expected, "{len} rows");
         }
     }
 }

@@ -1,38 +1,76 @@
-//! A room's participants and timestamps as the walk collects them, in 64
+//! A room's participants and timestamps as the walk collects them, in 32
 //! and 48 bytes each instead of the 192 of a [`ParticipantRef`] and the
 //! 104 of a [`Timestamp`]: texts are offsets into the walked buffer, which
 //! a collection holds once, and an item is rebuilt when it is read. A
-//! million participants then cost 64 MB, not 192.
+//! million participants then cost 32 MB, not 192.
 
 use super::{Invalid, ParticipantRef, Place, Timestamp, TsValue};
 use crate::json::lexer::JStr;
 
-/// A participant whose texts all sit within 4 GiB after its key (every
-/// real one); the offsets of its other texts count from the key's.
+/// A participant whose key lies within 1 TiB of the start, and whose
+/// other texts sit within 4 KiB after it (`leftAt` within 64 KiB), its
+/// key, identity and name each shorter than 4 KiB and its times' texts
+/// than 256 bytes: every real one. The offsets of its other texts count
+/// from the key's; six of the numbers below 4096 go in pairs of 12 bits.
 ///
-/// Aligned to a cache line: rows are listed in sorted order, so each one
-/// read is a cache miss, and an unaligned record would straddle two lines.
+/// Aligned to its size: rows are listed in sorted order, so each one read
+/// is a cache miss, and an unaligned record would straddle two lines.
 #[derive(Debug, Clone, Copy)]
-#[repr(align(64))]
+#[repr(C, align(32))]
 struct Packed {
     /// Offset of the key's opening quote, or, when [`SPILLED`], the index
-    /// of the participant in `spilled`.
-    key_at: usize,
-    key_len: u32,
-    identity_at: u32,
-    identity_len: u32,
-    name_at: u32,
-    name_len: u32,
-    joined_at: u32,
-    joined_len: u32,
-    left_at: u32,
-    left_len: u32,
-    joined: i64,
-    left: i64,
+    /// of the participant in `spilled`: 40 bits, in two parts.
+    key_at_low: u32,
+    /// The times of `joinedAt` and `leftAt` when they are ones: 48 bits
+    /// each, in two parts.
+    joined_low: u32,
+    left_low: u32,
+    joined_high: u16,
+    left_high: u16,
     flags: u16,
+    left_at: u16,
+    key_at_high: u8,
+    joined_len: u8,
+    left_len: u8,
+    key_len_identity_at: [u8; 3],
+    identity_len_name_at: [u8; 3],
+    name_len_joined_at: [u8; 3],
 }
 
-const _: () = assert!(std::mem::size_of::<Packed>() == 64);
+const _: () = assert!(std::mem::size_of::<Packed>() == 32);
+
+impl Packed {
+    fn key_at(&self) -> usize {
+        (u64::from(self.key_at_high) << 32 | u64::from(self.key_at_low)) as usize
+    }
+
+    fn joined(&self) -> i64 {
+        i64::from(self.joined_high) << 32 | i64::from(self.joined_low)
+    }
+
+    fn left(&self) -> i64 {
+        i64::from(self.left_high) << 32 | i64::from(self.left_low)
+    }
+}
+
+/// `value` in 48 bits, low part first, if it fits.
+fn split_48(value: u64) -> Option<(u32, u16)> {
+    (value >> 48 == 0).then_some((value as u32, (value >> 32) as u16))
+}
+
+/// Two numbers below 4096 in three bytes.
+fn pair_12(high: usize, low: usize) -> Option<[u8; 3]> {
+    (high < 1 << 12 && low < 1 << 12).then(|| {
+        let both = high << 12 | low;
+        [both as u8, (both >> 8) as u8, (both >> 16) as u8]
+    })
+}
+
+/// The two numbers of [`pair_12`].
+fn unpair_12(bytes: [u8; 3]) -> (usize, usize) {
+    let both = usize::from(bytes[0]) | usize::from(bytes[1]) << 8 | usize::from(bytes[2]) << 16;
+    (both >> 12, both & 0xfff)
+}
 
 const KEY_ESCAPED: u16 = 1;
 const IDENTITY: u16 = 1 << 1;
@@ -122,8 +160,10 @@ impl<'a> Participants<'a> {
         match pack(p) {
             Some(packed) => self.packed.push(packed),
             None => {
+                let index = self.spilled.len();
                 self.packed.push(Packed {
-                    key_at: self.spilled.len(),
+                    key_at_low: index as u32,
+                    key_at_high: (index >> 32) as u8,
                     flags: SPILLED,
                     ..EMPTY
                 });
@@ -142,7 +182,7 @@ impl<'a> Participants<'a> {
     }
 
     /// Makes room for more records, the next one's key being at `at`.
-    /// Records are aligned to a cache line, and the allocator cannot grow
+    /// Records are over-aligned (to 32 bytes), and the allocator cannot grow
     /// an over-aligned block in place: each growth copies, and holds the
     /// old block and the new at once. So a large room grows by up to eight
     /// times at a step, as far as the rest of the text could hold
@@ -173,19 +213,30 @@ impl<'a> Participants<'a> {
     /// The `joinedAt` and `leftAt` of the participant at `index`: what a
     /// sort by time reads, without rebuilding the rest.
     pub fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
-        match self.packed.get(index) {
-            Some(p) if p.flags & (SPILLED | INVALID_TIMES) == 0 => {
+        match self.locate(index) {
+            Some((_, p)) if p.flags & (SPILLED | INVALID_TIMES) == 0 => {
                 let ms = |shift: u16, value: i64| {
                     ((p.flags >> shift) & 0b111 == 1).then_some(TsValue::Ms(value))
                 };
-                (ms(JOINED_SHIFT, p.joined), ms(LEFT_SHIFT, p.left))
+                (ms(JOINED_SHIFT, p.joined()), ms(LEFT_SHIFT, p.left()))
             }
-            Some(_) => self.get(index).map_or((None, None), |p| (p.joined, p.left)),
-            None => self
-                .more
-                .as_ref()
-                .map_or((None, None), |more| more.times(index - self.packed.len())),
+            Some((part, p)) => part.rebuild(p).map_or((None, None), |p| (p.joined, p.left)),
+            None => (None, None),
         }
+    }
+
+    /// The `joinedAt` of the participant at `index`, what the default
+    /// sort reads: from the record alone when it is a time.
+    pub fn joined(&self, index: usize) -> Option<TsValue<'a>> {
+        match self.locate(index)? {
+            (part, p) if p.flags & (SPILLED | INVALID_TIMES) == 0 => part.valid_joined(p),
+            (part, p) => part.rebuild(p)?.joined,
+        }
+    }
+
+    /// The `joinedAt` of `p`, a record with no invalid time.
+    fn valid_joined(&self, p: &Packed) -> Option<TsValue<'a>> {
+        ((p.flags >> JOINED_SHIFT) & 0b111 == 1).then(|| TsValue::Ms(p.joined()))
     }
 
     /// Reads the record of each participant in `indices` and the first
@@ -196,66 +247,75 @@ impl<'a> Participants<'a> {
     /// loads from being optimised away.
     pub fn touch(&self, indices: &[usize]) -> usize {
         indices.iter().fold(0, |acc, &i| {
-            let at = match self.record(i) {
-                Some(p) if p.flags & SPILLED == 0 => p.key_at,
-                _ => 0,
+            let (text, at) = match self.locate(i) {
+                Some((part, p)) if p.flags & SPILLED == 0 => (part.text, p.key_at()),
+                _ => (self.text, 0),
             };
-            acc ^ at ^ usize::from(self.text.get(at + 1).copied().unwrap_or(0))
+            acc ^ at ^ usize::from(text.get(at + 1).copied().unwrap_or(0))
         })
     }
 
-    /// The record of the participant at `index`, in whichever part.
-    fn record(&self, index: usize) -> Option<&Packed> {
+    /// The part that holds the participant at `index` (this one, or one
+    /// that a second walk added), and its record there.
+    fn locate(&self, index: usize) -> Option<(&Self, &Packed)> {
         match self.packed.get(index) {
-            Some(p) => Some(p),
-            None => self.more.as_ref()?.record(index - self.packed.len()),
+            Some(p) => Some((self, p)),
+            None => self.more.as_ref()?.locate(index - self.packed.len()),
         }
     }
 
     /// The participant at `index`, rebuilt.
     pub fn get(&self, index: usize) -> Option<ParticipantRef<'a>> {
-        let Some(p) = self.packed.get(index) else {
-            return self.more.as_ref()?.get(index - self.packed.len());
-        };
+        let (part, p) = self.locate(index)?;
+        part.rebuild(p)
+    }
+
+    /// The participant of record `p`, one of this part's.
+    fn rebuild(&self, p: &Packed) -> Option<ParticipantRef<'a>> {
         if p.flags & SPILLED != 0 {
-            return self.spilled.get(p.key_at).copied();
+            return self.spilled.get(p.key_at()).copied();
         }
         let text = self.text;
-        let string = |at: usize, len: u32, escaped: u16| JStr {
-            raw: text.get(at + 1..at + 1 + len as usize).unwrap_or_default(),
+        let key_at = p.key_at();
+        let string = |at: usize, len: usize, escaped: u16| JStr {
+            raw: text.get(at + 1..at + 1 + len).unwrap_or_default(),
             at,
             escaped: p.flags & escaped != 0,
         };
-        let key = string(p.key_at, p.key_len, KEY_ESCAPED);
-        let after = |delta: u32| p.key_at + delta as usize;
-        let ts = |shift: u16, value: i64, at: u32, len: u32| {
+        let (key_len, identity_at) = unpair_12(p.key_len_identity_at);
+        let (identity_len, name_at) = unpair_12(p.identity_len_name_at);
+        let (name_len, joined_at) = unpair_12(p.name_len_joined_at);
+        let after = |delta: usize| key_at + delta;
+        let ts = |shift: u16, value: i64, at: usize, len: u8| {
             value_of((p.flags >> shift) & 0b111, value, || {
                 let start = after(at);
-                text.get(start..start + len as usize).unwrap_or_default()
+                text.get(start..start + usize::from(len))
+                    .unwrap_or_default()
             })
         };
-        let joined = ts(JOINED_SHIFT, p.joined, p.joined_at, p.joined_len);
-        let left = ts(LEFT_SHIFT, p.left, p.left_at, p.left_len);
-        let offset = |present: bool, at: u32| if present { after(at) } else { 0 };
+        let left_at = usize::from(p.left_at);
+        let joined = ts(JOINED_SHIFT, p.joined(), joined_at, p.joined_len);
+        let left = ts(LEFT_SHIFT, p.left(), left_at, p.left_len);
+        let span = |present: bool, at: usize, len: u8| {
+            if present {
+                (after(at), usize::from(len))
+            } else {
+                (0, 0)
+            }
+        };
+        let (joined_offset, joined_len) = span(joined.is_some(), joined_at, p.joined_len);
+        let (left_offset, left_len) = span(left.is_some(), left_at, p.left_len);
         Some(ParticipantRef {
-            key,
+            key: string(key_at, key_len, KEY_ESCAPED),
             identity: (p.flags & IDENTITY != 0)
-                .then(|| string(after(p.identity_at), p.identity_len, IDENTITY_ESCAPED)),
-            name: (p.flags & NAME != 0).then(|| string(after(p.name_at), p.name_len, NAME_ESCAPED)),
+                .then(|| string(after(identity_at), identity_len, IDENTITY_ESCAPED)),
+            name: (p.flags & NAME != 0).then(|| string(after(name_at), name_len, NAME_ESCAPED)),
             joined,
             left,
-            joined_offset: offset(joined.is_some(), p.joined_at),
-            joined_len: if joined.is_some() {
-                p.joined_len as usize
-            } else {
-                0
-            },
-            left_offset: offset(left.is_some(), p.left_at),
-            left_len: if left.is_some() {
-                p.left_len as usize
-            } else {
-                0
-            },
+            joined_offset,
+            joined_len,
+            left_offset,
+            left_len,
         })
     }
 
@@ -265,27 +325,26 @@ impl<'a> Participants<'a> {
 }
 
 const EMPTY: Packed = Packed {
-    key_at: 0,
-    key_len: 0,
-    identity_at: 0,
-    identity_len: 0,
-    name_at: 0,
-    name_len: 0,
-    joined_at: 0,
-    joined_len: 0,
-    left_at: 0,
-    left_len: 0,
-    joined: 0,
-    left: 0,
+    key_at_low: 0,
+    joined_low: 0,
+    left_low: 0,
+    joined_high: 0,
+    left_high: 0,
     flags: 0,
+    left_at: 0,
+    key_at_high: 0,
+    joined_len: 0,
+    left_len: 0,
+    key_len_identity_at: [0; 3],
+    identity_len_name_at: [0; 3],
+    name_len_joined_at: [0; 3],
 };
 
-/// `p` in 64 bytes, or `None` when a text lies before its key or more
-/// than 4 GiB after it, or is longer than that.
+/// `p` in 32 bytes, or `None` when a text lies before its key, or is
+/// further or longer than [`Packed`] holds.
 fn pack(p: &ParticipantRef<'_>) -> Option<Packed> {
     let key_at = p.key.at;
-    let small = |n: usize| u32::try_from(n).ok();
-    let after = |at: usize| small(at.checked_sub(key_at)?);
+    let after = |at: usize| at.checked_sub(key_at);
     let mut flags = if p.key.escaped { KEY_ESCAPED } else { 0 };
     let (mut identity_at, mut identity_len) = (0, 0);
     if let Some(identity) = p.identity {
@@ -295,39 +354,41 @@ fn pack(p: &ParticipantRef<'_>) -> Option<Packed> {
             } else {
                 0
             };
-        (identity_at, identity_len) = (after(identity.at)?, small(identity.raw.len())?);
+        (identity_at, identity_len) = (after(identity.at)?, identity.raw.len());
     }
     let (mut name_at, mut name_len) = (0, 0);
     if let Some(name) = p.name {
         flags |= NAME | if name.escaped { NAME_ESCAPED } else { 0 };
-        (name_at, name_len) = (after(name.at)?, small(name.raw.len())?);
+        (name_at, name_len) = (after(name.at)?, name.raw.len());
     }
     let (joined_state, joined) = state(p.joined);
     let (left_state, left) = state(p.left);
     flags |= joined_state << JOINED_SHIFT | left_state << LEFT_SHIFT;
-    let span = |present: bool, at: usize, len: usize| -> Option<(u32, u32)> {
+    let span = |present: bool, at: usize, len: usize| -> Option<(usize, u8)> {
         if present {
-            Some((after(at)?, small(len)?))
+            Some((after(at)?, u8::try_from(len).ok()?))
         } else {
             Some((0, 0))
         }
     };
     let (joined_at, joined_len) = span(p.joined.is_some(), p.joined_offset, p.joined_len)?;
     let (left_at, left_len) = span(p.left.is_some(), p.left_offset, p.left_len)?;
+    let time = |ms: i64| split_48(u64::try_from(ms).ok()?);
+    let ((joined_low, joined_high), (left_low, left_high)) = (time(joined)?, time(left)?);
     Some(Packed {
-        key_at,
-        key_len: small(p.key.raw.len())?,
-        identity_at,
-        identity_len,
-        name_at,
-        name_len,
-        joined_at,
-        joined_len,
-        left_at,
-        left_len,
-        joined,
-        left,
+        key_at_low: key_at as u32,
+        joined_low,
+        left_low,
+        joined_high,
+        left_high,
         flags,
+        left_at: u16::try_from(left_at).ok()?,
+        key_at_high: u8::try_from(key_at >> 32).ok()?,
+        joined_len,
+        left_len,
+        key_len_identity_at: pair_12(p.key.raw.len(), identity_at)?,
+        identity_len_name_at: pair_12(identity_len, name_at)?,
+        name_len_joined_at: pair_12(name_len, joined_at)?,
     })
 }
 
@@ -669,6 +730,93 @@ mod tests {
         }
         let again: Vec<String> = again.iter().map(|p| shown(&p, text)).collect();
         assert_eq!(again, all);
+    }
+
+    /// Texts as long and as far from their key as a record holds pack;
+    /// one byte more and the participant is kept whole. Both read back as
+    /// they were written.
+    #[test]
+    fn texts_at_the_edges_of_a_record_pack_and_past_them_are_kept_whole() {
+        const JOINED: &str = "1700000000000";
+        const LEFT: &str = "1700000000001";
+        // A member with its fields in the order given, `x` and `y` padding.
+        let member = |key: &str, fields: &[(&str, String)]| {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!(r#""{k}":{v}"#))
+                .collect();
+            format!(r#""{key}":{{{}}}"#, fields.join(","))
+        };
+        let quoted = |text: String| format!("\"{text}\"");
+        let pad = |len: usize| quoted(" ".repeat(len));
+        // The padding that puts `value` `to` bytes after the key's quote.
+        let padded = |key: &str, field: &str, value: &str, to: usize| {
+            let plain = member(key, &[("x", pad(0)), (field, value.to_string())]);
+            let at = plain.find(&format!(r#""{field}":"#)).unwrap_or_default() + field.len() + 3;
+            member(key, &[("x", pad(to - at)), (field, value.to_string())])
+        };
+        let mut cases = Vec::new();
+        for over in [0, 1] {
+            let k = |name: &str| format!("{name}{over}");
+            cases.push(member(&"k".repeat(4095 + over), &[]));
+            let name = quoted("n".repeat(4095 + over));
+            cases.push(member(
+                &k("a"),
+                &[("joinedAt", JOINED.into()), ("name", name)],
+            ));
+            cases.push(padded(&k("b"), "joinedAt", JOINED, 4095 + over));
+            cases.push(padded(&k("c"), "leftAt", LEFT, 65_535 + over));
+            let long = quoted("t".repeat(253 + over));
+            cases.push(member(
+                &k("d"),
+                &[("joinedAt", long), ("leftAt", LEFT.into())],
+            ));
+        }
+        let text = format!(r#"{{"id":"r","participants":{{{}}}}}"#, cases.join(","));
+        let opts = Options {
+            rules: crate::rules::RuleSet::defaults(false),
+            now_ms: 1_700_000_000_000,
+            split: crate::walk::Split::Never,
+            collect: Collect {
+                participants: true,
+                ..Collect::NOTHING
+            },
+        };
+        let text = text.as_bytes();
+        let Ok((room, _)) = walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default())
+        else {
+            panic!("the room walks");
+        };
+        let people = &room.participants;
+        let spilled: Vec<bool> = people
+            .packed
+            .iter()
+            .map(|p| p.flags & SPILLED != 0)
+            .collect();
+        assert_eq!(spilled, [[false; 5], [true; 5]].concat());
+        let span =
+            |at: usize, len: usize| String::from_utf8_lossy(&text[at..at + len]).into_owned();
+        for (p, case) in people.iter().zip(&cases) {
+            let written = |field: &str| {
+                let value = case.split(&format!(r#""{field}":"#)).nth(1)?;
+                value.split([',', '}']).next().map(str::to_string)
+            };
+            assert_eq!(
+                Some(p.key.decode().into_owned()),
+                case.split('"').nth(1).map(str::to_string)
+            );
+            assert_eq!(
+                p.name.map(|n| quoted(n.decode().into_owned())),
+                written("name")
+            );
+            let joined = p.joined.map(|_| span(p.joined_offset, p.joined_len));
+            assert_eq!(joined, written("joinedAt"), "{}", p.key.decode());
+            let left = p.left.map(|_| span(p.left_offset, p.left_len));
+            assert_eq!(left, written("leftAt"), "{}", p.key.decode());
+            if left.is_some() {
+                assert_eq!(p.left, Some(TsValue::Ms(1_700_000_000_001)));
+            }
+        }
     }
 
     #[test]
