@@ -308,7 +308,7 @@ fn ascii_looks(raw: &[u8], push: &mut dyn FnMut(u64)) -> bool {
 /// The groups of participants (key offsets, in input order) whose looks
 /// repeat, each perhaps alike; everyone else is unlike anyone.
 /// `repeats` are those of `looks` whose hashes repeat, if known already.
-pub fn alike(looks: &[(u64, usize)], repeats: Option<Vec<(u64, usize)>>) -> Vec<Vec<usize>> {
+pub fn alike(looks: &[&[(u64, usize)]], repeats: Option<Vec<(u64, usize)>>) -> Vec<Vec<usize>> {
     repeats
         .unwrap_or_else(|| repeated(looks))
         .chunk_by(|a, b| a.0 == b.0)

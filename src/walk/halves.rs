@@ -146,6 +146,7 @@ impl<'a, 'o> Walker<'a, 'o> {
             path: self.path.clone(),
             keysets,
             looks: Vec::new(),
+            looks_rest: Vec::new(),
             looks_repeated: None,
             may_split: false,
             abandon: Some(abandon),
@@ -183,9 +184,9 @@ impl<'a, 'o> Walker<'a, 'o> {
 
     /// Takes in what the walk of the rest of the map at `level` found,
     /// after what this walk found before it.
-    fn absorb(&mut self, rest: Walker<'a, '_>, level: usize) {
+    fn absorb(&mut self, mut rest: Walker<'a, '_>, level: usize) {
         if let (Some(keys), Some(rest_keys)) =
-            (self.keysets.get_mut(level), rest.keysets.get(level))
+            (self.keysets.get_mut(level), rest.keysets.get_mut(level))
         {
             keys.append_rest(rest_keys);
         }

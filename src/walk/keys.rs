@@ -16,6 +16,10 @@ pub struct KeySet {
     /// Hash and offset of each key; equal hashes are compared as text.
     small: Vec<(u64, usize)>,
     pub large: Vec<(u64, usize)>,
+    /// The keys a second walk of the same object found after those of
+    /// `large`, as that walk's [`KeySet::rest_of_large`] holds them: kept
+    /// apart, as joining the two would hold both and their copy at once.
+    pub rest: Vec<(u64, usize)>,
     /// The entries of `large` whose hashes repeat ([`repeated`]), once
     /// [`KeySet::repeats`] has run.
     pub repeated: Vec<(u64, usize)>,
@@ -43,14 +47,28 @@ impl KeySet {
     }
 
     /// Takes in the keys of `rest` (a [`KeySet::rest_of_large`]).
-    pub fn append_rest(&mut self, rest: &KeySet) {
-        self.large
-            .extend_from_slice(rest.large.get(1..).unwrap_or_default());
+    pub fn append_rest(&mut self, rest: &mut KeySet) {
+        if self.rest.is_empty() {
+            self.rest = std::mem::take(&mut rest.large);
+        } else {
+            self.rest.extend_from_slice(rest.rest_keys_of_large());
+        }
+    }
+
+    /// The keys of [`KeySet::rest`], without the mark of its mode.
+    pub fn rest_keys(&self) -> &[(u64, usize)] {
+        self.rest.get(1..).unwrap_or_default()
+    }
+
+    /// The keys of a [`KeySet::rest_of_large`], without the mark.
+    fn rest_keys_of_large(&self) -> &[(u64, usize)] {
+        self.large.get(1..).unwrap_or_default()
     }
 
     pub fn clear(&mut self) {
         self.small.clear();
         self.large.clear();
+        self.rest.clear();
         self.repeated.clear();
     }
 
@@ -83,7 +101,7 @@ impl KeySet {
     /// the keys whose hashes repeat are compared.
     pub fn repeats<'a>(&mut self, buf: &'a [u8]) -> Vec<(JStr<'a>, JStr<'a>)> {
         let mut pairs = Vec::new();
-        self.repeated = repeated(&self.large);
+        self.repeated = repeated(&[&self.large, self.rest_keys()]);
         for run in self.repeated.chunk_by(|a, b| a.0 == b.0) {
             let keys: Vec<JStr<'a>> = run.iter().filter_map(|&(_, at)| key_at(buf, at)).collect();
             for i in 1..keys.len() {
@@ -96,12 +114,13 @@ impl KeySet {
     }
 }
 
-/// The (hash, offset) entries whose hash is seen more than once, sorted.
-pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
+/// The (hash, offset) entries of `parts` whose hash is seen more than
+/// once, sorted.
+pub fn repeated(parts: &[&[(u64, usize)]]) -> Vec<(u64, usize)> {
     // Most suspects of a large set only share a bit of the bitset with
     // another hash (about one entry in sixteen): each would be read again
     // from the text to be compared with nothing.
-    repeated_by(entries, |&(hash, _)| hash)
+    repeated_in(parts, |&(hash, _)| hash)
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() > 1)
         .flatten()
@@ -114,16 +133,23 @@ pub fn repeated(entries: &[(u64, usize)]) -> Vec<(u64, usize)> {
 /// one pass, so only those few entries are sorted: sorting a million
 /// entries would cost more than the walk that hashed them.
 pub fn repeated_by<T: Copy + Ord>(entries: &[T], hash_of: impl Fn(&T) -> u64) -> Vec<T> {
-    if entries.len() < 2 {
+    repeated_in(&[entries], hash_of)
+}
+
+/// [`repeated_by`] over the entries of several parts, as if they were one.
+fn repeated_in<T: Copy + Ord>(parts: &[&[T]], hash_of: impl Fn(&T) -> u64) -> Vec<T> {
+    let len: usize = parts.iter().map(|part| part.len()).sum();
+    if len < 2 {
         return Vec::new();
     }
-    let bits = (entries.len() * 16).next_power_of_two().max(64);
+    let entries = || parts.iter().flat_map(|part| part.iter());
+    let bits = (len * 16).next_power_of_two().max(64);
     let shift = 64 - bits.trailing_zeros();
     let slot = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << (hash & 63));
     let mut seen = vec![0u64; bits / 64];
     let mut twice = vec![0u64; bits / 64];
     let mut any_twice = false;
-    for entry in entries {
+    for entry in entries() {
         let (word, bit) = slot(hash_of(entry));
         if seen[word] & bit != 0 {
             twice[word] |= bit;
@@ -134,8 +160,7 @@ pub fn repeated_by<T: Copy + Ord>(entries: &[T], hash_of: impl Fn(&T) -> u64) ->
     if !any_twice {
         return Vec::new();
     }
-    let mut suspects: Vec<T> = entries
-        .iter()
+    let mut suspects: Vec<T> = entries()
         .copied()
         .filter(|entry| {
             let (word, bit) = slot(hash_of(entry));
@@ -246,8 +271,14 @@ mod tests {
             .collect();
         expected.sort_unstable();
         assert_eq!(expected.len(), 7);
-        assert_eq!(repeated(&entries), expected);
-        assert_eq!(repeated(&entries[..100_000]), []);
+        assert_eq!(repeated(&[&entries]), expected);
+        assert_eq!(repeated(&[&entries[..100_000]]), []);
+        // Split in two parts anywhere, as two walks of one map leave it:
+        // the same repeats, across the cut as within either part.
+        for cut in [0, 5, 6, 77_778, 100_000, 100_002, entries.len()] {
+            let (first, rest) = entries.split_at(cut);
+            assert_eq!(repeated(&[first, rest]), expected, "cut at {cut}");
+        }
     }
 
     #[test]

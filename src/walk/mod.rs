@@ -470,6 +470,9 @@ struct Walker<'a, 'o> {
     /// participant's key offset, with [`Collect::identities`]; and the
     /// looks whose hashes repeat, when `duplicate-key` found them already.
     looks: Vec<(u64, usize)>,
+    /// The looks of the keys a second walk of the participants map found,
+    /// kept apart as [`KeySet::rest`] is; with a mark first.
+    looks_rest: Vec<(u64, usize)>,
     looks_repeated: Option<Vec<(u64, usize)>>,
     out: WalkedRoom<'a>,
     /// Whether a second thread may still be started ([`Split`]).
@@ -499,6 +502,7 @@ pub fn walk_room<'a>(
         path: std::mem::take(&mut scratch.path),
         keysets: std::mem::take(&mut scratch.keysets),
         looks: Vec::new(),
+        looks_rest: Vec::new(),
         looks_repeated: None,
         may_split: !scratch.guessed,
         abandon: None,
@@ -556,6 +560,7 @@ pub fn participant_at(text: &[u8], key_at: usize) -> Option<ParticipantRef<'_>> 
         path: Vec::new(),
         keysets: Vec::new(),
         looks: Vec::new(),
+        looks_rest: Vec::new(),
         looks_repeated: None,
         may_split: false,
         abandon: None,
@@ -757,8 +762,10 @@ impl<'a> Walker<'a, '_> {
         }
         if self.collect.identities {
             let looks = std::mem::take(&mut self.looks);
+            let rest = std::mem::take(&mut self.looks_rest);
             let known = self.looks_repeated.take();
-            self.out.look_alikes = rules::identity::alike(&looks, known);
+            let parts = [&looks[..], rest.get(1..).unwrap_or_default()];
+            self.out.look_alikes = rules::identity::alike(&parts, known);
         }
         let mut hits = Vec::new();
         let roster = HOOKS.roster.iter().map(|&(rule, (_, check))| (rule, check));
@@ -835,6 +842,12 @@ impl<'a> Walker<'a, '_> {
         if self.collect.identities {
             // The keys' hashes stand for the identities that are their
             // keys ([`rules::identity::looks`]).
+            if !self.looks_rest.is_empty() {
+                // Another map's halves, now joined with more looks.
+                let rest = std::mem::take(&mut self.looks_rest);
+                self.looks
+                    .extend_from_slice(rest.get(1..).unwrap_or_default());
+            }
             let keys = &mut self.keysets[level];
             if keys.large.is_empty() {
                 self.looks.extend_from_slice(keys.small());
@@ -844,9 +857,11 @@ impl<'a> Walker<'a, '_> {
                 // Taken, not copied: a million keys are 16 MB. With no
                 // other looks, the keys' repeats are the looks' repeats.
                 self.looks = std::mem::take(&mut keys.large);
+                self.looks_rest = std::mem::take(&mut keys.rest);
                 self.looks_repeated = Some(std::mem::take(&mut keys.repeated));
             } else {
                 self.looks.append(&mut keys.large);
+                self.looks.extend_from_slice(keys.rest_keys());
                 self.looks_repeated = None;
             }
         }
