@@ -179,9 +179,9 @@ figures are from the runs that led to the present code.
   machine (rows above). A participants map of 2 MiB or more is now
   walked by two threads, the second from a participant near the middle
   (guessed, then checked). What stays on one thread: mapping the file
-  (about 11 ms of page-table work for 200 MB), merging the second walk's
-  keys into the first's, finding the repeated keys among a million
-  (about 9 ms), and writing the report.
+  (about 11 ms of page-table work for 200 MB), finding the repeated keys
+  among a million across the two walks' parts (about 9 ms), and writing
+  the report.
 - **validate, NDJSON.** Rooms are walked on both cores (CPU time is about
   twice the wall-clock time). The walk of a room costs about twice the
   parse of it from a mapped file, so two cores bring it back to about the
@@ -202,15 +202,14 @@ figures are from the runs that led to the present code.
   names 7%, two million timestamps formatted 5%, field copies 5%), and
   `cat` copying 220 MB on the same two cores.
 - **Peak memory.** The mapped file counts in full (its pages are touched
-  by the walk), and validate's duplicate-key index brings it to 1.2x
-  (the second walk's part of it is copied into the first's when the two
-  meet: 8 MB on this room, the rest of its records are kept where they
-  are).
-  Listing a room keeps each participant in 64 bytes (offsets into the
-  text) and each timestamp in 48, which is another 0.3-0.4x of this file;
-  `summary` adds the stays it sorts. `diff` maps both files and keeps an
-  owned, indexed copy of each room, so that streams can be matched by
-  room ID: its ratio is to one of its two inputs.
+  by the walk), and validate's duplicate-key index (16 bytes a key, the
+  two walks' parts kept apart) brings it to 1.2x. Listing a room keeps
+  each participant in 32 bytes (offsets into the text, times in 48 bits)
+  and each timestamp in 48: another 0.16x and 0.5x of this file; the
+  participants' peak is at the end of the walk, where the key index and
+  the records are held together. `summary` adds the stays it sorts.
+  `diff` maps both files and keeps an owned, indexed copy of each room,
+  so that streams can be matched by room ID: its ratio is to one of its two inputs.
 - **summary and diff against validate.** These targets are ratios to
   validate, which now walks a large room on two threads. summary walks the
   same way, and its own work beside the walk (a stay kept per
@@ -219,21 +218,18 @@ figures are from the runs that led to the present code.
   slower in ratio. diff walks its two inputs on two threads already, one
   each, so it gains nothing from the split; against the walk on one
   thread it is about 2.5x, as before.
-- **Start-up.** The binary is linked at a fixed address (build.rs), so
-  the loader no longer relocates the 10,000 pointers of the Unicode and
-  time zone tables at each start: 141 page faults instead of 197, and a
-  build whose `main` returns at once now starts as fast as the bare
-  binary. clap builds a command's arguments only when that command runs
-  (`defer`), which took half of what was left. The rest, about 0.1x
-  each, is that parse and the run itself: CPU feature detection for the
-  SIMD searches (`cpuid`, which traps to the hypervisor here: 2% of the
-  samples), opening and reading the file, the heap's first page faults.
-  Skipping the SIMD code on small inputs was tried and measured no
-  faster. `diff` opens two inputs and reads one on a second thread.
-  These rows are the ones a loaded machine moves most: both sides then
-  wait alike and the ratio shrinks toward 1, so read them with their
-  noise range, and with the target's "met" in mind: on an idle machine,
-  400 alternating rounds put timestamps and summary at 1.31x, validate
-  at 1.32x, participants at 1.37x and diff at 1.48x, not met; before
-  these changes validate was at 1.78x.
+- **Start-up** (met). The binary is linked at a fixed address
+  (build.rs), so the loader no longer relocates the 10,000 pointers of
+  the Unicode and time zone tables at each start: 141 page faults
+  instead of 197. clap builds a command's arguments only when that
+  command runs (`defer`). With glibc the process starts at the tool's
+  own `main` (src/main.rs), which skips the standard library's search of
+  `/proc/self/maps` for the main thread's stack bounds: 100,000 of the
+  512,000 instructions of a run (callgrind) and a dozen system calls,
+  which the bare binary still pays. `diff` reads two small inputs on one
+  thread. These rows are the ones a loaded machine moves most (both
+  sides then wait alike and the ratio shrinks toward 1), so they were
+  also taken on an idle machine, 300 to 400 alternating rounds: validate
+  1.09x, participants 1.14x, timestamps 1.08x, summary 1.07x, diff
+  1.09x (before this round 1.78x for validate).
 """)
