@@ -688,6 +688,33 @@ mod tests {
             ),
             "an invalid joinedAt beside a valid leftAt"
         );
+        // Every time as it was written, from the record and rebuilt.
+        let invalid = |raw: &'static [u8], why| Some(TsValue::Invalid { raw, why });
+        let expected = [
+            (
+                Some(TsValue::Ms(1_700_000_000_000)),
+                invalid(b"\"soon\"", Invalid::NotANumber),
+            ),
+            (
+                invalid(b"-5", Invalid::Negative),
+                invalid(b"1.5", Invalid::NotAnInteger),
+            ),
+            (None, None),
+            (
+                invalid(br#"{"nested":[1,2]}"#, Invalid::NotANumber),
+                invalid(b"99999999999999999", Invalid::BeyondYear9999),
+            ),
+            (
+                invalid(b"\"early\"", Invalid::NotANumber),
+                Some(TsValue::Ms(1_700_000_000_000)),
+            ),
+        ];
+        for (i, times) in expected.iter().enumerate() {
+            assert_eq!(people.times(i), *times, "times of {i}");
+            assert_eq!(people.joined(i), times.0, "joined of {i}");
+            let p = people.get(i).map(|p| (p.joined, p.left));
+            assert_eq!(p, Some(*times), "participant {i}");
+        }
         let mut iter = people.iter();
         assert_eq!((iter.len(), iter.size_hint()), (5, (5, Some(5))));
         iter.next();
@@ -730,6 +757,49 @@ mod tests {
         }
         let again: Vec<String> = again.iter().map(|p| shown(&p, text)).collect();
         assert_eq!(again, all);
+    }
+
+    /// Offsets past 4 GiB and the last time there is keep their high bits;
+    /// each 12-bit pair keeps both numbers.
+    #[test]
+    fn high_bits_of_offsets_and_times_are_kept() {
+        let text = br#""k" "i" "n""#;
+        let far = (0xAB << 32) + 7;
+        let string = |at: usize, from: usize| JStr {
+            raw: &text[from + 1..from + 2],
+            at,
+            escaped: false,
+        };
+        let last = 253_402_300_799_999;
+        let p = ParticipantRef {
+            identity: Some(string(far + 4_000, 4)),
+            name: Some(string(far + 4_095, 8)),
+            joined: Some(TsValue::Ms(last)),
+            joined_offset: far + 4_095,
+            joined_len: 255,
+            left: Some(TsValue::Ms(last - 1)),
+            left_offset: far + 65_535,
+            left_len: 15,
+            ..ParticipantRef::new(string(far, 0))
+        };
+        let Some(packed) = pack(&p) else {
+            panic!("it packs");
+        };
+        assert_eq!(packed.key_at(), far);
+        assert_eq!((packed.joined(), packed.left()), (last, last - 1));
+        assert_eq!(unpair_12(packed.identity_len_name_at), (1, 4_095));
+        assert_eq!(unpair_12(packed.name_len_joined_at), (1, 4_095));
+        for (high, low) in [
+            (0, 0),
+            (4_095, 0),
+            (0, 4_095),
+            (4_095, 4_095),
+            (1_234, 3_210),
+        ] {
+            assert_eq!(pair_12(high, low).map(unpair_12), Some((high, low)));
+        }
+        assert_eq!(pair_12(4_096, 0), None);
+        assert_eq!(pair_12(0, 4_096), None);
     }
 
     /// Texts as long and as far from their key as a record holds pack;
@@ -816,6 +886,15 @@ mod tests {
             if left.is_some() {
                 assert_eq!(p.left, Some(TsValue::Ms(1_700_000_000_001)));
             }
+            if written("joinedAt").as_deref() == Some(JOINED) {
+                assert_eq!(p.joined, Some(TsValue::Ms(1_700_000_000_000)));
+            }
+        }
+        // The times a sort reads, from the record alone where it can.
+        for i in 0..people.len() {
+            let p = people.get(i).map(|p| (p.joined, p.left));
+            assert_eq!(Some(people.times(i)), p, "times of {i}");
+            assert_eq!(people.joined(i), p.and_then(|p| p.0), "joined of {i}");
         }
     }
 
