@@ -251,15 +251,11 @@ fn by_value(
     } else {
         (0, u64::MAX)
     };
-    // Values as their distance from the least; rows without one after all.
-    let past_all = high
-        .checked_sub(low)
-        .map_or(Some(0), |span| span.checked_add(1));
     let index_bits = listed
         .last()
         .map_or(0, |&i| usize::BITS - i.leading_zeros());
-    match past_all {
-        Some(past_all) if past_all.checked_shr(u64::BITS - index_bits).unwrap_or(0) == 0 => {
+    match narrow_rank(low, high, index_bits) {
+        Some(past_all) => {
             let mask = u64::MAX.checked_shr(u64::BITS - index_bits).unwrap_or(0);
             let rank = |i: usize| value(i).map_or(past_all, |v| v - low);
             let key = |i: usize| rank(i).checked_shl(index_bits).unwrap_or(0) | i as u64;
@@ -271,6 +267,16 @@ fn by_value(
             by_unique_key(listed, key, |&k| k as u64 as usize)
         }
     }
+}
+
+/// The rank of rows without a value (one past the largest distance from
+/// `low`) when every rank fits in 64 bits beside `index_bits` of row index.
+fn narrow_rank(low: u64, high: u64, index_bits: u32) -> Option<u64> {
+    // Values as their distance from the least; rows without one after all.
+    let past_all = high
+        .checked_sub(low)
+        .map_or(Some(0), |span| span.checked_add(1))?;
+    (past_all.checked_shr(u64::BITS - index_bits).unwrap_or(0) == 0).then_some(past_all)
 }
 
 /// The rows of `listed` ordered by `key`, which holds the row (given back
@@ -824,6 +830,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Keys are 64 bits while the ranks leave room for the row index.
+    #[test]
+    fn ranks_are_narrow_while_they_fit_beside_the_index() {
+        // No value at all: every row ranks 0.
+        assert_eq!(narrow_rank(u64::MAX, 0, 20), Some(0));
+        assert_eq!(narrow_rank(100, 100, 20), Some(1));
+        // A span of days in ms, a million rows: 64 bits hold both.
+        let day = 86_400_000;
+        assert_eq!(narrow_rank(5, 5 + 3 * day, 20), Some(3 * day + 1));
+        // Ranks up to 2^44 - 1 fit beside 20 bits of index; 2^44 does not.
+        assert_eq!(narrow_rank(0, (1 << 44) - 2, 20), Some((1 << 44) - 1));
+        assert_eq!(narrow_rank(0, (1 << 44) - 1, 20), None);
+        assert_eq!(narrow_rank(0, u64::MAX, 0), None);
+        assert_eq!(narrow_rank(0, u64::MAX - 1, 0), Some(u64::MAX));
     }
 
     /// Halves sorted apart and merged give the order one sort gives, on
