@@ -281,6 +281,52 @@ mod tests {
         }
     }
 
+    /// Two entries are enough to repeat; one is not.
+    #[test]
+    fn two_equal_hashes_are_a_repeat() {
+        assert_eq!(repeated(&[&[(9, 1), (9, 5)]]), [(9, 1), (9, 5)]);
+        assert_eq!(repeated(&[&[(9, 1)], &[(9, 5)]]), [(9, 1), (9, 5)]);
+        assert_eq!(repeated(&[&[(9, 1), (8, 5)]]), []);
+        assert_eq!(repeated(&[&[(9, 1)]]), []);
+    }
+
+    /// A large object's keys in three walks' parts, the later two taken in
+    /// after the first: repeats across any two parts are found.
+    #[test]
+    fn keys_of_later_walks_count_with_the_first() {
+        let names: Vec<String> = (0..60).map(|i| format!("k{i}")).collect();
+        let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+        // k3 again in the second part, k40 again in the third.
+        names[45] = "k3";
+        names[55] = "k40";
+        let (text, offsets) = keys(&names);
+        let key = |at: usize| match key_at(&text, at) {
+            Some(key) => key,
+            None => panic!("no key at {at}"),
+        };
+        let mut first = KeySet::default();
+        for &at in &offsets[..30] {
+            assert!(first.insert(key(at), &text).is_none());
+        }
+        for part in [&offsets[30..50], &offsets[50..]] {
+            let mut rest = KeySet::rest_of_large();
+            for &at in part {
+                assert!(rest.insert(key(at), &text).is_none());
+            }
+            first.append_rest(&mut rest);
+        }
+        let mut pairs: Vec<(usize, usize)> = first
+            .repeats(&text)
+            .iter()
+            .map(|(a, b)| (a.at, b.at))
+            .collect();
+        pairs.sort_unstable();
+        assert_eq!(
+            pairs,
+            [(offsets[3], offsets[45]), (offsets[40], offsets[55])]
+        );
+    }
+
     #[test]
     fn a_small_object_reports_a_repeat_as_it_arrives() {
         assert_eq!(repeats_of(&["a", "b", "a"]), [(0, 2)]);
