@@ -103,10 +103,6 @@ trait People<'a>: Sync {
     fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
         self.at(index).map_or((None, None), |p| (p.joined, p.left))
     }
-    /// `joinedAt` alone, which the default sort reads.
-    fn joined(&self, index: usize) -> Option<TsValue<'a>> {
-        self.times(index).0
-    }
     /// Brings the rows at `indices` into cache ([`Participants::touch`]).
     fn touch(&self, _indices: &[usize]) -> usize {
         0
@@ -122,9 +118,6 @@ impl<'a> People<'a> for Participants<'a> {
     }
     fn times(&self, index: usize) -> (Option<TsValue<'a>>, Option<TsValue<'a>>) {
         Participants::times(self, index)
-    }
-    fn joined(&self, index: usize) -> Option<TsValue<'a>> {
-        Participants::joined(self, index)
     }
     fn touch(&self, indices: &[usize]) -> usize {
         Participants::touch(self, indices)
@@ -188,7 +181,7 @@ fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Ve
         })
         .collect();
     let numeric = |i: usize| match args.sort {
-        SortKey::Joined => ms(participants.joined(i)),
+        SortKey::Joined => ms(participants.times(i).0),
         SortKey::Left => ms(participants.times(i).1),
         SortKey::Duration => {
             let (joined, left) = participants.times(i);
@@ -212,11 +205,7 @@ fn order(participants: &dyn People<'_>, args: &ParticipantsArgs, now: i64) -> Ve
         _ => {
             // The value mapped to an order-preserving u64; rows without
             // one sort last.
-            // `joinedAt` is in a row's record; the others are read from
-            // the text, once.
-            let read_twice = args.sort == SortKey::Joined;
-            let value = |i| numeric(i).map(|v| (v as u64) ^ (1 << 63));
-            listed = by_value(listed, read_twice, value);
+            listed = by_value(listed, |i| numeric(i).map(|v| (v as u64) ^ (1 << 63)));
         }
     }
     if args.reverse {
@@ -235,22 +224,14 @@ const SORT_HALVES_FROM: usize = 1 << 16;
 /// that compares plain integers. A room's values span little of their
 /// range (its times lie within days of each other), so the value less the
 /// least one and the index mostly fit 64 bits together, found by reading
-/// every value once more first, when `read_twice` says that is cheap;
-/// otherwise they take 128. What is held at once is the keys and `listed`,
+/// every value once more first (from a row's record, or a copy of the
+/// row); otherwise they take 128. What is held at once is the keys and `listed`,
 /// whose buffer takes the result.
-fn by_value(
-    listed: Vec<usize>,
-    read_twice: bool,
-    value: impl Fn(usize) -> Option<u64> + Sync,
-) -> Vec<usize> {
-    let (low, high) = if read_twice {
-        listed
-            .iter()
-            .filter_map(|&i| value(i))
-            .fold((u64::MAX, 0), |(low, high), v| (low.min(v), high.max(v)))
-    } else {
-        (0, u64::MAX)
-    };
+fn by_value(listed: Vec<usize>, value: impl Fn(usize) -> Option<u64> + Sync) -> Vec<usize> {
+    let (low, high) = listed
+        .iter()
+        .filter_map(|&i| value(i))
+        .fold((u64::MAX, 0), |(low, high), v| (low.min(v), high.max(v)));
     let index_bits = listed
         .last()
         .map_or(0, |&i| usize::BITS - i.leading_zeros());
@@ -800,34 +781,36 @@ fn timeline(
 mod tests {
     use super::*;
 
+    /// A xorshift generator: random enough rows, the same on every run.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// Values near each other (64-bit keys) and far apart (128-bit keys)
     /// give the stable order, rows without a value last, on either side of
     /// the size where the halves go to two threads.
     #[test]
     fn rows_are_ordered_by_value_with_ties_in_input_order_and_none_last() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         for spread in [7, 1 << 40, u64::MAX] {
             for len in [0, 1, 5, 1000, SORT_HALVES_FROM + 1] {
                 let values: Vec<Option<u64>> = (0..len)
                     .map(|_| {
                         let v = next();
-                        (v % 5 != 0).then(|| (1 << 63) + (v % spread) / 2)
+                        (!v.is_multiple_of(5)).then(|| (1 << 63) + (v % spread) / 2)
                     })
                     .collect();
                 // Ascending, with gaps, as a filter leaves them.
                 let listed: Vec<usize> = (0..len).filter(|i| i % 3 != 1).collect();
                 let mut expected = listed.clone();
                 expected.sort_by_key(|&i| (values[i].is_none(), values[i]));
-                for read_twice in [true, false] {
-                    let got = by_value(listed.clone(), read_twice, |i| values[i]);
-                    assert_eq!(got, expected, "spread {spread}, {len} rows");
-                }
+                let got = by_value(listed, |i| values[i]);
+                assert_eq!(got, expected, "spread {spread}, {len} rows");
             }
         }
     }
@@ -852,13 +835,7 @@ mod tests {
     /// either side of the size where the halves go to two threads.
     #[test]
     fn halves_sorted_apart_merge_into_the_one_order() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         for len in [0, 1, 2, 1000, SORT_HALVES_FROM - 1, SORT_HALVES_FROM + 3] {
             // Few distinct values, so ties (broken by the index) abound.
             let values: Vec<u64> = (0..len).map(|_| next() % 97).collect();

@@ -225,20 +225,6 @@ impl<'a> Participants<'a> {
         }
     }
 
-    /// The `joinedAt` of the participant at `index`, what the default
-    /// sort reads: from the record alone when it is a time.
-    pub fn joined(&self, index: usize) -> Option<TsValue<'a>> {
-        match self.locate(index)? {
-            (part, p) if p.flags & (SPILLED | INVALID_TIMES) == 0 => part.valid_joined(p),
-            (part, p) => part.rebuild(p)?.joined,
-        }
-    }
-
-    /// The `joinedAt` of `p`, a record with no invalid time.
-    fn valid_joined(&self, p: &Packed) -> Option<TsValue<'a>> {
-        ((p.flags >> JOINED_SHIFT) & 0b111 == 1).then(|| TsValue::Ms(p.joined()))
-    }
-
     /// Reads the record of each participant in `indices` and the first
     /// byte of its key, and nothing else. Rows listed out of input order
     /// miss the cache on both; in a loop this small the misses of many
@@ -635,6 +621,23 @@ mod tests {
     use super::*;
     use crate::walk::{Collect, Options, Scratch, walk_room};
 
+    /// The room walked from `text`, collecting its participants.
+    fn walked(text: &[u8]) -> crate::walk::WalkedRoom<'_> {
+        let opts = Options {
+            rules: crate::rules::RuleSet::defaults(false),
+            now_ms: 1_700_000_000_000,
+            split: crate::walk::Split::Never,
+            collect: Collect {
+                participants: true,
+                ..Collect::NOTHING
+            },
+        };
+        match walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default()) {
+            Ok((room, _)) => room,
+            Err(_) => panic!("the room walks"),
+        }
+    }
+
     /// Every field of a participant as text, so two can be compared.
     fn shown(p: &ParticipantRef<'_>, text: &[u8]) -> String {
         let span =
@@ -660,20 +663,8 @@ mod tests {
             "e":{"leftAt":99999999999999999,"identity":"x\ty","joinedAt":{"nested":[1,2]}},
             "f":{"joinedAt":"early","leftAt":1700000000000}
         }}"#;
-        let opts = Options {
-            rules: crate::rules::RuleSet::defaults(false),
-            now_ms: 1_700_000_000_000,
-            split: crate::walk::Split::Never,
-            collect: Collect {
-                participants: true,
-                ..Collect::NOTHING
-            },
-        };
         let text = text.as_slice();
-        let Ok((room, _)) = walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default())
-        else {
-            panic!("the room walks");
-        };
+        let room = walked(text);
         let people = &room.participants;
         assert_eq!(people.len(), 5);
         assert!(!people.is_empty() && Participants::new(text).is_empty());
@@ -711,7 +702,6 @@ mod tests {
         ];
         for (i, times) in expected.iter().enumerate() {
             assert_eq!(people.times(i), *times, "times of {i}");
-            assert_eq!(people.joined(i), times.0, "joined of {i}");
             let p = people.get(i).map(|p| (p.joined, p.left));
             assert_eq!(p, Some(*times), "participant {i}");
         }
@@ -843,20 +833,8 @@ mod tests {
             ));
         }
         let text = format!(r#"{{"id":"r","participants":{{{}}}}}"#, cases.join(","));
-        let opts = Options {
-            rules: crate::rules::RuleSet::defaults(false),
-            now_ms: 1_700_000_000_000,
-            split: crate::walk::Split::Never,
-            collect: Collect {
-                participants: true,
-                ..Collect::NOTHING
-            },
-        };
         let text = text.as_bytes();
-        let Ok((room, _)) = walk_room(text, 0, true, 0, None, &opts, &mut Scratch::default())
-        else {
-            panic!("the room walks");
-        };
+        let room = walked(text);
         let people = &room.participants;
         let spilled: Vec<bool> = people
             .packed
@@ -894,7 +872,6 @@ mod tests {
         for i in 0..people.len() {
             let p = people.get(i).map(|p| (p.joined, p.left));
             assert_eq!(Some(people.times(i)), p, "times of {i}");
-            assert_eq!(people.joined(i), p.and_then(|p| p.0), "joined of {i}");
         }
     }
 
